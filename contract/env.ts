@@ -1,0 +1,97 @@
+import { z } from "zod";
+
+/**
+ * Each service's environment (BRIEF §9), parsed once at start. A wrong value stops the process with
+ * a message naming the variable rather than failing later somewhere else.
+ */
+const Port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const Url = z.url({ protocol: /^https?$/ });
+const NodeEnv = z.enum(["development", "production", "test"]).default("development");
+const DEV_EVENTS_TOKEN = "dev-events-token";
+const DEV_ADMIN_TOKEN = "dev-admin-token";
+
+const Common = z.object({
+  NODE_ENV: NodeEnv,
+  HOST: z.string().default("127.0.0.1"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export const OriginEnv = Common.extend({
+  PORT: Port(8789),
+  SYNC_URL: Url.default("http://127.0.0.1:8788"),
+  EVENTS_TOKEN: z.string().min(8).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  ORIGIN_DATA_DIR: z.string().min(1).default(".data/origin"),
+  DEMO_SHOPS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  DEMO_SEED: z.coerce.number().int().default(20200101),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
+  RELAY_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
+}).transform((env, ctx) => ({ ...env, EVENTS_TOKEN: token(env, "EVENTS_TOKEN", DEV_EVENTS_TOKEN, ctx) }));
+export type OriginEnv = z.infer<typeof OriginEnv>;
+
+export const SyncWorkerEnv = Common.extend({
+  PORT: Port(8788),
+  ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
+  EVENTS_TOKEN: z.string().min(8).optional(),
+  ADMIN_TOKEN: z.string().min(8).optional(),
+  STORE: z.enum(["memory", "redis", "upstash"]).default("memory"),
+  QUEUE: z.enum(["memory", "redis"]).default("memory"),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  UPSTASH_REDIS_REST_URL: Url.optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+}).transform((env, ctx) => ({
+  ...env,
+  EVENTS_TOKEN: token(env, "EVENTS_TOKEN", DEV_EVENTS_TOKEN, ctx),
+  ADMIN_TOKEN: token(env, "ADMIN_TOKEN", DEV_ADMIN_TOKEN, ctx),
+}));
+export type SyncWorkerEnv = z.infer<typeof SyncWorkerEnv>;
+
+export const EdgeEnv = Common.extend({
+  PORT: Port(8787),
+  ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
+  STORE: z.enum(["memory", "redis", "upstash"]).default("memory"),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  UPSTASH_REDIS_REST_URL: Url.optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+});
+export type EdgeEnv = z.infer<typeof EdgeEnv>;
+
+/** Dev defaults keep `npm start` one command; production must set real secrets. */
+function token(
+  env: { NODE_ENV: string } & Record<string, unknown>,
+  name: string,
+  devDefault: string,
+  ctx: z.RefinementCtx,
+): string {
+  const value = env[name];
+  if (typeof value === "string") {
+    if (env.NODE_ENV === "production" && value === devDefault) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: "the development default is refused in production",
+      });
+    }
+    return value;
+  }
+  if (env.NODE_ENV === "production") {
+    ctx.addIssue({ code: "custom", path: [name], message: "is required when NODE_ENV=production" });
+  }
+  return devDefault;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses an environment; the thrown message lists every bad variable with what was expected. */
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+  throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
+}

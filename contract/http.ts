@@ -1,0 +1,61 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { AppError, type ErrorCode } from "./errors.ts";
+import type { Logger } from "./log.ts";
+
+/**
+ * The HTTP side of the error contract, shared by every service: one place maps errors to the
+ * `{error:{code,message,details}}` body (BRIEF §4, §10). Anything unexpected is a logged 500 whose
+ * body says nothing about internals.
+ */
+export function errorHandler(logger: Logger, translate?: (error: unknown) => AppError | null): ErrorHandler {
+  return (error, c) => {
+    const known = toAppError(error) ?? translate?.(error) ?? null;
+    if (known) {
+      if (known.status >= 500)
+        logger.error("request.failed", { path: c.req.path, code: known.code, error: describe(error) });
+      return c.json(known.toBody(), known.status);
+    }
+    logger.error("request.crashed", { method: c.req.method, path: c.req.path, error: describe(error) });
+    return c.json(new AppError("internal", "internal error").toBody(), 500);
+  };
+}
+
+export const notFoundHandler: NotFoundHandler = (c) =>
+  c.json(new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404);
+
+function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof HTTPException) {
+    const code: ErrorCode =
+      error.status === 413
+        ? "payload_too_large"
+        : error.status === 401
+          ? "unauthorized"
+          : error.status === 404
+            ? "not_found"
+            : "validation_failed";
+    return new AppError(code, error.message || "bad request", { cause: error });
+  }
+  return null;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Reads a JSON body: wrong content type → 415, malformed → 400 `invalid_json`, never a 500. */
+export async function readJson(c: Context): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", "send the body as application/json", {
+      details: { contentType: type || null },
+    });
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError("invalid_json", `malformed JSON: ${(error as Error).message}`, { cause: error });
+  }
+}

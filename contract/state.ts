@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { Ad, IsoDateTime, MenuItem, Owner, Shop } from "./domain.ts";
+import { EventType } from "./events.ts";
+
+/**
+ * State API (BRIEF §4): what the query side reads from the command side. `seq` is the change-feed
+ * watermark read in the same snapshot as the data, so the query side can refuse to replace a
+ * document with one built from older state.
+ */
+export const Seq = z.number().int().min(0);
+
+export const ShopAggregate = Shop.extend({
+  menus: z.array(MenuItem),
+  ads: z.array(Ad),
+  owner: Owner,
+});
+export type ShopAggregate = z.infer<typeof ShopAggregate>;
+
+/** A deleted shop is answered as a tombstone: `deleted: true`, its last version, no menus or ads. */
+export const ShopStateResponse = z.object({ seq: Seq, shop: ShopAggregate });
+export type ShopStateResponse = z.infer<typeof ShopStateResponse>;
+
+/** The list source for one (region, category): every live shop there, with its ads, without menus. */
+export const ListShop = Shop.extend({ ads: z.array(Ad) });
+export type ListShop = z.infer<typeof ListShop>;
+export const ShopListStateResponse = z.object({ seq: Seq, shops: z.array(ListShop) });
+export type ShopListStateResponse = z.infer<typeof ShopListStateResponse>;
+
+export const OwnerStateResponse = z.object({ seq: Seq, owner: Owner, shopIds: z.array(z.string()) });
+export type OwnerStateResponse = z.infer<typeof OwnerStateResponse>;
+
+export const Change = z.object({
+  seq: Seq,
+  type: EventType,
+  id: z.string(),
+  shopId: z.string().nullable(),
+  at: IsoDateTime,
+});
+export type Change = z.infer<typeof Change>;
+/** `next` is the `after` to ask with next time; an empty page means the reader is caught up. */
+export const ChangesResponse = z.object({ changes: z.array(Change), next: Seq });
+export type ChangesResponse = z.infer<typeof ChangesResponse>;
+
+export const ShopIdsResponse = z.object({ ids: z.array(z.string()), next: z.string().nullable() });
+export type ShopIdsResponse = z.infer<typeof ShopIdsResponse>;
+
+const Limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+export const ChangesQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).optional(),
+    since: z.union([IsoDateTime, z.iso.datetime()]).optional(),
+    limit: Limit(5000, 500),
+  })
+  .strict();
+export const ShopIdsQuery = z
+  .object({ after: z.string().max(64).optional(), limit: Limit(5000, 1000) })
+  .strict();

@@ -1,0 +1,21 @@
+import { mkdir } from "node:fs/promises";
+import { migrate } from "./migrations.ts";
+import { openPglite } from "./pglite.ts";
+import { openPostgres } from "./postgres.ts";
+import type { Database } from "./sql.ts";
+
+/** `DATABASE_URL` selects a PostgreSQL server; otherwise PGlite on disk (BRIEF §2). Migrates on open. */
+export async function openDatabase(config: {
+  DATABASE_URL?: string;
+  ORIGIN_DATA_DIR: string;
+}): Promise<Database> {
+  let db: Database;
+  if (config.DATABASE_URL) {
+    db = await openPostgres(config.DATABASE_URL);
+  } else {
+    await mkdir(config.ORIGIN_DATA_DIR, { recursive: true });
+    db = await openPglite({ dataDir: config.ORIGIN_DATA_DIR });
+  }
+  await migrate(db);
+  return db;
+}

@@ -1,0 +1,30 @@
+import postgres from "postgres";
+import { type Database, RETRYABLE_SQLSTATES, type Sql } from "./sql.ts";
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
+  const wrap = (q: postgres.Sql | postgres.TransactionSql): Sql => ({
+    async query<T>(text: string, params: readonly unknown[] = []) {
+      return (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+    },
+  });
+  await sql`select 1`; // fail fast with a clear error when the server is not there
+  return {
+    engine: "postgres",
+    ...wrap(sql),
+    async transaction(fn, mode = "write") {
+      const options = mode === "snapshot" ? "isolation level repeatable read read only" : "";
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await sql.begin(options, (tx) => fn(wrap(tx)))) as Awaited<ReturnType<typeof fn>>;
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          // Concurrent owner and shop edits can deadlock on shop rows; Postgres aborts one, we rerun it.
+          if (attempt < 5 && code && RETRYABLE_SQLSTATES.has(code)) continue;
+          throw error;
+        }
+      }
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

@@ -1,0 +1,92 @@
+import type { ChangeEvent, EventType } from "../../contract/index.ts";
+import type { Sql } from "../db/sql.ts";
+
+export type OutboxRow = { seq: number; type: EventType; id: string; shopId: string | null; at: string };
+
+/**
+ * Appends one change to the outbox inside the caller's transaction, so the change and its event
+ * commit or roll back together. Called last in a write transaction: the counter row lock is then
+ * held only until commit, and it orders commits so seq order is commit order.
+ */
+export async function recordChange(
+  tx: Sql,
+  change: { type: EventType; id: string; shopId?: string | null },
+): Promise<number> {
+  const [row] = await tx.query<{ value: unknown }>(
+    "UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value",
+  );
+  const seq = Number(row?.value);
+  await tx.query("INSERT INTO outbox (seq, type, id, shop_id) VALUES ($1, $2, $3, $4)", [
+    seq,
+    change.type,
+    change.id,
+    change.shopId ?? null,
+  ]);
+  return seq;
+}
+
+/** The watermark: the last committed seq visible to this snapshot. */
+export async function currentSeq(tx: Sql): Promise<number> {
+  const [row] = await tx.query<{ value: unknown }>("SELECT value FROM seq_counter WHERE id = 1");
+  return Number(row?.value ?? 0);
+}
+
+const toRow = (r: Record<string, unknown>): OutboxRow => ({
+  seq: Number(r.seq),
+  type: r.type as EventType,
+  id: String(r.id),
+  shopId: r.shop_id == null ? null : String(r.shop_id),
+  at: (r.at instanceof Date ? r.at : new Date(String(r.at))).toISOString(),
+});
+
+export async function pendingChanges(db: Sql, limit: number): Promise<OutboxRow[]> {
+  const rows = await db.query(
+    "SELECT seq, type, id, shop_id, at FROM outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT $1",
+    [limit],
+  );
+  return rows.map(toRow);
+}
+
+export async function markDelivered(db: Sql, seqs: number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await db.query("UPDATE outbox SET delivered_at = now() WHERE seq = ANY($1::bigint[])", [
+    `{${seqs.join(",")}}`,
+  ]);
+}
+
+export async function pendingCount(db: Sql): Promise<number> {
+  const [row] = await db.query<{ n: unknown }>("SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL");
+  return Number(row?.n ?? 0);
+}
+
+/** Delivered rows older than the retention go; the change feed therefore reaches back that far. */
+export async function pruneDelivered(db: Sql, retentionHours: number): Promise<number> {
+  const rows = await db.query(
+    "DELETE FROM outbox WHERE delivered_at IS NOT NULL AND at < now() - make_interval(secs => $1) RETURNING seq",
+    [retentionHours * 3600],
+  );
+  return rows.length;
+}
+
+export async function changesAfter(
+  tx: Sql,
+  q: { after?: number; since?: string; limit: number },
+): Promise<OutboxRow[]> {
+  const rows = await tx.query(
+    `SELECT seq, type, id, shop_id, at FROM outbox
+     WHERE seq > $1 AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)
+     ORDER BY seq LIMIT $3`,
+    [q.after ?? 0, q.since ?? null, q.limit],
+  );
+  return rows.map(toRow);
+}
+
+/** The zero-payload event for an outbox row: type and ids only, never state (BRIEF §4). */
+export function toEvent(row: OutboxRow): ChangeEvent {
+  return {
+    type: row.type,
+    id: row.id,
+    ...(row.shopId && row.type !== "shop" ? { shopId: row.shopId } : {}),
+    occurredAt: row.at,
+  };
+}

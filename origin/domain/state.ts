@@ -1,0 +1,105 @@
+import {
+  AppError,
+  type Category,
+  type ChangesResponse,
+  type ListShop,
+  type ShopAggregate,
+} from "../../contract/index.ts";
+import type { Database } from "../db/sql.ts";
+import { changesAfter, currentSeq } from "./outbox.ts";
+import {
+  AD_COLUMNS,
+  MENU_COLUMNS,
+  OWNER_COLUMNS,
+  SHOP_COLUMNS,
+  toAd,
+  toMenu,
+  toOwner,
+  toShop,
+} from "./rows.ts";
+
+/**
+ * State API reads (BRIEF §4). Each runs in one snapshot transaction, so the `seq` watermark and the
+ * data describe the same moment: a reader never pairs new data with an old seq or the reverse.
+ */
+export function shopState(db: Database, id: string): Promise<{ seq: number; shop: ShopAggregate }> {
+  return db.transaction(async (tx) => {
+    const seq = await currentSeq(tx);
+    const [row] = await tx.query(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = $1`, [id]);
+    if (!row) throw new AppError("not_found", `shop ${id} not found`, { details: { id } });
+    const shop = toShop(row);
+    const [ownerRow] = await tx.query(`SELECT ${OWNER_COLUMNS} FROM owners WHERE id = $1`, [shop.ownerId]);
+    if (!ownerRow) throw new AppError("internal", `shop ${id} has no owner row`);
+    // A tombstone carries the last version and no menus or ads: enough to retire every document.
+    const menus = shop.deleted
+      ? []
+      : (await tx.query(`SELECT ${MENU_COLUMNS} FROM menus WHERE shop_id = $1 ORDER BY pos`, [id])).map(
+          toMenu,
+        );
+    const ads = shop.deleted
+      ? []
+      : (await tx.query(`SELECT ${AD_COLUMNS} FROM ads WHERE shop_id = $1 ORDER BY id`, [id])).map(toAd);
+    return { seq, shop: { ...shop, menus, ads, owner: toOwner(ownerRow) } };
+  }, "snapshot");
+}
+
+export function listState(
+  db: Database,
+  region: string,
+  category: Category,
+): Promise<{ seq: number; shops: ListShop[] }> {
+  return db.transaction(async (tx) => {
+    const seq = await currentSeq(tx);
+    const shops = (
+      await tx.query(
+        `SELECT ${SHOP_COLUMNS} FROM shops WHERE category = $1 AND regions ? $2 AND NOT deleted ORDER BY id`,
+        [category, region],
+      )
+    ).map(toShop);
+    const ads = shops.length
+      ? (
+          await tx.query(`SELECT ${AD_COLUMNS} FROM ads WHERE shop_id = ANY($1::text[]) ORDER BY id`, [
+            `{${shops.map((s) => s.id).join(",")}}`,
+          ])
+        ).map(toAd)
+      : [];
+    return { seq, shops: shops.map((s) => ({ ...s, ads: ads.filter((a) => a.shopId === s.id) })) };
+  }, "snapshot");
+}
+
+export function ownerState(db: Database, id: string) {
+  return db.transaction(async (tx) => {
+    const seq = await currentSeq(tx);
+    const [row] = await tx.query(`SELECT ${OWNER_COLUMNS} FROM owners WHERE id = $1 AND NOT deleted`, [id]);
+    if (!row) throw new AppError("not_found", `owner ${id} not found`, { details: { id } });
+    const shops = await tx.query<{ id: string }>(
+      "SELECT id FROM shops WHERE owner_id = $1 AND NOT deleted ORDER BY id",
+      [id],
+    );
+    return { seq, owner: toOwner(row), shopIds: shops.map((s) => s.id) };
+  }, "snapshot");
+}
+
+export function changes(
+  db: Database,
+  q: { after?: number | undefined; since?: string | undefined; limit: number },
+): Promise<ChangesResponse> {
+  return db.transaction(async (tx) => {
+    const watermark = await currentSeq(tx);
+    const rows = await changesAfter(tx, q);
+    const last = rows.at(-1);
+    // Nothing new: a `since` reader has seen everything up to the watermark; an `after` reader stays put.
+    const next = last ? last.seq : q.after !== undefined ? q.after : watermark;
+    return { changes: rows, next };
+  }, "snapshot");
+}
+
+/** Enumeration for a full resync, deleted shops included so their tombstones are written too. */
+export async function shopIds(db: Database, q: { after?: string | undefined; limit: number }) {
+  const rows = await db.query<{ id: string }>("SELECT id FROM shops WHERE id > $1 ORDER BY id LIMIT $2", [
+    q.after ?? "",
+    q.limit,
+  ]);
+  const ids = rows.map((r) => r.id);
+  return { ids, next: ids.length === q.limit ? (ids.at(-1) ?? null) : null };
+}

@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { AppError, errorHandler, notFoundHandler } from "../../contract/index.ts";
+import { commandRoutes } from "./commands.ts";
+import type { OriginDeps } from "./deps.ts";
+import { stateRoutes } from "./state.ts";
+
+export type { OriginDeps } from "./deps.ts";
+
+/** The origin's HTTP app, runtime-free: entries build the deps and serve `app.fetch`. */
+export function createOriginApp(deps: OriginDeps): Hono {
+  const app = new Hono();
+  app.onError(errorHandler(deps.logger, translatePgError));
+  app.notFound(notFoundHandler);
+  app.use(
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes ?? 64 * 1024,
+      onError: () => {
+        throw new AppError("payload_too_large", `body larger than ${deps.bodyLimitBytes ?? 64 * 1024} bytes`);
+      },
+    }),
+  );
+  app.get("/healthz", async (c) => {
+    await deps.db.query("SELECT 1");
+    return c.json({ status: "ok", engine: deps.db.engine, ...(await deps.health?.()) });
+  });
+  app.route("/", commandRoutes(deps));
+  app.route("/state", stateRoutes(deps));
+  return app;
+}
+
+/** Constraint errors that slip past validation (a race with a delete) are conflicts, not crashes. */
+function translatePgError(error: unknown): AppError | null {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string") return null;
+  if (code.startsWith("23"))
+    return new AppError("conflict", "the change conflicts with current data", { cause: error });
+  if (code === "22P02" || code === "22007" || code === "22008" || code === "22003") {
+    return new AppError("validation_failed", "a value is out of range for its field", { cause: error });
+  }
+  return null;
+}

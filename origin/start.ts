@@ -1,0 +1,57 @@
+import { createLogger, type OriginEnv } from "../contract/index.ts";
+import { openDatabase } from "./db/open.ts";
+import { seedDemoIfEmpty } from "./demo/seed.ts";
+import { pendingCount } from "./domain/outbox.ts";
+import { createOriginApp } from "./http/app.ts";
+import { OutboxRelay } from "./relay.ts";
+
+export type Serve = (
+  fetch: (req: Request) => Response | Promise<Response>,
+  host: string,
+  port: number,
+) => Promise<{
+  port: number;
+  close(): Promise<void>;
+}>;
+
+/**
+ * Wires the origin from a parsed environment; the runtime entry passes its `serve`. Order matters:
+ * the database is migrated and seeded before the port opens, so `/healthz` answering means ready.
+ */
+export async function startOrigin(env: OriginEnv, serve: Serve) {
+  const logger = createLogger("origin", env.LOG_LEVEL);
+  const db = await openDatabase(env);
+  const seeded = await seedDemoIfEmpty(db, { shops: env.DEMO_SHOPS, seed: env.DEMO_SEED });
+  if (seeded) logger.info("demo.seeded", { shops: env.DEMO_SHOPS });
+  const relay = new OutboxRelay({
+    db,
+    syncUrl: env.SYNC_URL,
+    eventsToken: env.EVENTS_TOKEN,
+    logger,
+    batchSize: env.RELAY_BATCH,
+    retentionHours: env.OUTBOX_RETENTION_HOURS,
+  });
+  const app = createOriginApp({
+    db,
+    logger,
+    onCommit: () => relay.wake(),
+    health: async () => ({ outboxBacklog: await pendingCount(db), relay: relay.stats }),
+  });
+  const server = await serve(app.fetch, env.HOST, env.PORT);
+  relay.start();
+  logger.info("origin.listening", {
+    url: `http://${env.HOST}:${server.port}`,
+    database: env.DATABASE_URL ? "postgres" : `pglite:${env.ORIGIN_DATA_DIR}`,
+    syncUrl: env.SYNC_URL,
+  });
+  return {
+    port: server.port,
+    relay,
+    db,
+    async stop() {
+      await server.close();
+      await relay.stop();
+      await db.close();
+    },
+  };
+}
