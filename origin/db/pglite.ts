@@ -8,7 +8,8 @@ export type PgliteOptions = {
   loadDataDir?: Blob | File;
 };
 
-export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
+/** PGlite adds `dump()`: tests migrate once and load the dump instead of running initdb again. */
+export async function openPglite(options: PgliteOptions = {}): Promise<Database & { dump(): Promise<Blob> }> {
   const db = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
@@ -29,5 +30,6 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
         return fn(wrap(tx));
       }),
     close: () => db.close(),
+    dump: () => db.dumpDataDir("none"),
   };
 }

@@ -2,7 +2,20 @@ import postgres from "postgres";
 import { type Database, RETRYABLE_SQLSTATES, type Sql } from "./sql.ts";
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
-  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: 10,
+    // We pass jsonb as JSON text (as PGlite takes it); the default serializer would encode it twice.
+    types: {
+      jsonb: {
+        to: 3802,
+        from: [3802],
+        serialize: (x: unknown) => (typeof x === "string" ? x : JSON.stringify(x)),
+        parse: (x: string) => JSON.parse(x),
+      },
+    },
+  });
   const wrap = (q: postgres.Sql | postgres.TransactionSql): Sql => ({
     async query<T>(text: string, params: readonly unknown[] = []) {
       return (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];

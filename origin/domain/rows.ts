@@ -3,7 +3,6 @@ import type { Row } from "../db/sql.ts";
 
 /** Row → contract shape. Postgres servers answer bigint as text and PGlite as number: Number() both. */
 const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString();
-const json = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
 
 export const OWNER_COLUMNS = "id, name, business_name, business_number, phone, email, bank_account";
 export const SHOP_COLUMNS =
@@ -29,7 +28,7 @@ export function toShop(r: Row): Shop {
     ownerId: String(r.owner_id),
     name: String(r.name),
     category: r.category as Shop["category"],
-    regions: json<string[]>(r.regions),
+    regions: r.regions as string[],
     address: String(r.address),
     phone: String(r.phone),
     minOrder: Number(r.min_order),
@@ -61,7 +60,7 @@ export function toAd(r: Row): Ad {
     id: String(r.id),
     shopId: String(r.shop_id),
     product: r.product as Ad["product"],
-    regions: json<string[]>(r.regions),
+    regions: r.regions as string[],
     startsAt: iso(r.starts_at),
     endsAt: iso(r.ends_at),
     bid: Number(r.bid),

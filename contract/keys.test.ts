@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { docKey, formatDocKey, parseDocKey } from "./keys.ts";
+
+describe("document keys", () => {
+  it("round-trip between names and parsed keys", () => {
+    for (const key of [docKey.detail("s_1"), docKey.list("gangnam", "chicken"), docKey.main("mapo")]) {
+      const parsed = parseDocKey(key);
+      expect(parsed).not.toBeNull();
+      expect(formatDocKey(parsed!)).toBe(key);
+    }
+  });
+
+  it("reject what is not a document key", () => {
+    for (const raw of [
+      "",
+      "detail:",
+      "list:gangnam:sushi",
+      "main:a:b",
+      "detail:a b",
+      "other:x",
+      "list:gangnam",
+    ]) {
+      expect(parseDocKey(raw)).toBeNull();
+    }
+  });
+});
