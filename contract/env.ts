@@ -16,6 +16,20 @@ const Common = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
+/** Where documents live (BRIEF §7, §9); shared by the sync-worker and the edge. */
+const StoreVars = {
+  STORE: z.enum(["memory", "redis", "upstash"]).default("memory"),
+  STORE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, "letters, digits, _ . - only")
+    .default("ec"),
+  MEMORY_STORE_MB: z.coerce.number().int().min(1).default(256),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
+  UPSTASH_REDIS_REST_URL: Url.optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+};
+export type StoreVars = z.infer<z.ZodObject<typeof StoreVars>>;
+
 export const OriginEnv = Common.extend({
   PORT: Port(8789),
   SYNC_URL: Url.default("http://127.0.0.1:8788"),
@@ -34,11 +48,8 @@ export const SyncWorkerEnv = Common.extend({
   ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
   EVENTS_TOKEN: z.string().min(8).optional(),
   ADMIN_TOKEN: z.string().min(8).optional(),
-  STORE: z.enum(["memory", "redis", "upstash"]).default("memory"),
   QUEUE: z.enum(["memory", "redis"]).default("memory"),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
-  UPSTASH_REDIS_REST_URL: Url.optional(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  ...StoreVars,
 }).transform((env, ctx) => ({
   ...env,
   EVENTS_TOKEN: token(env, "EVENTS_TOKEN", DEV_EVENTS_TOKEN, ctx),
@@ -49,10 +60,7 @@ export type SyncWorkerEnv = z.infer<typeof SyncWorkerEnv>;
 export const EdgeEnv = Common.extend({
   PORT: Port(8787),
   ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
-  STORE: z.enum(["memory", "redis", "upstash"]).default("memory"),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default("redis://127.0.0.1:6379"),
-  UPSTASH_REDIS_REST_URL: Url.optional(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  ...StoreVars,
 });
 export type EdgeEnv = z.infer<typeof EdgeEnv>;
 

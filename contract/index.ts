@@ -8,3 +8,4 @@ export * from "./http.ts";
 export * from "./keys.ts";
 export * from "./log.ts";
 export * from "./state.ts";
+export * from "./store.ts";

@@ -21,7 +21,7 @@ describe.each(engines())("outbox relay on $name", (engine) => {
   it("delivers zero-payload events with the bearer token, and marks them delivered", async () => {
     const receiver = await startReceiver();
     t.defer(receiver.close);
-    const relay = startRelay(receiver.url, "secret-token");
+    startRelay(receiver.url, "secret-token");
     const owner = await t.api.ok("POST", "/owners", ownerInput);
     const shop = await t.api.ok("POST", "/shops", shopInput(owner.id));
     await t.api.ok("PATCH", `/shops/${shop.id}`, { name: "새 이름" });
@@ -61,7 +61,7 @@ describe.each(engines())("outbox relay on $name", (engine) => {
 
     const receiver = await startReceiver(port);
     t.defer(receiver.close);
-    const second = startRelay(receiver.url, "t0ken-123");
+    startRelay(receiver.url, "t0ken-123");
     await waitFor(() => receiver.events().length === 2);
     expect(receiver.events().map((e) => e.type)).toEqual(["owner", "shop"]);
   });

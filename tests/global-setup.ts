@@ -10,6 +10,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     pgliteDump: string;
     postgresUrl: string | null;
+    redisUrl: string | null;
   }
 }
 
@@ -27,5 +28,6 @@ export default async function setup(project: TestProject) {
   await db.close();
   project.provide("pgliteDump", file);
   project.provide("postgresUrl", servers.postgresUrl);
+  project.provide("redisUrl", servers.redisUrl);
   return () => rm(dir, { recursive: true, force: true });
 }

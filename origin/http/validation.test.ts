@@ -1,19 +1,19 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorBody } from "../../contract/index.ts";
-import { engines } from "../../tests/databases.ts";
+import { type Engine, engines } from "../../tests/databases.ts";
 import type { Database } from "../db/sql.ts";
 import { originClient, ownerInput, shopInput } from "../test/fixture.ts";
 
 // Validation never reaches the engine-specific SQL, so PGlite alone covers it.
-const [pglite] = engines();
+const pglite = engines()[0] as Engine;
 
 describe("bad input answers 4xx with the error body, never a 500", () => {
   let db: Database;
   let api: ReturnType<typeof originClient>;
   let shopId: string;
   beforeAll(async () => {
-    db = await pglite!.open();
+    db = await pglite.open();
     api = originClient(db);
     const owner = await api.ok("POST", "/owners", ownerInput);
     shopId = (await api.ok("POST", "/shops", shopInput(owner.id))).id;

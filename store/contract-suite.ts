@@ -1,0 +1,165 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { type DeadLetter, docKey } from "../contract/index.ts";
+import type { DocumentStore, NewDoc } from "./port.ts";
+
+export type StoreFactory = () => Promise<{ store: DocumentStore; cleanup?: () => Promise<void> }>;
+export type StoreCaps = {
+  /** Concurrent guarded writers converge to the highest version (not KV: one writer per key). */
+  atomicGuard: boolean;
+};
+
+const BUILT = "2026-11-26T12:00:00.000Z";
+const doc = (version: number, seq: number, body = `{"v":${version},"s":${seq}}`): NewDoc => ({
+  body,
+  version,
+  seq,
+  builtAt: BUILT,
+});
+const dead = (id: string, at: string): DeadLetter => ({
+  id,
+  payload: { type: "shop", id },
+  reason: "origin answered 500",
+  attempts: 5,
+  firstFailedAt: at,
+  lastFailedAt: at,
+});
+
+/**
+ * One suite for every DocumentStore adapter (hono's common.case.test.ts, bentocache's
+ * registerCacheDriverTestSuite): memory is proven equal to Redis and KV by passing the same cases.
+ */
+export function storeContractSuite(name: string, factory: StoreFactory, caps: StoreCaps) {
+  describe(`DocumentStore contract: ${name}`, () => {
+    let store: DocumentStore;
+    const cleanups: (() => Promise<void>)[] = [];
+    beforeEach(async () => {
+      const made = await factory();
+      store = made.store;
+      if (made.cleanup) cleanups.push(made.cleanup);
+    });
+    afterAll(async () => {
+      for (const fn of cleanups) await fn();
+    });
+
+    it("answers null for a missing key and returns what was put with its metadata", async () => {
+      expect(await store.get("detail:nope")).toBeNull();
+      expect(await store.put("detail:s_1", doc(3, 10))).toEqual({
+        written: true,
+        current: { version: 3, seq: 10 },
+      });
+      expect(await store.get("detail:s_1")).toEqual({ key: "detail:s_1", ...doc(3, 10) });
+    });
+
+    it("reads many keys in the order asked, null where missing", async () => {
+      await store.put("main:gangnam", doc(0, 5));
+      await store.put("list:gangnam:chicken", doc(0, 6));
+      const got = await store.getMany(["list:gangnam:chicken", "detail:none", "main:gangnam"]);
+      expect(got.map((d) => d?.seq ?? null)).toEqual([6, null, 5]);
+      expect(await store.getMany([])).toEqual([]);
+    });
+
+    it("never replaces a document with an older version or seq; equal ones rebuild", async () => {
+      await store.put("detail:s_2", doc(5, 50));
+      expect(await store.put("detail:s_2", doc(4, 99))).toEqual({
+        written: false,
+        current: { version: 5, seq: 50 },
+      });
+      expect((await store.put("detail:s_2", doc(5, 49))).written).toBe(false);
+      expect((await store.put("detail:s_2", doc(5, 50, '{"rebuilt":true}'))).written).toBe(true);
+      expect((await store.get("detail:s_2"))?.body).toBe('{"rebuilt":true}');
+      expect((await store.put("detail:s_2", doc(6, 51))).written).toBe(true);
+      expect(await store.get("detail:s_2")).toMatchObject({ version: 6, seq: 51 });
+    });
+
+    it("keeps values byte for byte: Korean text, emoji, escapes and a 1 MB document", async () => {
+      const tricky = JSON.stringify({
+        name: "원조 치킨 🍗🔥",
+        note: 'quote " backslash \\ newline \n tab \t',
+        nul: "\u0000",
+        n: 1.0,
+      });
+      await store.put("detail:s_ko", doc(1, 1, tricky));
+      expect((await store.get("detail:s_ko"))?.body).toBe(tricky);
+      const big = JSON.stringify({ menus: "떡볶이🌶".repeat(Math.ceil(1_048_576 / 13)) }); // 13 UTF-8 bytes each
+      expect(new TextEncoder().encode(big).length).toBeGreaterThan(1_048_576);
+      await store.put("detail:s_big", doc(1, 1, big));
+      const [back] = await store.getMany(["detail:s_big"]);
+      expect(back?.body.length).toBe(big.length);
+      expect(back?.body === big).toBe(true);
+    });
+
+    it("deletes documents and counts what it removed", async () => {
+      await store.put("detail:d1", doc(1, 1));
+      await store.put("detail:d2", doc(1, 1));
+      expect(await store.delete(["detail:d1", "detail:d2", "detail:never"])).toBe(2);
+      expect(await store.getMany(["detail:d1", "detail:d2"])).toEqual([null, null]);
+    });
+
+    it("purges a shop: its detail and its list bookkeeping, nothing of other shops", async () => {
+      await store.put(docKey.detail("s_p"), doc(2, 2));
+      await store.put(docKey.detail("s_q"), doc(2, 2));
+      await store.setMemberships("s_p", [docKey.list("mapo", "pizza"), docKey.list("gangnam", "pizza")]);
+      await store.setMemberships("s_q", [docKey.list("mapo", "pizza")]);
+      expect(await store.getMemberships("s_p")).toEqual(["list:gangnam:pizza", "list:mapo:pizza"]);
+      expect(await store.purgeShop("s_p")).toEqual({
+        deleted: 1,
+        lists: ["list:gangnam:pizza", "list:mapo:pizza"],
+      });
+      expect(await store.get(docKey.detail("s_p"))).toBeNull();
+      expect(await store.getMemberships("s_p")).toEqual([]);
+      expect(await store.get(docKey.detail("s_q"))).not.toBeNull();
+      expect(await store.getMemberships("s_q")).toEqual(["list:mapo:pizza"]);
+    });
+
+    it("keeps checkpoints and dead letters, oldest failure first", async () => {
+      expect(await store.getCheckpoint("catch-up")).toBeNull();
+      await store.setCheckpoint("catch-up", 1234);
+      expect(await store.getCheckpoint("catch-up")).toBe(1234);
+      await store.putDeadLetter(dead("shop:b", "2026-11-26T10:00:00.000Z"));
+      await store.putDeadLetter(dead("shop:a", "2026-11-26T11:00:00.000Z"));
+      await store.putDeadLetter({ ...dead("shop:b", "2026-11-26T10:00:00.000Z"), attempts: 6 });
+      expect(await store.countDeadLetters()).toBe(2);
+      const listed = await store.listDeadLetters();
+      expect(listed.map((d) => [d.id, d.attempts])).toEqual([
+        ["shop:b", 6],
+        ["shop:a", 5],
+      ]);
+      expect(await store.deleteDeadLetters(["shop:b", "shop:zzz"])).toBe(1);
+      expect(await store.countDeadLetters()).toBe(0 + 1);
+    });
+
+    it("purges everything under its prefix", async () => {
+      await store.put("detail:x", doc(1, 1));
+      await store.setMemberships("x", ["list:mapo:cafe"]);
+      await store.setCheckpoint("catch-up", 9);
+      await store.putDeadLetter(dead("x", BUILT));
+      expect(await store.purgeAll()).toBeGreaterThanOrEqual(4);
+      expect(await store.get("detail:x")).toBeNull();
+      expect(await store.getMemberships("x")).toEqual([]);
+      expect(await store.getCheckpoint("catch-up")).toBeNull();
+      expect(await store.countDeadLetters()).toBe(0);
+    });
+
+    if (caps.atomicGuard) {
+      it("50 concurrent guarded puts with random versions leave the highest", async () => {
+        const versions = Array.from({ length: 50 }, () => 1 + Math.floor(Math.random() * 1000));
+        const results = await Promise.all(versions.map((v) => store.put("detail:race", doc(v, v))));
+        const top = Math.max(...versions);
+        expect(await store.get("detail:race")).toMatchObject({
+          version: top,
+          seq: top,
+          body: `{"v":${top},"s":${top}}`,
+        });
+        expect(results.some((r) => r.written)).toBe(true);
+      });
+    } else {
+      // No compare-and-set (KV): the guard holds for the one writer per key the sync-worker keeps.
+      it("50 guarded puts in random version order from one writer leave the highest", async () => {
+        const versions = Array.from({ length: 50 }, () => 1 + Math.floor(Math.random() * 1000));
+        for (const v of versions) await store.put("detail:race", doc(v, v));
+        const top = Math.max(...versions);
+        expect(await store.get("detail:race")).toMatchObject({ version: top, seq: top });
+      });
+    }
+  });
+}

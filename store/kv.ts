@@ -1,0 +1,141 @@
+import { z } from "zod";
+import { DeadLetter, DocMeta, docKey } from "../contract/index.ts";
+import {
+  byFirstFailure,
+  type DocumentStore,
+  type NewDoc,
+  type PutResult,
+  type StoredDoc,
+  supersedes,
+} from "./port.ts";
+
+/**
+ * Workers KV adapter: the body is the value, {version, seq, builtAt} its metadata.
+ *
+ * How the version guard holds without compare-and-set: KV has none, and allows one write per
+ * second per key (https://developers.cloudflare.com/kv/platform/limits/). The guard here is a
+ * read-then-write, which is safe because there is one writer per key: the sync-worker's queue
+ * consumer runs one batch at a time (max_concurrency = 1) and coalesces a batch's events per shop, so
+ * each key is written at most once per batch. KV reads are eventually consistent (up to ~60 s across
+ * locations): a stale read can only let a document built from *fresh* origin state through, never an
+ * older one, because the consumer always builds from a state fetch made after the event.
+ * Miniflare's local KV is immediately consistent and hides all of this (BRIEF §7).
+ */
+const BULK = 100; // bulk reads take at most 100 keys
+const ListKeys = z.array(z.string());
+
+export function createKvStore(kv: KVNamespace, options: { prefix: string }): DocumentStore {
+  const p = options.prefix.endsWith(":") ? options.prefix : `${options.prefix}:`;
+  const doc = (key: string) => `${p}d:${key}`;
+  const mem = (shopId: string) => `${p}m:${shopId}`;
+  const dead = (id: string) => `${p}q:${id}`;
+
+  const toDoc = (key: string, value: string | null, metadata: unknown): StoredDoc | null =>
+    value === null ? null : { key, body: value, ...DocMeta.parse(metadata) };
+
+  async function listAll(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page: KVNamespaceListResult<unknown, string> = await kv.list({
+        prefix,
+        ...(cursor ? { cursor } : {}),
+      });
+      names.push(...page.keys.map((k) => k.name));
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+    return names;
+  }
+
+  async function deleteAll(names: string[]): Promise<number> {
+    for (let i = 0; i < names.length; i += 50)
+      await Promise.all(names.slice(i, i + 50).map((n) => kv.delete(n)));
+    return names.length;
+  }
+
+  return {
+    kind: "kv",
+    async get(key) {
+      const { value, metadata } = await kv.getWithMetadata(doc(key), "text");
+      return toDoc(key, value, metadata);
+    },
+    async getMany(keys) {
+      const out: (StoredDoc | null)[] = [];
+      for (let i = 0; i < keys.length; i += BULK) {
+        const chunk = keys.slice(i, i + BULK);
+        const found = await kv.getWithMetadata(chunk.map(doc), "text");
+        for (const key of chunk) {
+          const hit = found.get(doc(key));
+          out.push(hit ? toDoc(key, hit.value, hit.metadata) : null);
+        }
+      }
+      return out;
+    },
+    async put(key, d: NewDoc): Promise<PutResult> {
+      // Only the metadata is needed, but a stream cancelled unread breaks Miniflare's proxy under
+      // load; the value is read as text (one read per coalesced write, not per request).
+      const current = await kv.getWithMetadata(doc(key), "text");
+      if (current.metadata) {
+        const meta = DocMeta.parse(current.metadata);
+        if (!supersedes(d, meta))
+          return { written: false, current: { version: meta.version, seq: meta.seq } };
+      }
+      const metadata: DocMeta = { version: d.version, seq: d.seq, builtAt: d.builtAt };
+      await kv.put(doc(key), d.body, { metadata });
+      return { written: true, current: { version: d.version, seq: d.seq } };
+    },
+    async delete(keys) {
+      const existing = (await this.getMany(keys)).filter((x) => x !== null).length;
+      await Promise.all(keys.map((k) => kv.delete(doc(k))));
+      return existing;
+    },
+    async purgeShop(shopId) {
+      const lists = await this.getMemberships(shopId);
+      const deleted = await this.delete([docKey.detail(shopId)]);
+      await kv.delete(mem(shopId));
+      return { deleted, lists };
+    },
+    async purgeAll() {
+      return deleteAll(await listAll(p));
+    },
+    async getMemberships(shopId) {
+      const raw = await kv.get(mem(shopId), "text");
+      return raw ? ListKeys.parse(JSON.parse(raw)) : [];
+    },
+    async setMemberships(shopId, listKeys) {
+      if (listKeys.length === 0) await kv.delete(mem(shopId));
+      else await kv.put(mem(shopId), JSON.stringify([...listKeys].sort()));
+    },
+    async getCheckpoint(name) {
+      const raw = await kv.get(`${p}cp:${name}`, "text");
+      return raw == null ? null : z.coerce.number().parse(raw);
+    },
+    async setCheckpoint(name, value) {
+      await kv.put(`${p}cp:${name}`, String(value));
+    },
+    async putDeadLetter(entry) {
+      await kv.put(dead(entry.id), JSON.stringify(DeadLetter.parse(entry)));
+    },
+    async listDeadLetters(limit = 100) {
+      const names = await listAll(`${p}q:`);
+      const entries: DeadLetter[] = [];
+      for (let i = 0; i < names.length; i += BULK) {
+        const found = await kv.get(names.slice(i, i + BULK), "text");
+        for (const value of found.values()) if (value) entries.push(DeadLetter.parse(JSON.parse(value)));
+      }
+      return entries.sort(byFirstFailure).slice(0, limit);
+    },
+    async deleteDeadLetters(ids) {
+      const names: string[] = [];
+      for (let i = 0; i < ids.length; i += BULK) {
+        const found = await kv.get(ids.slice(i, i + BULK).map(dead), "text");
+        for (const [name, value] of found) if (value !== null) names.push(name);
+      }
+      return deleteAll(names);
+    },
+    async countDeadLetters() {
+      return (await listAll(`${p}q:`)).length;
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,60 @@
+import type { DeadLetter, DocMeta } from "../contract/index.ts";
+
+export type { DeadLetter, DocMeta } from "../contract/index.ts";
+
+/** A stored document: its serialized body, byte for byte as written, and its guard metadata. */
+export type StoredDoc = DocMeta & { key: string; body: string };
+export type NewDoc = DocMeta & { body: string };
+export type PutResult = { written: boolean; current: { version: number; seq: number } };
+
+/**
+ * The document store port (BRIEF §10). Adapters are plain: they store, fetch and guard, and hold no
+ * freshness, grace or stale policy — that lives above them, in the sync-worker and the edge.
+ *
+ * Keys are document keys from `contract/keys.ts`; each adapter adds its deployment prefix.
+ */
+export interface DocumentStore {
+  readonly kind: "memory" | "redis" | "kv";
+  get(key: string): Promise<StoredDoc | null>;
+  /** One round trip; answers in the order asked, null where missing. */
+  getMany(keys: readonly string[]): Promise<(StoredDoc | null)[]>;
+  /**
+   * Writes unless the stored document is newer (see `supersedes`). Atomic on memory and Redis; on
+   * Workers KV it relies on one writer per key (see kv.ts).
+   */
+  put(key: string, doc: NewDoc): Promise<PutResult>;
+  delete(keys: readonly string[]): Promise<number>;
+  /** Removes a shop's detail and its list bookkeeping; answers the lists it was in, for a rebuild. */
+  purgeShop(shopId: string): Promise<{ deleted: number; lists: string[] }>;
+  /** Everything under this deployment's prefix: documents and bookkeeping. */
+  purgeAll(): Promise<number>;
+
+  /** Which list documents a shop was last projected into (so a move or delete can leave them). */
+  getMemberships(shopId: string): Promise<string[]>;
+  setMemberships(shopId: string, listKeys: readonly string[]): Promise<void>;
+  getCheckpoint(name: string): Promise<number | null>;
+  setCheckpoint(name: string, value: number): Promise<void>;
+
+  putDeadLetter(entry: DeadLetter): Promise<void>;
+  listDeadLetters(limit?: number): Promise<DeadLetter[]>;
+  deleteDeadLetters(ids: readonly string[]): Promise<number>;
+  countDeadLetters(): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+/**
+ * The version guard, shared by every adapter: a document replaces the stored one unless it is
+ * older — a lower version, or the same version read at an earlier seq. An equal (version, seq)
+ * replaces, so a rebuild of the same state (an ad going live on the clock) is written.
+ */
+export function supersedes(
+  next: { version: number; seq: number },
+  current: { version: number; seq: number },
+): boolean {
+  return next.version > current.version || (next.version === current.version && next.seq >= current.seq);
+}
+
+/** Dead letters list oldest failure first, so an operator replays in the order things broke. */
+export const byFirstFailure = (a: DeadLetter, b: DeadLetter): number =>
+  a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : 1;

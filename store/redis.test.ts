@@ -1,0 +1,67 @@
+import { Redis } from "@upstash/redis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startUpstashRestServer } from "../tests/upstash-rest-server.ts";
+import { storeContractSuite } from "./contract-suite.ts";
+import { createRedisStore } from "./redis.ts";
+import { connectRedisRequester, RawRedis } from "./redis-tcp.ts";
+
+const redisUrl = inject("redisUrl");
+// Each test gets its own prefix and purges it after, so runs never see each other's keys.
+const uniquePrefix = () => `ec-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+
+describe.runIf(redisUrl)("Redis adapters (real server)", () => {
+  const url = redisUrl as string;
+
+  storeContractSuite(
+    "redis over TCP (custom Requester)",
+    async () => {
+      const requester = await connectRedisRequester(url);
+      const store = createRedisStore(new RawRedis(requester), {
+        prefix: uniquePrefix(),
+        close: requester.close,
+      });
+      return {
+        store,
+        cleanup: async () => {
+          await store.purgeAll();
+          await store.close();
+        },
+      };
+    },
+    { atomicGuard: true },
+  );
+
+  let rest: Awaited<ReturnType<typeof startUpstashRestServer>>;
+  beforeAll(async () => {
+    rest = await startUpstashRestServer(url, "rest-test-token");
+  });
+  afterAll(() => rest?.close());
+
+  storeContractSuite(
+    "redis over Upstash REST (@upstash/redis HTTP client)",
+    async () => {
+      const redis = new Redis({
+        url: rest.url,
+        token: "rest-test-token",
+        automaticDeserialization: false,
+        enableTelemetry: false,
+      });
+      const store = createRedisStore(redis, { prefix: uniquePrefix() });
+      return { store, cleanup: async () => void (await store.purgeAll()) };
+    },
+    { atomicGuard: true },
+  );
+
+  it("keeps documents of two prefixes apart", async () => {
+    const requester = await connectRedisRequester(url);
+    const a = createRedisStore(new RawRedis(requester), { prefix: uniquePrefix() });
+    const b = createRedisStore(new RawRedis(requester), { prefix: uniquePrefix() });
+    const d = { body: "{}", version: 1, seq: 1, builtAt: "2026-11-26T00:00:00.000Z" };
+    await a.put("main:mapo", d);
+    await b.put("main:mapo", d);
+    expect(await a.purgeAll()).toBe(1);
+    expect(await b.get("main:mapo")).not.toBeNull();
+    await b.purgeAll();
+    await requester.close();
+  });
+});

@@ -1,0 +1,129 @@
+import type { Redis } from "@upstash/redis";
+import { z } from "zod";
+import { DeadLetter, DocMeta, docKey } from "../contract/index.ts";
+import { byFirstFailure, type DocumentStore, type NewDoc, type PutResult, type StoredDoc } from "./port.ts";
+
+/**
+ * Redis adapter over @upstash/redis: Upstash REST, or a plain server through the TCP requester.
+ * The client must run with automatic deserialization off (bodies come back byte for byte), so
+ * replies are raw Redis arrays and strings — hence the casts below.
+ *
+ * Layout under `prefix`: `d:<doc key>` hash {body, version, seq, builtAt}; `m:<shop>` JSON list of
+ * list keys; `cp:<name>` checkpoints; `dlq` hash of dead letters.
+ */
+const FIELDS = ["body", "version", "seq", "builtAt"] as const;
+
+// The guard and the write in one script, so two sync-workers racing on a key cannot interleave.
+// Same ordering as `supersedes` in port.ts: newer version wins; equal version needs seq >= stored.
+const GUARDED_PUT = `
+local cur = redis.call('HMGET', KEYS[1], 'version', 'seq')
+local v, s = tonumber(ARGV[1]), tonumber(ARGV[2])
+if cur[1] then
+  local cv, cs = tonumber(cur[1]), tonumber(cur[2])
+  if v < cv or (v == cv and s < cs) then return {0, cv, cs} end
+end
+redis.call('HSET', KEYS[1], 'body', ARGV[3], 'version', ARGV[1], 'seq', ARGV[2], 'builtAt', ARGV[4])
+return {1, v, s}`;
+
+const PURGE_SHOP = `
+local lists = redis.call('GET', KEYS[2])
+local deleted = redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[2])
+return {deleted, lists or '[]'}`;
+
+const ListKeys = z.array(z.string());
+
+export function createRedisStore(
+  redis: Redis,
+  options: { prefix: string; close?: () => Promise<void> },
+): DocumentStore {
+  const p = options.prefix.endsWith(":") ? options.prefix : `${options.prefix}:`;
+  const doc = (key: string) => `${p}d:${key}`;
+  const mem = (shopId: string) => `${p}m:${shopId}`;
+  const dlq = `${p}dlq`;
+
+  const toDoc = (key: string, raw: unknown): StoredDoc | null => {
+    const [body, version, seq, builtAt] = raw as (string | null)[];
+    if (body == null) return null;
+    return { key, body, ...DocMeta.parse({ version, seq, builtAt }) };
+  };
+
+  return {
+    kind: "redis",
+    async get(key) {
+      return toDoc(key, await redis.hmget(doc(key), ...FIELDS));
+    },
+    async getMany(keys) {
+      if (keys.length === 0) return [];
+      const pipe = redis.pipeline();
+      for (const key of keys) pipe.hmget(doc(key), ...FIELDS);
+      const replies = await pipe.exec();
+      return keys.map((key, i) => toDoc(key, replies[i]));
+    },
+    async put(key, d: NewDoc): Promise<PutResult> {
+      const [written, version, seq] = (await redis.eval(
+        GUARDED_PUT,
+        [doc(key)],
+        [String(d.version), String(d.seq), d.body, d.builtAt],
+      )) as number[];
+      return { written: written === 1, current: { version: Number(version), seq: Number(seq) } };
+    },
+    async delete(keys) {
+      return keys.length ? redis.del(...keys.map(doc)) : 0;
+    },
+    async purgeShop(shopId) {
+      const [deleted, lists] = (await redis.eval(
+        PURGE_SHOP,
+        [doc(docKey.detail(shopId)), mem(shopId)],
+        [],
+      )) as [number, string];
+      return { deleted: Number(deleted), lists: ListKeys.parse(JSON.parse(lists)) };
+    },
+    async purgeAll() {
+      let cursor = "0";
+      let removed = 0;
+      do {
+        const [next, keys] = (await redis.scan(cursor, { match: `${p}*`, count: 1000 })) as [
+          string,
+          string[],
+        ];
+        cursor = String(next);
+        if (keys.length) removed += await redis.unlink(...keys);
+      } while (cursor !== "0");
+      return removed;
+    },
+    async getMemberships(shopId) {
+      const raw = (await redis.get(mem(shopId))) as string | null;
+      return raw ? ListKeys.parse(JSON.parse(raw)) : [];
+    },
+    async setMemberships(shopId, listKeys) {
+      if (listKeys.length === 0) await redis.del(mem(shopId));
+      else await redis.set(mem(shopId), JSON.stringify([...listKeys].sort()));
+    },
+    async getCheckpoint(name) {
+      const raw = (await redis.get(`${p}cp:${name}`)) as string | null;
+      return raw == null ? null : z.coerce.number().parse(raw);
+    },
+    async setCheckpoint(name, value) {
+      await redis.set(`${p}cp:${name}`, String(value));
+    },
+    async putDeadLetter(entry) {
+      await redis.hset(dlq, { [entry.id]: JSON.stringify(DeadLetter.parse(entry)) });
+    },
+    async listDeadLetters(limit = 100) {
+      const flat = ((await redis.hgetall(dlq)) ?? []) as unknown as string[];
+      const entries: DeadLetter[] = [];
+      for (let i = 1; i < flat.length; i += 2) entries.push(DeadLetter.parse(JSON.parse(flat[i] as string)));
+      return entries.sort(byFirstFailure).slice(0, limit);
+    },
+    async deleteDeadLetters(ids) {
+      return ids.length ? redis.hdel(dlq, ...ids) : 0;
+    },
+    async countDeadLetters() {
+      return redis.hlen(dlq);
+    },
+    async close() {
+      await options.close?.();
+    },
+  };
+}
