@@ -1,0 +1,3 @@
+export * from "./detail.ts";
+export * from "./list.ts";
+export * from "./main.ts";
