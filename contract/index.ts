@@ -9,3 +9,4 @@ export * from "./keys.ts";
 export * from "./log.ts";
 export * from "./state.ts";
 export * from "./store.ts";
+export * from "./origin-client.ts";

@@ -128,15 +128,22 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
       expect(await store.countDeadLetters()).toBe(0 + 1);
     });
 
-    it("purges everything under its prefix", async () => {
+    it("counts documents by kind and purges everything under its prefix, dead letters on request", async () => {
       await store.put("detail:x", doc(1, 1));
+      await store.put("list:mapo:cafe", doc(0, 1));
+      await store.put("main:mapo", doc(0, 1));
+      await store.put("detail:y", doc(1, 1));
+      expect(await store.countDocuments()).toEqual({ detail: 2, list: 1, main: 1 });
       await store.setMemberships("x", ["list:mapo:cafe"]);
       await store.setCheckpoint("catch-up", 9);
       await store.putDeadLetter(dead("x", BUILT));
-      expect(await store.purgeAll()).toBeGreaterThanOrEqual(4);
+      expect(await store.purgeAll()).toBeGreaterThanOrEqual(6);
       expect(await store.get("detail:x")).toBeNull();
       expect(await store.getMemberships("x")).toEqual([]);
       expect(await store.getCheckpoint("catch-up")).toBeNull();
+      expect(await store.countDocuments()).toEqual({ detail: 0, list: 0, main: 0 });
+      expect(await store.countDeadLetters()).toBe(1);
+      await store.purgeAll({ deadLetters: true });
       expect(await store.countDeadLetters()).toBe(0);
     });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DeadLetter, DocMeta, docKey } from "../contract/index.ts";
 import {
   byFirstFailure,
+  countByKind,
   type DocumentStore,
   type NewDoc,
   type PutResult,
@@ -95,8 +96,12 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
       await kv.delete(mem(shopId));
       return { deleted, lists };
     },
-    async purgeAll() {
-      return deleteAll(await listAll(p));
+    async purgeAll(options = {}) {
+      const names = await listAll(p);
+      return deleteAll(options.deadLetters ? names : names.filter((n) => !n.startsWith(`${p}q:`)));
+    },
+    async countDocuments() {
+      return countByKind((await listAll(`${p}d:`)).map((n) => n.slice(p.length + 2)));
     },
     async getMemberships(shopId) {
       const raw = await kv.get(mem(shopId), "text");

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import { type DeadLetter, docKey } from "../contract/index.ts";
 import {
   byFirstFailure,
+  countByKind,
   type DocumentStore,
   type NewDoc,
   type PutResult,
@@ -56,13 +57,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       memberships.delete(shopId);
       return { deleted, lists };
     },
-    async purgeAll() {
-      const n = docs.size + memberships.size + checkpoints.size + dead.size;
+    async purgeAll(options = {}) {
+      const n = docs.size + memberships.size + checkpoints.size + (options.deadLetters ? dead.size : 0);
       docs.clear();
       memberships.clear();
       checkpoints.clear();
-      dead.clear();
+      if (options.deadLetters) dead.clear();
       return n;
+    },
+    async countDocuments() {
+      return countByKind(docs.keys());
     },
     async getMemberships(shopId) {
       return [...(memberships.get(shopId) ?? [])];

@@ -5,6 +5,7 @@ export type { DeadLetter, DocMeta } from "../contract/index.ts";
 /** A stored document: its serialized body, byte for byte as written, and its guard metadata. */
 export type StoredDoc = DocMeta & { key: string; body: string };
 export type NewDoc = DocMeta & { body: string };
+export type DocCounts = { detail: number; list: number; main: number };
 export type PutResult = { written: boolean; current: { version: number; seq: number } };
 
 /**
@@ -26,8 +27,13 @@ export interface DocumentStore {
   delete(keys: readonly string[]): Promise<number>;
   /** Removes a shop's detail and its list bookkeeping; answers the lists it was in, for a rebuild. */
   purgeShop(shopId: string): Promise<{ deleted: number; lists: string[] }>;
-  /** Everything under this deployment's prefix: documents and bookkeeping. */
-  purgeAll(): Promise<number>;
+  /**
+   * Everything under this deployment's prefix: documents and bookkeeping (so a catch-up starts from
+   * the beginning of the change feed). Dead letters stay unless `deadLetters` is true.
+   */
+  purgeAll(options?: { deadLetters?: boolean }): Promise<number>;
+  /** Documents held, by kind (for status; a scan on Redis and KV, so not for hot paths). */
+  countDocuments(): Promise<DocCounts>;
 
   /** Which list documents a shop was last projected into (so a move or delete can leave them). */
   getMemberships(shopId: string): Promise<string[]>;
@@ -58,3 +64,13 @@ export function supersedes(
 /** Dead letters list oldest failure first, so an operator replays in the order things broke. */
 export const byFirstFailure = (a: DeadLetter, b: DeadLetter): number =>
   a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : 1;
+
+/** Counts document keys (`detail:…`, `list:…`, `main:…`) by kind. */
+export function countByKind(keys: Iterable<string>): DocCounts {
+  const counts: DocCounts = { detail: 0, list: 0, main: 0 };
+  for (const key of keys) {
+    const kind = key.slice(0, key.indexOf(":"));
+    if (kind === "detail" || kind === "list" || kind === "main") counts[kind]++;
+  }
+  return counts;
+}

@@ -1,7 +1,14 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import { DeadLetter, DocMeta, docKey } from "../contract/index.ts";
-import { byFirstFailure, type DocumentStore, type NewDoc, type PutResult, type StoredDoc } from "./port.ts";
+import {
+  byFirstFailure,
+  countByKind,
+  type DocumentStore,
+  type NewDoc,
+  type PutResult,
+  type StoredDoc,
+} from "./port.ts";
 
 /**
  * Redis adapter over @upstash/redis: Upstash REST, or a plain server through the TCP requester.
@@ -42,6 +49,15 @@ export function createRedisStore(
   const mem = (shopId: string) => `${p}m:${shopId}`;
   const dlq = `${p}dlq`;
 
+  async function scan(match: string, each: (keys: string[]) => Promise<void>) {
+    let cursor = "0";
+    do {
+      const [next, keys] = (await redis.scan(cursor, { match, count: 1000 })) as [string, string[]];
+      cursor = String(next);
+      await each(keys);
+    } while (cursor !== "0");
+  }
+
   const toDoc = (key: string, raw: unknown): StoredDoc | null => {
     const [body, version, seq, builtAt] = raw as (string | null)[];
     if (body == null) return null;
@@ -79,18 +95,20 @@ export function createRedisStore(
       )) as [number, string];
       return { deleted: Number(deleted), lists: ListKeys.parse(JSON.parse(lists)) };
     },
-    async purgeAll() {
-      let cursor = "0";
+    async purgeAll(options = {}) {
       let removed = 0;
-      do {
-        const [next, keys] = (await redis.scan(cursor, { match: `${p}*`, count: 1000 })) as [
-          string,
-          string[],
-        ];
-        cursor = String(next);
-        if (keys.length) removed += await redis.unlink(...keys);
-      } while (cursor !== "0");
+      await scan(`${p}*`, async (keys) => {
+        const doomed = options.deadLetters ? keys : keys.filter((k) => k !== dlq);
+        if (doomed.length) removed += await redis.unlink(...doomed);
+      });
       return removed;
+    },
+    async countDocuments() {
+      const keys: string[] = [];
+      await scan(`${p}d:*`, async (page) => {
+        keys.push(...page.map((k) => k.slice(p.length + 2)));
+      });
+      return countByKind(keys);
     },
     async getMemberships(shopId) {
       const raw = (await redis.get(mem(shopId))) as string | null;

@@ -1,0 +1,75 @@
+import type { z } from "zod";
+import { AppError } from "./errors.ts";
+import type { Category } from "./domain.ts";
+import {
+  ChangesResponse,
+  OwnerStateResponse,
+  ShopIdsResponse,
+  ShopListStateResponse,
+  ShopStateResponse,
+} from "./state.ts";
+
+/**
+ * The query side's view of the state API (BRIEF §4): the `OriginClient` port, and its HTTP adapter.
+ * Every answer is parsed with the contract, so a misbehaving origin is an error here rather than a
+ * bad document later. Policies (timeouts, retries, breaker) wrap it in each service.
+ */
+export interface OriginClient {
+  shop(id: string, signal?: AbortSignal): Promise<ShopStateResponse | null>;
+  list(region: string, category: Category, signal?: AbortSignal): Promise<ShopListStateResponse>;
+  owner(id: string, signal?: AbortSignal): Promise<OwnerStateResponse | null>;
+  changes(q: { after?: number; since?: string; limit?: number }, signal?: AbortSignal): Promise<ChangesResponse>;
+  shopIds(q: { after?: string; limit?: number }, signal?: AbortSignal): Promise<ShopIdsResponse>;
+}
+
+/** Raised for answers worth retrying (network failure, 5xx, 429); 4xx other than those are final. */
+export class OriginError extends Error {
+  override name = "OriginError";
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function httpOriginClient(baseUrl: string, fetchImpl: typeof fetch = fetch): OriginClient {
+  async function get<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal, allow404 = false) {
+    let response: Response;
+    try {
+      response = await fetchImpl(new URL(path, baseUrl), { headers: { accept: "application/json" }, signal: signal ?? null });
+    } catch (error) {
+      throw new OriginError(`origin unreachable: ${(error as Error).message}`, null, true, { cause: error });
+    }
+    if (response.status === 404 && allow404) {
+      await response.body?.cancel();
+      return null;
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      const transient = response.status >= 500 || response.status === 429 || response.status === 408;
+      throw new OriginError(`origin answered ${response.status} for ${path}`, response.status, transient);
+    }
+    const parsed = schema.safeParse(await response.json());
+    if (!parsed.success) {
+      throw new AppError("internal", `origin answer for ${path} breaks the contract`, { cause: parsed.error });
+    }
+    return parsed.data as z.infer<S>;
+  }
+  const qs = (q: Record<string, string | number | undefined>) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+    return params.size ? `?${params}` : "";
+  };
+  const id = encodeURIComponent;
+  return {
+    shop: (shopId, signal) => get(`/state/shops/${id(shopId)}`, ShopStateResponse, signal, true),
+    list: async (region, category, signal) =>
+      (await get(`/state/shops${qs({ region, category })}`, ShopListStateResponse, signal)) as ShopListStateResponse,
+    owner: (ownerId, signal) => get(`/state/owners/${id(ownerId)}`, OwnerStateResponse, signal, true),
+    changes: async (q, signal) => (await get(`/state/changes${qs(q)}`, ChangesResponse, signal)) as ChangesResponse,
+    shopIds: async (q, signal) => (await get(`/state/shops/ids${qs(q)}`, ShopIdsResponse, signal)) as ShopIdsResponse,
+  };
+}

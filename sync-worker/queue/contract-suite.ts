@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ChangeEvent } from "../../contract/index.ts";
+import type { ChangeQueue } from "./port.ts";
+
+const event = (id: string): ChangeEvent => ({ type: "shop", id, occurredAt: "2026-11-26T12:00:00.000Z" });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One suite for every ChangeQueue adapter: the in-process queue is proven equal to Redis Streams. */
+export function queueContractSuite(name: string, make: () => Promise<ChangeQueue>) {
+  describe(`ChangeQueue contract: ${name}`, () => {
+    const open: ChangeQueue[] = [];
+    const queue = async () => {
+      const q = await make();
+      open.push(q);
+      return q;
+    };
+    afterEach(async () => {
+      for (const q of open.splice(0)) await q.close();
+    });
+
+    it("delivers what was sent, and an ack removes it", async () => {
+      const q = await queue();
+      await q.send([event("s_1"), event("s_2")]);
+      expect(await q.depth()).toBe(2);
+      const got = await q.receive(10, 100);
+      expect(got.map((d) => d.event.id).sort()).toEqual(["s_1", "s_2"]);
+      expect(got.every((d) => d.attempts === 0)).toBe(true);
+      await q.ack(got.map((d) => d.id));
+      expect(await q.depth()).toBe(0);
+      expect(await q.receive(10, 50)).toEqual([]);
+    });
+
+    it("holds a delayed send until it is due", async () => {
+      const q = await queue();
+      await q.send([event("s_later")], { delayMs: 300 });
+      expect(await q.receive(10, 50)).toEqual([]);
+      expect(await q.depth()).toBe(1);
+      await sleep(350);
+      const got = await q.receive(10, 200);
+      expect(got.map((d) => d.event.id)).toEqual(["s_later"]);
+    });
+
+    it("redelivers a retried message after its delay with one more attempt", async () => {
+      const q = await queue();
+      await q.send([event("s_flaky")]);
+      const [first] = await q.receive(1, 100);
+      if (!first) throw new Error("nothing delivered");
+      await q.retry([{ delivery: first, delayMs: 150 }]);
+      expect(await q.receive(1, 20)).toEqual([]);
+      await sleep(200);
+      const [second] = await q.receive(1, 200);
+      expect(second).toMatchObject({ event: { id: "s_flaky" }, attempts: 1 });
+    });
+
+    it("waits for a send while blocked in receive", async () => {
+      const q = await queue();
+      const pending = q.receive(5, 2000);
+      await sleep(50);
+      await q.send([event("s_wake")]);
+      const started = Date.now();
+      const got = await pending;
+      expect(got.map((d) => d.event.id)).toEqual(["s_wake"]);
+      expect(Date.now() - started).toBeLessThan(1500);
+    });
+  });
+}

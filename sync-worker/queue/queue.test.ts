@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createLogger } from "../../contract/index.ts";
+import { queueContractSuite } from "./contract-suite.ts";
+import { createMemoryQueue } from "./memory.ts";
+import { createRedisQueue } from "./redis-streams.ts";
+
+const logger = createLogger("test", "silent");
+const redisUrl = inject("redisUrl");
+
+queueContractSuite("memory", async () => createMemoryQueue());
+
+describe.runIf(redisUrl)("Redis Streams queue (real server)", () => {
+  const url = redisUrl as string;
+  const prefixes: string[] = [];
+  const make = async (prefix: string, consumer: string, claimIdleMs?: number) =>
+    createRedisQueue({ url, prefix, consumer, logger, ...(claimIdleMs ? { claimIdleMs } : {}) });
+
+  queueContractSuite("redis streams", async () => {
+    const prefix = `ec-q-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    prefixes.push(prefix);
+    return make(prefix, "c1");
+  });
+
+  it("hands a crashed consumer's unacked messages to another consumer", async () => {
+    const prefix = `ec-q-test-${process.pid}-claim`;
+    const a = await make(prefix, "worker-a", 200);
+    const b = await make(prefix, "worker-b", 200);
+    await a.send([{ type: "shop", id: "s_orphan", occurredAt: "2026-11-26T12:00:00.000Z" }]);
+    expect((await a.receive(10, 100)).map((d) => d.event.id)).toEqual(["s_orphan"]);
+    await a.close(); // dies without an ack
+    await new Promise((r) => setTimeout(r, 250));
+    const taken = await b.receive(10, 100);
+    expect(taken.map((d) => d.event.id)).toEqual(["s_orphan"]);
+    await b.ack(taken.map((d) => d.id));
+    expect(await b.depth()).toBe(0);
+    await b.close();
+  });
+
+  afterAll(async () => {
+    const { createClient } = await import("redis");
+    const client = createClient({ url });
+    await client.connect();
+    for (const p of [...prefixes, `ec-q-test-${process.pid}-claim`]) await client.del([`${p}:q`, `${p}:q:delayed`]);
+    await client.close();
+  });
+});
