@@ -49,6 +49,14 @@ export const SyncWorkerEnv = Common.extend({
   EVENTS_TOKEN: z.string().min(8).optional(),
   ADMIN_TOKEN: z.string().min(8).optional(),
   QUEUE: z.enum(["memory", "redis"]).default("memory"),
+  CONSUMER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  CATCH_UP_INTERVAL_S: z.coerce.number().min(0).default(30),
+  ORIGIN_TIMEOUT_MS: z.coerce.number().int().min(10).default(3000),
   ...StoreVars,
 }).transform((env, ctx) => ({
   ...env,

@@ -1,3 +1,4 @@
+export * from "./admin.ts";
 export * from "./commands.ts";
 export * from "./documents.ts";
 export * from "./domain.ts";
@@ -7,6 +8,7 @@ export * from "./events.ts";
 export * from "./http.ts";
 export * from "./keys.ts";
 export * from "./log.ts";
+export * from "./origin-client.ts";
+export * from "./serve.ts";
 export * from "./state.ts";
 export * from "./store.ts";
-export * from "./origin-client.ts";

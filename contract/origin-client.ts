@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { AppError } from "./errors.ts";
 import type { Category } from "./domain.ts";
+import { AppError } from "./errors.ts";
 import {
   ChangesResponse,
   OwnerStateResponse,
@@ -18,7 +18,10 @@ export interface OriginClient {
   shop(id: string, signal?: AbortSignal): Promise<ShopStateResponse | null>;
   list(region: string, category: Category, signal?: AbortSignal): Promise<ShopListStateResponse>;
   owner(id: string, signal?: AbortSignal): Promise<OwnerStateResponse | null>;
-  changes(q: { after?: number; since?: string; limit?: number }, signal?: AbortSignal): Promise<ChangesResponse>;
+  changes(
+    q: { after?: number; since?: string; limit?: number },
+    signal?: AbortSignal,
+  ): Promise<ChangesResponse>;
   shopIds(q: { after?: string; limit?: number }, signal?: AbortSignal): Promise<ShopIdsResponse>;
 }
 
@@ -39,7 +42,10 @@ export function httpOriginClient(baseUrl: string, fetchImpl: typeof fetch = fetc
   async function get<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal, allow404 = false) {
     let response: Response;
     try {
-      response = await fetchImpl(new URL(path, baseUrl), { headers: { accept: "application/json" }, signal: signal ?? null });
+      response = await fetchImpl(new URL(path, baseUrl), {
+        headers: { accept: "application/json" },
+        signal: signal ?? null,
+      });
     } catch (error) {
       throw new OriginError(`origin unreachable: ${(error as Error).message}`, null, true, { cause: error });
     }
@@ -54,7 +60,9 @@ export function httpOriginClient(baseUrl: string, fetchImpl: typeof fetch = fetc
     }
     const parsed = schema.safeParse(await response.json());
     if (!parsed.success) {
-      throw new AppError("internal", `origin answer for ${path} breaks the contract`, { cause: parsed.error });
+      throw new AppError("internal", `origin answer for ${path} breaks the contract`, {
+        cause: parsed.error,
+      });
     }
     return parsed.data as z.infer<S>;
   }
@@ -67,9 +75,15 @@ export function httpOriginClient(baseUrl: string, fetchImpl: typeof fetch = fetc
   return {
     shop: (shopId, signal) => get(`/state/shops/${id(shopId)}`, ShopStateResponse, signal, true),
     list: async (region, category, signal) =>
-      (await get(`/state/shops${qs({ region, category })}`, ShopListStateResponse, signal)) as ShopListStateResponse,
+      (await get(
+        `/state/shops${qs({ region, category })}`,
+        ShopListStateResponse,
+        signal,
+      )) as ShopListStateResponse,
     owner: (ownerId, signal) => get(`/state/owners/${id(ownerId)}`, OwnerStateResponse, signal, true),
-    changes: async (q, signal) => (await get(`/state/changes${qs(q)}`, ChangesResponse, signal)) as ChangesResponse,
-    shopIds: async (q, signal) => (await get(`/state/shops/ids${qs(q)}`, ShopIdsResponse, signal)) as ShopIdsResponse,
+    changes: async (q, signal) =>
+      (await get(`/state/changes${qs(q)}`, ChangesResponse, signal)) as ChangesResponse,
+    shopIds: async (q, signal) =>
+      (await get(`/state/shops/ids${qs(q)}`, ShopIdsResponse, signal)) as ShopIdsResponse,
   };
 }

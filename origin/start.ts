@@ -1,18 +1,9 @@
-import { createLogger, type OriginEnv } from "../contract/index.ts";
+import { createLogger, type OriginEnv, type Serve } from "../contract/index.ts";
 import { openDatabase } from "./db/open.ts";
 import { seedDemoIfEmpty } from "./demo/seed.ts";
 import { pendingCount } from "./domain/outbox.ts";
 import { createOriginApp } from "./http/app.ts";
 import { OutboxRelay } from "./relay.ts";
-
-export type Serve = (
-  fetch: (req: Request) => Response | Promise<Response>,
-  host: string,
-  port: number,
-) => Promise<{
-  port: number;
-  close(): Promise<void>;
-}>;
 
 /**
  * Wires the origin from a parsed environment; the runtime entry passes its `serve`. Order matters:

@@ -40,7 +40,8 @@ describe.runIf(redisUrl)("Redis Streams queue (real server)", () => {
     const { createClient } = await import("redis");
     const client = createClient({ url });
     await client.connect();
-    for (const p of [...prefixes, `ec-q-test-${process.pid}-claim`]) await client.del([`${p}:q`, `${p}:q:delayed`]);
+    for (const p of [...prefixes, `ec-q-test-${process.pid}-claim`])
+      await client.del([`${p}:q`, `${p}:q:delayed`]);
     await client.close();
   });
 });

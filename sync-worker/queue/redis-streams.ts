@@ -38,7 +38,8 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   const client = createClient({ url: options.url, RESP: 2 });
   const blocking = client.duplicate();
-  for (const c of [client, blocking]) c.on("error", (e) => options.logger.warn("queue.redis_error", { error: String(e) }));
+  for (const c of [client, blocking])
+    c.on("error", (e) => options.logger.warn("queue.redis_error", { error: String(e) }));
   await Promise.all([client.connect(), blocking.connect()]);
   try {
     await client.xGroupCreate(stream, group, "0", { MKSTREAM: true });
@@ -56,7 +57,12 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
       return null;
     }
   };
-  const schedule = (multi: ReturnType<typeof client.multi>, event: ChangeEvent, attempts: number, delayMs: number) => {
+  const schedule = (
+    multi: ReturnType<typeof client.multi>,
+    event: ChangeEvent,
+    attempts: number,
+    delayMs: number,
+  ) => {
     // A random tag keeps two identical schedules distinct members of the sorted set.
     const item = JSON.stringify({ tag: crypto.randomUUID(), body: { event, attempts } });
     multi.zAdd(delayed, { score: Date.now() + delayMs, value: item });
@@ -76,7 +82,9 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
       await client.eval(PROMOTE, { keys: [delayed, stream], arguments: [String(Date.now())] });
       const out: Delivery[] = [];
       const bad: string[] = [];
-      const claimed = await client.xAutoClaim(stream, group, options.consumer, claimIdleMs, claimCursor, { COUNT: max });
+      const claimed = await client.xAutoClaim(stream, group, options.consumer, claimIdleMs, claimCursor, {
+        COUNT: max,
+      });
       claimCursor = claimed.nextId;
       for (const m of claimed.messages) {
         if (!m) continue;
@@ -85,10 +93,15 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
         else bad.push(m.id);
       }
       if (out.length < max) {
-        const read = await blocking.xReadGroup(group, options.consumer, { key: stream, id: ">" }, {
-          COUNT: max - out.length,
-          BLOCK: Math.max(1, waitMs),
-        });
+        const read = await blocking.xReadGroup(
+          group,
+          options.consumer,
+          { key: stream, id: ">" },
+          {
+            COUNT: max - out.length,
+            BLOCK: Math.max(1, waitMs),
+          },
+        );
         for (const s of (read ?? []) as { messages: { id: string; message: Record<string, string> }[] }[]) {
           for (const m of s.messages) {
             const d = decode(m.id, m.message);
@@ -102,12 +115,17 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
     },
     async ack(ids) {
       if (ids.length === 0) return;
-      await client.multi().xAck(stream, group, [...ids]).xDel(stream, [...ids]).exec();
+      await client
+        .multi()
+        .xAck(stream, group, [...ids])
+        .xDel(stream, [...ids])
+        .exec();
     },
     async retry(items) {
       if (items.length === 0) return;
       const multi = client.multi();
-      for (const { delivery, delayMs } of items) schedule(multi, delivery.event, delivery.attempts + 1, delayMs);
+      for (const { delivery, delayMs } of items)
+        schedule(multi, delivery.event, delivery.attempts + 1, delayMs);
       const ids = items.map((i) => i.delivery.id);
       multi.xAck(stream, group, ids).xDel(stream, ids);
       await multi.exec();

@@ -1,0 +1,32 @@
+import { serve } from "@hono/node-server";
+import { ConfigError } from "../env.ts";
+import type { Serve } from "../serve.ts";
+
+/**
+ * The Node side of every entry file (imported only by the `entry/node.ts` files): serve with
+ * @hono/node-server, and stop cleanly once on Ctrl-C / SIGTERM so no child or socket is orphaned.
+ */
+export const nodeServe: Serve = (fetch, hostname, port) =>
+  new Promise((resolve) => {
+    const server = serve({ fetch, hostname, port }, (info) =>
+      resolve({ port: info.port, close: () => new Promise((done) => server.close(() => done())) }),
+    );
+  });
+
+export async function runNodeEntry(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  try {
+    const service = await start();
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await service.stop();
+      process.exit(0);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * What a runtime entry gives a service: serve a fetch handler on host:port and say how to stop.
+ * Each runtime (Node, Bun, Deno) implements it in a few lines; services stay runtime-free.
+ */
+export type Serve = (
+  fetch: (req: Request) => Response | Promise<Response>,
+  host: string,
+  port: number,
+) => Promise<{ port: number; close(): Promise<void> }>;

@@ -1,0 +1,91 @@
+import { Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { z } from "zod";
+import {
+  AppError,
+  ChangeEvent,
+  PurgeBody,
+  parseDocKey,
+  parseOr400,
+  ReplayBody,
+  ResyncBody,
+  readJson,
+} from "../../contract/index.ts";
+import { CHECKPOINT } from "../catch-up.ts";
+import type { SyncDeps } from "./deps.ts";
+
+const DlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
+
+/** Admin API (BRIEF §4), behind ADMIN_TOKEN: purge, resync jobs, DLQ, status, catch-up now. */
+export function adminRoutes(deps: SyncDeps): Hono {
+  const app = new Hono();
+  app.use("*", bearerAuth({ token: deps.tokens.admin }));
+
+  app.post("/purge", async (c) => {
+    const body = parseOr400(PurgeBody, await readJson(c), "body");
+    if (body.all) return c.json({ purged: await deps.store.purgeAll() });
+    if (body.keys) {
+      const bad = body.keys.find((k) => parseDocKey(k) === null);
+      if (bad)
+        throw new AppError("validation_failed", `not a document key: ${bad}`, {
+          details: [{ field: "keys", message: `not a document key: ${bad}` }],
+        });
+      return c.json({ purged: await deps.store.delete(body.keys) });
+    }
+    let purged = 0;
+    for (const id of body.shopIds ?? []) purged += (await deps.store.purgeShop(id)).deleted;
+    return c.json({ purged });
+  });
+
+  app.post("/resync", async (c) =>
+    c.json(deps.jobs.startResync(parseOr400(ResyncBody, await readJson(c), "body")), 202),
+  );
+  app.get("/jobs", (c) => c.json({ jobs: deps.jobs.list() }));
+  app.get("/jobs/:id", (c) => {
+    const job = deps.jobs.get(c.req.param("id"));
+    if (!job) throw new AppError("not_found", `no job ${c.req.param("id")}`);
+    return c.json(job);
+  });
+
+  app.get("/dlq", async (c) => {
+    const { limit } = parseOr400(DlqQuery, c.req.query(), "query");
+    return c.json({
+      size: await deps.store.countDeadLetters(),
+      entries: await deps.store.listDeadLetters(limit),
+    });
+  });
+  app.post("/dlq/replay", async (c) => {
+    const body = parseOr400(ReplayBody, await readJson(c), "body");
+    const entries = await deps.store.listDeadLetters(10_000);
+    const chosen = body.all ? entries : entries.filter((e) => body.ids?.includes(e.id));
+    const events = chosen
+      .map((e) => ChangeEvent.safeParse(e.payload))
+      .filter((r) => r.success)
+      .map((r) => r.data);
+    await deps.queue.send(events);
+    await deps.store.deleteDeadLetters(chosen.map((e) => e.id));
+    return c.json({ replayed: events.length, ids: chosen.map((e) => e.id) });
+  });
+
+  app.post("/catch-up", async (c) => c.json(await deps.catchUp.run()));
+
+  app.get("/status", async (c) => {
+    const [depth, dlq, documents, checkpoint] = await Promise.all([
+      deps.queue.depth(),
+      deps.store.countDeadLetters(),
+      deps.store.countDocuments(),
+      deps.store.getCheckpoint(CHECKPOINT),
+    ]);
+    return c.json({
+      queue: { kind: deps.queue.kind, depth },
+      lag: { windowMs: 60_000, ...deps.lag.summary() },
+      breaker: { state: deps.breaker.state(), history: deps.breaker.history().slice(-20) },
+      catchUp: { checkpoint, last: deps.catchUp.last },
+      dlq: { size: dlq },
+      documents,
+      store: deps.store.kind,
+      counters: deps.counters,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,20 @@
+import type { Logger } from "../../contract/index.ts";
+import type { DocumentStore } from "../../store/port.ts";
+import type { CatchUp } from "../catch-up.ts";
+import type { Jobs } from "../jobs.ts";
+import type { BreakerChange, BreakerState } from "../pipeline/origin-policy.ts";
+import type { ChangeQueue } from "../queue/port.ts";
+import type { LagWindow, SyncCounters } from "../stats.ts";
+
+export type SyncDeps = {
+  queue: ChangeQueue;
+  store: DocumentStore;
+  jobs: Jobs;
+  catchUp: CatchUp;
+  lag: LagWindow;
+  counters: SyncCounters;
+  breaker: { state(): BreakerState; history(): BreakerChange[] };
+  tokens: { events: string; admin: string };
+  logger: Logger;
+  bodyLimitBytes?: number;
+};

@@ -1,0 +1,93 @@
+import type { Logger, OriginClient } from "../contract/index.ts";
+import type { DocumentStore } from "../store/port.ts";
+import { CatchUp } from "./catch-up.ts";
+import { Consumer } from "./consumer.ts";
+import { createSyncApp } from "./http/app.ts";
+import { Jobs } from "./jobs.ts";
+import { resilientOrigin } from "./pipeline/origin-policy.ts";
+import { BatchProcessor } from "./pipeline/process.ts";
+import { Rebuilder } from "./pipeline/rebuild.ts";
+import type { ChangeQueue } from "./queue/port.ts";
+import { LagWindow, newCounters } from "./stats.ts";
+
+export type SyncWorkerOptions = {
+  store: DocumentStore;
+  queue: ChangeQueue;
+  origin: OriginClient;
+  logger: Logger;
+  tokens: { events: string; admin: string };
+  batchSize?: number;
+  maxAttempts?: number;
+  originTimeoutMs?: number;
+  retryBaseMs?: number;
+  now?: () => number;
+};
+
+/**
+ * Wires one sync-worker from its ports; runtime entries (and the embedded query side) only choose the
+ * adapters. `start()` begins consuming and catching up; the app can serve before that.
+ */
+export function createSyncWorker(o: SyncWorkerOptions) {
+  const { client: origin, breaker } = resilientOrigin(o.origin, { timeoutMs: o.originTimeoutMs ?? 3000 });
+  const lag = new LagWindow();
+  const counters = newCounters();
+  const rebuilder = new Rebuilder({
+    origin,
+    store: o.store,
+    logger: o.logger,
+    schedule: (event, delayMs) => o.queue.send([event], { delayMs }),
+    ...(o.now ? { now: o.now } : {}),
+  });
+  const processor = new BatchProcessor({
+    origin,
+    store: o.store,
+    rebuilder,
+    lag,
+    counters,
+    logger: o.logger,
+    maxAttempts: o.maxAttempts ?? 5,
+    ...(o.retryBaseMs ? { retryBaseMs: o.retryBaseMs } : {}),
+  });
+  const consumer = new Consumer({
+    queue: o.queue,
+    processor,
+    logger: o.logger,
+    batchSize: o.batchSize ?? 100,
+  });
+  const catchUp = new CatchUp({ origin, store: o.store, queue: o.queue, logger: o.logger });
+  const jobs = new Jobs({ origin, rebuilder, logger: o.logger, ...(o.now ? { now: o.now } : {}) });
+  const app = createSyncApp({
+    queue: o.queue,
+    store: o.store,
+    jobs,
+    catchUp,
+    lag,
+    counters,
+    breaker,
+    tokens: o.tokens,
+    logger: o.logger,
+  });
+  return {
+    app,
+    consumer,
+    catchUp,
+    jobs,
+    rebuilder,
+    processor,
+    breaker,
+    lag,
+    counters,
+    /** Consume continuously and catch up now and every `catchUpEveryMs` (0 = only now). */
+    start(catchUpEveryMs: number) {
+      consumer.start();
+      void catchUp.run();
+      if (catchUpEveryMs > 0) catchUp.every(catchUpEveryMs);
+    },
+    async stop() {
+      catchUp.stop();
+      await consumer.stop();
+      await o.queue.close();
+      await o.store.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { hostname } from "node:os";
+import { createLogger, httpOriginClient, type Serve, type SyncWorkerEnv } from "../contract/index.ts";
+import { openStore } from "../store/open.ts";
+import { createMemoryQueue } from "./queue/memory.ts";
+import type { ChangeQueue } from "./queue/port.ts";
+import { createRedisQueue } from "./queue/redis-streams.ts";
+import { createSyncWorker } from "./service.ts";
+
+/** A sync-worker on a server runtime from a parsed environment; the entry passes its `serve`. */
+export async function startSyncWorker(env: SyncWorkerEnv, serve: Serve) {
+  const logger = createLogger("sync-worker", env.LOG_LEVEL);
+  const store = await openStore(env);
+  const queue: ChangeQueue =
+    env.QUEUE === "redis"
+      ? await createRedisQueue({
+          url: env.REDIS_URL,
+          prefix: env.STORE_PREFIX,
+          consumer: env.CONSUMER_NAME ?? `${hostname()}-${process.pid}`,
+          logger,
+        })
+      : createMemoryQueue();
+  const worker = createSyncWorker({
+    store,
+    queue,
+    origin: httpOriginClient(env.ORIGIN_URL),
+    logger,
+    tokens: { events: env.EVENTS_TOKEN, admin: env.ADMIN_TOKEN },
+    batchSize: env.BATCH_SIZE,
+    maxAttempts: env.MAX_ATTEMPTS,
+    originTimeoutMs: env.ORIGIN_TIMEOUT_MS,
+  });
+  const server = await serve(worker.app.fetch, env.HOST, env.PORT);
+  worker.start(env.CATCH_UP_INTERVAL_S * 1000);
+  logger.info("sync_worker.listening", {
+    url: `http://${env.HOST}:${server.port}`,
+    origin: env.ORIGIN_URL,
+    store: env.STORE,
+    queue: env.QUEUE,
+  });
+  return {
+    ...worker,
+    port: server.port,
+    async stop() {
+      await server.close();
+      await worker.stop();
+    },
+  };
+}

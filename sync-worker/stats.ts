@@ -1,0 +1,38 @@
+/**
+ * Sync lag over a sliding window: time from the origin's commit (the event's `occurredAt`) to the
+ * documents being written. Bounded memory: old samples fall out of the window and the sample count
+ * is capped.
+ */
+export class LagWindow {
+  private samples: { at: number; lagMs: number }[] = [];
+  constructor(
+    private readonly windowMs = 60_000,
+    private readonly maxSamples = 50_000,
+  ) {}
+
+  record(lagMs: number, at = Date.now()): void {
+    this.samples.push({ at, lagMs: Math.max(0, lagMs) });
+    if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
+  }
+
+  summary(now = Date.now()): { count: number; p50: number | null; p99: number | null; max: number | null } {
+    this.samples = this.samples.filter((s) => now - s.at <= this.windowMs);
+    const sorted = this.samples.map((s) => s.lagMs).sort((a, b) => a - b);
+    const pick = (q: number) =>
+      sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null) : null;
+    return { count: sorted.length, p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? null };
+  }
+}
+
+export type SyncCounters = {
+  eventsIn: number;
+  eventsProcessed: number;
+  retried: number;
+  deadLettered: number;
+};
+export const newCounters = (): SyncCounters => ({
+  eventsIn: 0,
+  eventsProcessed: 0,
+  retried: 0,
+  deadLettered: 0,
+});

@@ -1,0 +1,94 @@
+import { createLogger, httpOriginClient } from "../contract/index.ts";
+import { nodeServe } from "../contract/runtime/node.ts";
+import type { Database } from "../origin/db/sql.ts";
+import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
+import { createOriginApp } from "../origin/http/app.ts";
+import { OutboxRelay } from "../origin/relay.ts";
+import { createMemoryStore } from "../store/memory.ts";
+import type { DocumentStore } from "../store/port.ts";
+import { createMemoryQueue } from "../sync-worker/queue/memory.ts";
+import type { ChangeQueue } from "../sync-worker/queue/port.ts";
+import { createSyncWorker } from "../sync-worker/service.ts";
+
+export const TOKENS = { events: "stack-events-token", admin: "stack-admin-token" };
+const silent = createLogger("test", "silent");
+
+/**
+ * Origin and sync-worker as real HTTP servers on loopback, in one test process: the origin's relay
+ * posts events to the sync-worker's ingest, the sync-worker fetches state over HTTP. Only the
+ * process boundary is missing (tests/origin-process.test.ts covers that for the origin).
+ */
+export async function startStack(
+  db: Database,
+  options: {
+    demoShops?: number;
+    store?: DocumentStore;
+    queue?: ChangeQueue;
+    maxAttempts?: number;
+    relay?: boolean;
+  } = {},
+) {
+  if (options.demoShops) await seedDemoIfEmpty(db, { shops: options.demoShops, seed: 11 });
+  const store = options.store ?? createMemoryStore();
+  const queue = options.queue ?? createMemoryQueue();
+  let relay: OutboxRelay | null = null;
+  const originApp = createOriginApp({ db, logger: silent, onCommit: () => relay?.wake() });
+  const origin = await nodeServe(originApp.fetch, "127.0.0.1", 0);
+  const originUrl = `http://127.0.0.1:${origin.port}`;
+  const sync = createSyncWorker({
+    store,
+    queue,
+    origin: httpOriginClient(originUrl),
+    logger: silent,
+    tokens: TOKENS,
+    maxAttempts: options.maxAttempts ?? 5,
+    retryBaseMs: 50,
+    originTimeoutMs: 1000,
+  });
+  const syncServer = await nodeServe(sync.app.fetch, "127.0.0.1", 0);
+  const syncUrl = `http://127.0.0.1:${syncServer.port}`;
+  if (options.relay !== false) {
+    relay = new OutboxRelay({ db, syncUrl, eventsToken: TOKENS.events, logger: silent, pollMs: 100 });
+    relay.start();
+  }
+  const call = async (base: string, method: string, path: string, body?: unknown, token?: string) => {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: checked field by field in tests
+    return { status: res.status, json: (await res.json().catch(() => null)) as any };
+  };
+  return {
+    db,
+    store,
+    queue,
+    sync,
+    originUrl,
+    syncUrl,
+    relay,
+    origin: (method: string, path: string, body?: unknown) => call(originUrl, method, path, body),
+    admin: (method: string, path: string, body?: unknown, token = TOKENS.admin) =>
+      call(syncUrl, method, path, body, token),
+    ingest: (body: unknown, token = TOKENS.events) => call(syncUrl, "POST", "/events", body, token),
+    /** Stored document, parsed; null when absent. */
+    doc: async (key: string) => {
+      const d = await store.get(key);
+      // biome-ignore lint/suspicious/noExplicitAny: documents are checked field by field in tests
+      return d ? (JSON.parse(d.body) as any) : null;
+    },
+    async stop() {
+      await relay?.stop();
+      await sync.stop();
+      await syncServer.close();
+      await origin.close();
+    },
+    async closeOrigin() {
+      await origin.close();
+    },
+  };
+}
