@@ -20,6 +20,8 @@ export type SyncWorkerOptions = {
   maxAttempts?: number;
   originTimeoutMs?: number;
   retryBaseMs?: number;
+  /** How long the origin breaker stays open before a trial call. */
+  breakerCooldownMs?: number;
   now?: () => number;
 };
 
@@ -28,7 +30,11 @@ export type SyncWorkerOptions = {
  * adapters. `start()` begins consuming and catching up; the app can serve before that.
  */
 export function createSyncWorker(o: SyncWorkerOptions) {
-  const { client: origin, breaker } = resilientOrigin(o.origin, { timeoutMs: o.originTimeoutMs ?? 3000 });
+  const cooldownMs = o.breakerCooldownMs ?? 5000;
+  const { client: origin, breaker } = resilientOrigin(o.origin, {
+    timeoutMs: o.originTimeoutMs ?? 3000,
+    halfOpenAfterMs: cooldownMs,
+  });
   const lag = new LagWindow();
   const counters = newCounters();
   const rebuilder = new Rebuilder({
@@ -46,6 +52,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     counters,
     logger: o.logger,
     maxAttempts: o.maxAttempts ?? 5,
+    breaker: { isClosed: () => breaker.state() === "closed", cooldownMs },
     ...(o.retryBaseMs ? { retryBaseMs: o.retryBaseMs } : {}),
   });
   const consumer = new Consumer({

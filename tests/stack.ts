@@ -33,7 +33,8 @@ export async function startStack(
   const queue = options.queue ?? createMemoryQueue();
   let relay: OutboxRelay | null = null;
   const originApp = createOriginApp({ db, logger: silent, onCommit: () => relay?.wake() });
-  const origin = await nodeServe(originApp.fetch, "127.0.0.1", 0);
+  let origin: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(originApp.fetch, "127.0.0.1", 0);
+  const originPort = origin.port;
   const originUrl = `http://127.0.0.1:${origin.port}`;
   const sync = createSyncWorker({
     store,
@@ -44,6 +45,7 @@ export async function startStack(
     maxAttempts: options.maxAttempts ?? 5,
     retryBaseMs: 50,
     originTimeoutMs: 1000,
+    breakerCooldownMs: 300,
   });
   const syncServer = await nodeServe(sync.app.fetch, "127.0.0.1", 0);
   const syncUrl = `http://127.0.0.1:${syncServer.port}`;
@@ -85,10 +87,15 @@ export async function startStack(
       await relay?.stop();
       await sync.stop();
       await syncServer.close();
-      await origin.close();
+      await origin?.close();
     },
-    async closeOrigin() {
-      await origin.close();
+    /** Takes the origin off the network (its database stays), as an outage would. */
+    async stopOrigin() {
+      await origin?.close();
+      origin = null;
+    },
+    async restartOrigin() {
+      origin ??= await nodeServe(originApp.fetch, "127.0.0.1", originPort);
     },
   };
 }

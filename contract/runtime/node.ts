@@ -9,7 +9,15 @@ import type { Serve } from "../serve.ts";
 export const nodeServe: Serve = (fetch, hostname, port) =>
   new Promise((resolve) => {
     const server = serve({ fetch, hostname, port }, (info) =>
-      resolve({ port: info.port, close: () => new Promise((done) => server.close(() => done())) }),
+      resolve({
+        port: info.port,
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            // Idle keep-alive sockets would hold close() open (and keep serving) until they time out.
+            (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          }),
+      }),
     );
   });
 

@@ -21,6 +21,11 @@ export type ProcessorOptions = {
   maxAttempts?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * While the origin breaker is not closed, a retry waits at least this long (the breaker's
+   * half-open delay): retrying sooner would only meet the open breaker and burn attempts.
+   */
+  breaker?: { isClosed(): boolean; cooldownMs: number };
 };
 
 /**
@@ -63,7 +68,8 @@ export class BatchProcessor {
         result.dead.push(await this.deadLetter(d, reason, now));
         result.ack.push(d.id);
       } else {
-        result.retry.push({ delivery: d, delayMs: this.backoff(d.attempts) });
+        const cooldown = this.o.breaker && !this.o.breaker.isClosed() ? this.o.breaker.cooldownMs : 0;
+        result.retry.push({ delivery: d, delayMs: Math.max(cooldown, this.backoff(d.attempts)) });
         this.o.counters.retried++;
       }
     }

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { docKey } from "../contract/index.ts";
+import { engines } from "./databases.ts";
+import { waitFor } from "./event-receiver.ts";
+import { startStack } from "./stack.ts";
+
+describe("sync-worker failures: retry with backoff, dead letters, replay", () => {
+  const [pglite] = engines();
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  afterEach(async () => {
+    await stack.stop();
+    await stack.db.close();
+  });
+
+  it("retries while the origin is down, dead-letters after max attempts, and replays once it is back", async () => {
+    // No relay: the five seed changes arrive once, through catch-up, and settle before the outage.
+    stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
+      demoShops: 5,
+      maxAttempts: 3,
+      relay: false,
+    });
+    stack.sync.start(0);
+    await waitFor(() => stack.sync.counters.eventsProcessed === 5, 10_000);
+    await stack.stopOrigin();
+
+    await stack.ingest({ type: "shop", id: "s_demo_000001", occurredAt: new Date().toISOString() });
+    await waitFor(async () => (await stack.store.countDeadLetters()) === 1, 10_000);
+    expect(stack.sync.counters.retried).toBe(2); // attempts 1 and 2 retried, the 3rd dead-lettered
+    const dlq = (await stack.admin("GET", "/admin/dlq")).json;
+    expect(dlq.size).toBe(1);
+    expect(dlq.entries[0]).toMatchObject({
+      id: "shop:s_demo_000001",
+      attempts: 3,
+      payload: { type: "shop", id: "s_demo_000001" },
+    });
+    expect(dlq.entries[0].reason).toMatch(/origin unreachable|circuit|Broken/i);
+    expect((await stack.admin("GET", "/admin/status")).json.breaker.state).toBe("open");
+
+    // The origin comes back with a change the sync-worker never heard of.
+    await stack.restartOrigin();
+    await stack.origin("PATCH", "/shops/s_demo_000001", { name: "돌아온 가게" });
+    const replay = await stack.admin("POST", "/admin/dlq/replay", { ids: ["shop:s_demo_000001"] });
+    expect(replay.json).toEqual({ replayed: 1, ids: ["shop:s_demo_000001"] });
+    await waitFor(
+      async () => (await stack.doc(docKey.detail("s_demo_000001")))?.name === "돌아온 가게",
+      10_000,
+    );
+    expect(await stack.store.countDeadLetters()).toBe(0);
+  });
+
+  it("catch-up repairs an event lost on the way", async () => {
+    stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
+      demoShops: 3,
+      relay: false,
+    });
+    stack.sync.start(0);
+    await waitFor(async () => (await stack.store.countDocuments()).detail === 3, 10_000);
+    // No relay: this change's event is never delivered.
+    await stack.origin("PATCH", "/shops/s_demo_000002", { name: "잃어버린 이벤트" });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await stack.doc(docKey.detail("s_demo_000002"))).name).not.toBe("잃어버린 이벤트");
+    const report = (await stack.admin("POST", "/admin/catch-up")).json;
+    expect(report.events).toBe(1);
+    await waitFor(
+      async () => (await stack.doc(docKey.detail("s_demo_000002"))).name === "잃어버린 이벤트",
+      2000,
+    );
+  });
+});
