@@ -52,9 +52,12 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
     { atomicGuard: true },
   );
 
-  it("keeps documents of two prefixes apart", async () => {
+  it("keeps documents of two prefixes apart, and purges none of a queue sharing its prefix", async () => {
     const requester = await connectRedisRequester(url);
-    const a = createRedisStore(new RawRedis(requester), { prefix: uniquePrefix() });
+    const shared = uniquePrefix();
+    const raw = new RawRedis(requester);
+    await raw.set(`${shared}:q`, "a queue stream would live here");
+    const a = createRedisStore(raw, { prefix: shared });
     const b = createRedisStore(new RawRedis(requester), { prefix: uniquePrefix() });
     const d = { body: "{}", version: 1, seq: 1, builtAt: "2026-11-26T00:00:00.000Z" };
     await a.put("main:mapo", d);
@@ -62,6 +65,8 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
     expect(await a.purgeAll()).toBe(1);
     expect(await b.get("main:mapo")).not.toBeNull();
     await b.purgeAll();
+    expect(await raw.get(`${shared}:q`)).toBe("a queue stream would live here");
+    await raw.del(`${shared}:q`);
     await requester.close();
   });
 });

@@ -96,11 +96,14 @@ export function createRedisStore(
       return { deleted: Number(deleted), lists: ListKeys.parse(JSON.parse(lists)) };
     },
     async purgeAll(options = {}) {
+      // Only the store's own namespaces: a queue (Redis Streams) may share the deployment prefix.
       let removed = 0;
-      await scan(`${p}*`, async (keys) => {
-        const doomed = options.deadLetters ? keys : keys.filter((k) => k !== dlq);
-        if (doomed.length) removed += await redis.unlink(...doomed);
-      });
+      for (const ns of ["d:", "m:", "cp:"]) {
+        await scan(`${p}${ns}*`, async (keys) => {
+          if (keys.length) removed += await redis.unlink(...keys);
+        });
+      }
+      if (options.deadLetters) removed += await redis.unlink(dlq);
       return removed;
     },
     async countDocuments() {

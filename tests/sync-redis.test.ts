@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createLogger, docKey, httpOriginClient } from "../contract/index.ts";
+import { nodeServe } from "../contract/runtime/node.ts";
+import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
+import { createOriginApp } from "../origin/http/app.ts";
+import { createRedisStore } from "../store/redis.ts";
+import { connectRedisRequester, RawRedis } from "../store/redis-tcp.ts";
+import { createRedisQueue } from "../sync-worker/queue/redis-streams.ts";
+import { createSyncWorker } from "../sync-worker/service.ts";
+import { engines } from "./databases.ts";
+import { waitFor } from "./event-receiver.ts";
+
+const redisUrl = inject("redisUrl");
+const silent = createLogger("test", "silent");
+
+/** QUEUE=redis, STORE=redis: two sync-workers share one stream and one store on the real server. */
+describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store", () => {
+  const prefix = `ec-sync-test-${process.pid}`;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  });
+
+  it("share the events between them and converge on the same documents", async () => {
+    const db = await (engines()[0] as NonNullable<ReturnType<typeof engines>[0]>).open();
+    cleanups.push(() => db.close());
+    await seedDemoIfEmpty(db, { shops: 30, seed: 5 });
+    const origin = await nodeServe(createOriginApp({ db, logger: silent }).fetch, "127.0.0.1", 0);
+    cleanups.push(() => origin.close());
+    const workers = [];
+    for (const name of ["w1", "w2"]) {
+      const requester = await connectRedisRequester(redisUrl as string);
+      const store = createRedisStore(new RawRedis(requester), { prefix, close: requester.close });
+      const queue = await createRedisQueue({
+        url: redisUrl as string,
+        prefix,
+        consumer: name,
+        logger: silent,
+      });
+      const worker = createSyncWorker({
+        store,
+        queue,
+        origin: httpOriginClient(`http://127.0.0.1:${origin.port}`),
+        logger: silent,
+        tokens: { events: "e".repeat(8), admin: "a".repeat(8) },
+        batchSize: 5, // small batches so both workers get some
+      });
+      worker.consumer.start();
+      workers.push({ worker, store });
+    }
+    cleanups.push(async () => {
+      await workers[0]?.store.purgeAll({ deadLetters: true });
+      const { createClient } = await import("redis");
+      const client = createClient({ url: redisUrl as string });
+      await client.connect();
+      await client.del([`${prefix}:q`, `${prefix}:q:delayed`]);
+      await client.close();
+      for (const w of workers) await w.worker.stop();
+    });
+    const [first, second] = workers as [(typeof workers)[0], (typeof workers)[0]];
+    await first.worker.catchUp.run();
+    await waitFor(async () => (await first.store.countDocuments()).detail === 30, 20_000);
+    await waitFor(
+      () => first.worker.counters.eventsProcessed + second.worker.counters.eventsProcessed >= 30,
+      10_000,
+    );
+    expect(first.worker.counters.eventsProcessed).toBeGreaterThan(0);
+    expect(second.worker.counters.eventsProcessed).toBeGreaterThan(0);
+    const detail = await second.store.get(docKey.detail("s_demo_000007"));
+    expect(detail?.version).toBe(1);
+    expect((await second.store.countDocuments()).main).toBeGreaterThan(0);
+  }, 60_000);
+});
