@@ -27,7 +27,7 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
     await seedDemoIfEmpty(db, { shops: 30, seed: 5 });
     const origin = await nodeServe(createOriginApp({ db, logger: silent }).fetch, "127.0.0.1", 0);
     cleanups.push(() => origin.close());
-    const workers = [];
+    const workers: { worker: ReturnType<typeof createSyncWorker>; store: ReturnType<typeof createRedisStore> }[] = [];
     for (const name of ["w1", "w2"]) {
       const requester = await connectRedisRequester(redisUrl as string);
       const store = createRedisStore(new RawRedis(requester), { prefix, close: requester.close });
@@ -57,7 +57,7 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
       await client.close();
       for (const w of workers) await w.worker.stop();
     });
-    const [first, second] = workers as [(typeof workers)[0], (typeof workers)[0]];
+    const [first, second] = workers as [(typeof workers)[number], (typeof workers)[number]];
     await first.worker.catchUp.run();
     await waitFor(async () => (await first.store.countDocuments()).detail === 30, 20_000);
     await waitFor(
