@@ -27,7 +27,10 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
     await seedDemoIfEmpty(db, { shops: 30, seed: 5 });
     const origin = await nodeServe(createOriginApp({ db, logger: silent }).fetch, "127.0.0.1", 0);
     cleanups.push(() => origin.close());
-    const workers: { worker: ReturnType<typeof createSyncWorker>; store: ReturnType<typeof createRedisStore> }[] = [];
+    const workers: {
+      worker: ReturnType<typeof createSyncWorker>;
+      store: ReturnType<typeof createRedisStore>;
+    }[] = [];
     for (const name of ["w1", "w2"]) {
       const requester = await connectRedisRequester(redisUrl as string);
       const store = createRedisStore(new RawRedis(requester), { prefix, close: requester.close });
