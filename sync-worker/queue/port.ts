@@ -9,14 +9,14 @@ export type Delivery = { id: string; event: ChangeEvent; attempts: number };
  * ad start/end times and how failed deliveries back off: the delay is the queue's job.
  */
 export interface ChangeQueue {
-  readonly kind: "memory" | "redis";
+  readonly kind: "memory" | "redis" | "cloudflare";
   send(events: readonly ChangeEvent[], options?: { delayMs?: number }): Promise<void>;
   /** Up to `max` deliveries; waits up to `waitMs` when none is ready. */
   receive(max: number, waitMs: number): Promise<Delivery[]>;
   ack(ids: readonly string[]): Promise<void>;
   /** Gives a delivery back, to be delivered again after `delayMs` with `attempts + 1`. */
   retry(deliveries: readonly { delivery: Delivery; delayMs: number }[]): Promise<void>;
-  /** Events waiting: ready, in flight and delayed. */
-  depth(): Promise<number>;
+  /** Events waiting: ready, in flight and delayed; null where the queue does not tell (Cloudflare). */
+  depth(): Promise<number | null>;
   close(): Promise<void>;
 }

@@ -1,0 +1,83 @@
+import { Redis } from "@upstash/redis/cloudflare";
+import {
+  ChangeEvent,
+  createLogger,
+  httpOriginClient,
+  parseEnv,
+  SyncWorkerEnv,
+} from "../../contract/index.ts";
+import { createKvStore } from "../../store/kv.ts";
+import { createRedisStore } from "../../store/redis.ts";
+import { cloudflareQueue } from "../queue/cloudflare.ts";
+import type { Delivery } from "../queue/port.ts";
+import { createSyncWorker } from "../service.ts";
+
+/**
+ * Cloudflare Workers entry: the same sync-worker with KV (or Upstash) as the store, Cloudflare
+ * Queues as the queue (the `queue()` handler settles each message), and a cron trigger for catch-up.
+ */
+type Bindings = Record<string, unknown> & { DOCS: KVNamespace; CHANGES: Queue<ChangeEvent> };
+type Worker = ReturnType<typeof createSyncWorker>;
+
+let cached: { env: Bindings; worker: Worker } | null = null;
+
+/** One worker per isolate: the L1 of scheduled boundaries and the breaker live across requests. */
+function workerFor(env: Bindings): Worker {
+  if (cached?.env === env) return cached.worker;
+  const vars = parseEnv(
+    SyncWorkerEnv,
+    Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<
+      string,
+      string
+    >,
+  );
+  const logger = createLogger("sync-worker", vars.LOG_LEVEL);
+  const store =
+    vars.STORE === "upstash" && vars.UPSTASH_REDIS_REST_URL && vars.UPSTASH_REDIS_REST_TOKEN
+      ? createRedisStore(
+          new Redis({
+            url: vars.UPSTASH_REDIS_REST_URL,
+            token: vars.UPSTASH_REDIS_REST_TOKEN,
+            automaticDeserialization: false,
+          }),
+          { prefix: vars.STORE_PREFIX },
+        )
+      : createKvStore(env.DOCS, { prefix: vars.STORE_PREFIX });
+  const worker = createSyncWorker({
+    store,
+    queue: cloudflareQueue(env.CHANGES),
+    origin: httpOriginClient(vars.ORIGIN_URL),
+    logger,
+    tokens: { events: vars.EVENTS_TOKEN, admin: vars.ADMIN_TOKEN },
+    maxAttempts: vars.MAX_ATTEMPTS,
+    originTimeoutMs: vars.ORIGIN_TIMEOUT_MS,
+  });
+  cached = { env, worker };
+  return worker;
+}
+
+export default {
+  fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
+    return workerFor(env).app.fetch(request, env, ctx);
+  },
+
+  async queue(batch: MessageBatch<unknown>, env: Bindings) {
+    const worker = workerFor(env);
+    const deliveries: Delivery[] = [];
+    for (const message of batch.messages) {
+      const parsed = ChangeEvent.safeParse(message.body);
+      if (parsed.success)
+        deliveries.push({ id: message.id, event: parsed.data, attempts: message.attempts - 1 });
+      else message.ack(); // not an event: nothing to rebuild, and retrying cannot fix it
+    }
+    const result = await worker.processor.process(deliveries);
+    const byId = new Map(batch.messages.map((m) => [m.id, m]));
+    for (const id of result.ack) byId.get(id)?.ack();
+    for (const { delivery, delayMs } of result.retry)
+      byId.get(delivery.id)?.retry({ delaySeconds: Math.ceil(delayMs / 1000) });
+  },
+
+  async scheduled(_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
+    ctx.waitUntil(workerFor(env).catchUp.run());
+  },
+};
