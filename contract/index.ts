@@ -9,6 +9,7 @@ export * from "./http.ts";
 export * from "./keys.ts";
 export * from "./log.ts";
 export * from "./origin-client.ts";
+export * from "./origin-policy.ts";
 export * from "./serve.ts";
 export * from "./state.ts";
 export * from "./store.ts";

@@ -1,10 +1,10 @@
-import type { Logger, OriginClient } from "../contract/index.ts";
+import { type Logger, type OriginClient, resilientOrigin } from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import { CatchUp } from "./catch-up.ts";
 import { Consumer } from "./consumer.ts";
 import { createSyncApp } from "./http/app.ts";
 import { Jobs } from "./jobs.ts";
-import { resilientOrigin } from "./pipeline/origin-policy.ts";
+
 import { BatchProcessor } from "./pipeline/process.ts";
 import { Rebuilder } from "./pipeline/rebuild.ts";
 import type { ChangeQueue } from "./queue/port.ts";

@@ -1,8 +1,7 @@
-import type { Logger } from "../../contract/index.ts";
+import type { BreakerChange, BreakerState, Logger } from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import type { CatchUp } from "../catch-up.ts";
 import type { Jobs } from "../jobs.ts";
-import type { BreakerChange, BreakerState } from "../pipeline/origin-policy.ts";
 import type { ChangeQueue } from "../queue/port.ts";
 import type { LagWindow, SyncCounters } from "../stats.ts";
 

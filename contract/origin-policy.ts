@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { type OriginClient, OriginError } from "../../contract/index.ts";
+import { type OriginClient, OriginError } from "./origin-client.ts";
 
 export type OriginPolicyOptions = {
   timeoutMs?: number;
