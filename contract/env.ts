@@ -68,6 +68,17 @@ export type SyncWorkerEnv = z.infer<typeof SyncWorkerEnv>;
 export const EdgeEnv = Common.extend({
   PORT: Port(8787),
   ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
+  /** In-process L1: byte budget and how long an entry is served without asking the store. */
+  EDGE_L1_MB: z.coerce.number().min(0).default(64),
+  EDGE_L1_TTL_MS: z.coerce.number().int().min(0).default(500),
+  /** Time budgets: an origin fallback and a store read may take this long before we serve stale or 503. */
+  EDGE_ORIGIN_BUDGET_MS: z.coerce.number().int().min(10).default(500),
+  EDGE_STORE_BUDGET_MS: z.coerce.number().int().min(5).default(150),
+  /** A document older than this is revalidated from the origin in the background (lost-event safety net). */
+  EDGE_MAX_AGE_S: z.coerce.number().int().min(1).default(300),
+  EDGE_NOT_FOUND_TTL_S: z.coerce.number().int().min(0).default(5),
+  EDGE_SWR_S: z.coerce.number().int().min(0).default(30),
+  EDGE_SIE_S: z.coerce.number().int().min(0).default(86_400),
   ...StoreVars,
 });
 export type EdgeEnv = z.infer<typeof EdgeEnv>;

@@ -1,0 +1,26 @@
+import type { EdgeEnv } from "../contract/index.ts";
+
+/** The edge's read policy, in one place (bentocache style: the store adapters hold none of it). */
+export type EdgeConfig = {
+  l1Bytes: number;
+  l1TtlMs: number;
+  originBudgetMs: number;
+  storeBudgetMs: number;
+  maxAgeMs: number;
+  notFoundTtlMs: number;
+  /** Cache-Control for documents, built once: RFC 9111 max-age, RFC 5861 stale-while-revalidate / stale-if-error. */
+  cacheControl: string;
+};
+
+export function edgeConfig(env: Partial<EdgeEnv> = {}): EdgeConfig {
+  const l1TtlMs = env.EDGE_L1_TTL_MS ?? 500;
+  return {
+    l1Bytes: (env.EDGE_L1_MB ?? 64) * 1024 * 1024,
+    l1TtlMs,
+    originBudgetMs: env.EDGE_ORIGIN_BUDGET_MS ?? 500,
+    storeBudgetMs: env.EDGE_STORE_BUDGET_MS ?? 150,
+    maxAgeMs: (env.EDGE_MAX_AGE_S ?? 300) * 1000,
+    notFoundTtlMs: (env.EDGE_NOT_FOUND_TTL_S ?? 5) * 1000,
+    cacheControl: `public, max-age=${Math.max(1, Math.round(l1TtlMs / 1000))}, stale-while-revalidate=${env.EDGE_SWR_S ?? 30}, stale-if-error=${env.EDGE_SIE_S ?? 86_400}`,
+  };
+}

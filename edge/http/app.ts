@@ -1,0 +1,103 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { z } from "zod";
+import {
+  AppError,
+  Category,
+  errorHandler,
+  Id,
+  type Logger,
+  notFoundHandler,
+  parseOr400,
+  Region,
+} from "../../contract/index.ts";
+import type { EdgeConfig } from "../config.ts";
+import type { Reader } from "../reader.ts";
+import { decodeCursor, listPage } from "./pages.ts";
+import { respond } from "./respond.ts";
+
+export type EdgeDeps = {
+  reader: Reader;
+  config: EdgeConfig;
+  logger: Logger;
+  health: () => Record<string, unknown>;
+};
+
+const MainQuery = z.object({ region: Region }).strict();
+const ListQuery = z
+  .object({
+    region: Region,
+    category: Category,
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(64).optional(),
+  })
+  .strict();
+
+/** `X-Min-Version: N` (read-your-writes): a whole number, or a 400 that says so. */
+function minVersionOf(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(header.trim())) {
+    throw new AppError("validation_failed", "Invalid header: X-Min-Version must be a whole number", {
+      details: [{ field: "X-Min-Version", message: "must be a whole number" }],
+    });
+  }
+  return Number(header);
+}
+
+type Ctx = { executionCtx?: { waitUntil(p: Promise<unknown>): void } };
+const waitUntilOf = (c: Ctx) => {
+  try {
+    const ctx = c.executionCtx;
+    return ctx ? (p: Promise<unknown>) => ctx.waitUntil(p) : undefined;
+  } catch {
+    return undefined; // not on Workers: background work just runs
+  }
+};
+
+/** The edge read API (BRIEF §5), runtime-free. */
+export function createEdgeApp(deps: EdgeDeps): Hono {
+  const app = new Hono();
+  app.onError(errorHandler(deps.logger));
+  app.notFound(notFoundHandler);
+  // The public read API may be called from any web page; nothing else on the edge exists to call.
+  app.use(
+    "/v1/*",
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "HEAD"],
+      exposeHeaders: ["ETag", "Age", "X-Cache", "X-Doc-Version"],
+    }),
+  );
+  app.get("/healthz", (c) => c.json({ status: "ok", ...deps.health() }));
+
+  app.get("/v1/main", async (c) => {
+    const { region } = parseOr400(MainQuery, c.req.query(), "query");
+    return respond(
+      c,
+      await deps.reader.read({ kind: "main", region }, { waitUntil: waitUntilOf(c as Ctx) }),
+      deps.config,
+    );
+  });
+
+  app.get("/v1/shops", async (c) => {
+    const q = parseOr400(ListQuery, c.req.query(), "query");
+    const offset = decodeCursor(q.cursor);
+    const served = await deps.reader.read(
+      { kind: "list", region: q.region, category: q.category },
+      { waitUntil: waitUntilOf(c as Ctx) },
+    );
+    if ("unavailable" in served || served.entry.status !== 200) return respond(c, served, deps.config);
+    return respond(c, served, deps.config, listPage(served.entry, offset, q.limit));
+  });
+
+  app.get("/v1/shops/:id", async (c) => {
+    const shopId = parseOr400(Id, c.req.param("id"), "path parameter id");
+    const minVersion = minVersionOf(c.req.header("x-min-version"));
+    const served = await deps.reader.read(
+      { kind: "detail", shopId },
+      { ...(minVersion !== undefined ? { minVersion } : {}), waitUntil: waitUntilOf(c as Ctx) },
+    );
+    return respond(c, served, deps.config);
+  });
+  return app;
+}

@@ -1,0 +1,57 @@
+import { LRUCache } from "lru-cache";
+import type { ShopListDoc } from "../contract/index.ts";
+
+/**
+ * One L1 entry per document key, holding what a hit needs already made: the response body, its
+ * strong ETag and the numbers for the headers. A hit does no JSON.stringify, zod parse or hashing.
+ * Entries outlive their TTL (until the byte budget evicts them) as a last-resort stale copy for
+ * when both the store and the origin fail.
+ */
+export type L1Entry = {
+  status: 200 | 404;
+  body: string;
+  etag: string | null;
+  version: number;
+  seq: number;
+  builtAtMs: number;
+  freshUntil: number;
+  /** Parsed once for list documents, so pages can be cut without parsing again. */
+  list?: ShopListDoc;
+  pages?: Map<string, { body: string; etag: string }>;
+};
+
+export class L1 {
+  private readonly lru: LRUCache<string, L1Entry> | null;
+  constructor(maxBytes: number) {
+    this.lru =
+      maxBytes > 0
+        ? new LRUCache<string, L1Entry>({
+            maxSize: maxBytes,
+            sizeCalculation: (e) => e.body.length * 2 + (e.list ? e.body.length * 4 : 0) + 256,
+          })
+        : null;
+  }
+  get(key: string): L1Entry | undefined {
+    return this.lru?.get(key);
+  }
+  set(key: string, entry: L1Entry): void {
+    this.lru?.set(key, entry);
+  }
+  delete(key: string): void {
+    this.lru?.delete(key);
+  }
+  get size(): number {
+    return this.lru?.size ?? 0;
+  }
+}
+
+/** Strong ETag of one stored document: it changes whenever the stored bytes do (RFC 9110 §8.8.3). */
+export const etagOf = (version: number, seq: number, builtAtMs: number, suffix = "") =>
+  `"${version}.${seq}.${builtAtMs.toString(36)}${suffix}"`;
+
+/** If-None-Match matches (weak comparison, as RFC 9110 §13.1.2 asks for this header). */
+export function matchesIfNoneMatch(header: string | undefined, etag: string | null): boolean {
+  if (!header || !etag) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}

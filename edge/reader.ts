@@ -1,0 +1,166 @@
+import { type DocKey, formatDocKey, type Logger, type OriginClient, ShopListDoc } from "../contract/index.ts";
+import type { DocumentStore, StoredDoc } from "../store/port.ts";
+import type { EdgeConfig } from "./config.ts";
+import { etagOf, type L1, type L1Entry } from "./l1.ts";
+import { buildFromOrigin } from "./origin-fallback.ts";
+
+export type XCache = "HIT" | "MISS" | "STALE" | "REVALIDATED";
+export type Served = { entry: L1Entry; xcache: XCache } | { unavailable: string; retryAfterS: number };
+
+export type ReaderDeps = {
+  store: DocumentStore;
+  origin: OriginClient;
+  /** True while the origin is known to be down (breaker open or health probe failing). */
+  originDown: () => boolean;
+  l1: L1;
+  config: EdgeConfig;
+  logger: Logger;
+};
+
+const NOT_FOUND_BODY = (what: string) =>
+  JSON.stringify({ error: { code: "not_found", message: `${what} not found` } });
+const STORE_FAILED = Symbol("store failed");
+
+/**
+ * The read path (BRIEF §5): L1 → store → origin fallback, in that order, within time budgets.
+ * Concurrent misses for one key share one origin call. A stored document is served as STALE while
+ * the origin is down or once it is past the max age (then revalidated in the background); with
+ * nothing to serve, the answer is a fast 503, never a hang. Store failures fall through to the L1
+ * copy or the origin: a Redis blip is never a 500.
+ */
+export class Reader {
+  private readonly inflight = new Map<string, Promise<L1Entry | null>>();
+  constructor(private readonly d: ReaderDeps) {}
+
+  async read(
+    key: DocKey,
+    options: { minVersion?: number; waitUntil?: (p: Promise<unknown>) => void } = {},
+  ): Promise<Served> {
+    const k = formatDocKey(key);
+    const now = Date.now();
+    const { minVersion } = options;
+    const cached = this.d.l1.get(k);
+    if (cached && cached.freshUntil > now && satisfies(cached, minVersion))
+      return this.serve(key, cached, now, options);
+
+    const stored = await this.fromStore(k);
+    const candidate = stored === STORE_FAILED ? cached : stored ? this.remember(k, stored, now) : undefined;
+    if (candidate && satisfies(candidate, minVersion)) return this.serve(key, candidate, now, options);
+
+    // Nothing usable stored, or the client asked for a version the store does not have yet.
+    try {
+      const fresh = await this.fetch(key, k);
+      if (!fresh) return { entry: this.notFound(k, now), xcache: "MISS" };
+      if (satisfies(fresh, minVersion)) return { entry: fresh, xcache: candidate ? "REVALIDATED" : "MISS" };
+      return { unavailable: `version ${minVersion} is not available yet`, retryAfterS: 1 };
+    } catch (error) {
+      this.d.logger.warn("edge.origin_failed", { key: k, error: String(error) });
+      // Read-your-writes is never answered with older data; otherwise the last copy beats a 503.
+      const fallback = candidate ?? cached;
+      if (fallback && minVersion === undefined) return { entry: fallback, xcache: "STALE" };
+      return { unavailable: "origin unavailable and no stored copy", retryAfterS: 5 };
+    }
+  }
+
+  private serve(
+    key: DocKey,
+    entry: L1Entry,
+    now: number,
+    options: { waitUntil?: (p: Promise<unknown>) => void },
+  ): Served {
+    const tooOld = entry.status === 200 && now - entry.builtAtMs > this.d.config.maxAgeMs;
+    if (tooOld && !this.d.originDown()) {
+      const k = formatDocKey(key);
+      const job = this.fetch(key, k).catch((e) =>
+        this.d.logger.warn("edge.revalidate_failed", { key: k, error: String(e) }),
+      );
+      options.waitUntil?.(job);
+    }
+    return { entry, xcache: tooOld || this.d.originDown() ? "STALE" : "HIT" };
+  }
+
+  private async fromStore(k: string): Promise<StoredDoc | null | typeof STORE_FAILED> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const budget = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("store budget exceeded")), this.d.config.storeBudgetMs);
+      });
+      return await Promise.race([this.d.store.get(k), budget]);
+    } catch (error) {
+      this.d.logger.warn("edge.store_failed", { key: k, error: String(error) });
+      return STORE_FAILED;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One origin call per key at a time; the result is written through (guarded) and kept in L1. */
+  private fetch(key: DocKey, k: string): Promise<L1Entry | null> {
+    const running = this.inflight.get(k);
+    if (running) return running;
+    const job = (async () => {
+      const now = Date.now();
+      const built = await buildFromOrigin(this.d.origin, key, now);
+      if (!built) return null;
+      let mine: L1Entry | null = null;
+      for (const b of built) {
+        const entry = this.remember(b.key, { key: b.key, ...b.doc }, now, b.parsed);
+        if (b.key === k) mine = entry;
+        // Write-through is best effort: the answer does not wait for, or fail with, the store.
+        this.d.store
+          .put(b.key, b.doc)
+          .catch((e) => this.d.logger.warn("edge.write_through_failed", { key: b.key, error: String(e) }));
+      }
+      return mine;
+    })().finally(() => this.inflight.delete(k));
+    this.inflight.set(k, job);
+    return job;
+  }
+
+  /** Turns a stored document into an L1 entry (tombstones become 404s) and keeps it. */
+  private remember(k: string, doc: StoredDoc, now: number, parsed?: unknown): L1Entry {
+    const builtAtMs = Date.parse(doc.builtAt);
+    // Inside JSON strings quotes are escaped, so this literal can only be the top-level flag.
+    const tombstone = k.startsWith("detail:") && doc.body.includes('"deleted":true');
+    const entry: L1Entry = tombstone
+      ? {
+          status: 404,
+          body: NOT_FOUND_BODY(`shop ${k.slice(7)}`),
+          etag: null,
+          version: doc.version,
+          seq: doc.seq,
+          builtAtMs,
+          freshUntil: now + this.d.config.l1TtlMs,
+        }
+      : {
+          status: 200,
+          body: doc.body,
+          etag: etagOf(doc.version, doc.seq, builtAtMs),
+          version: doc.version,
+          seq: doc.seq,
+          builtAtMs,
+          freshUntil: now + this.d.config.l1TtlMs,
+        };
+    if (!tombstone && k.startsWith("list:"))
+      entry.list = (parsed as ShopListDoc | undefined) ?? ShopListDoc.parse(JSON.parse(doc.body));
+    this.d.l1.set(k, entry);
+    return entry;
+  }
+
+  private notFound(k: string, now: number): L1Entry {
+    const entry: L1Entry = {
+      status: 404,
+      body: NOT_FOUND_BODY(`shop ${k.slice(7)}`),
+      etag: null,
+      version: 0,
+      seq: 0,
+      builtAtMs: now,
+      freshUntil: now + this.d.config.notFoundTtlMs,
+    };
+    this.d.l1.set(k, entry);
+    return entry;
+  }
+}
+
+const satisfies = (e: L1Entry, minVersion: number | undefined) =>
+  minVersion === undefined || e.version >= minVersion;

@@ -1,0 +1,30 @@
+import { createLogger, type EdgeEnv, type Serve } from "../contract/index.ts";
+import { openStore } from "../store/open.ts";
+import { edgeConfig } from "./config.ts";
+import { createEdge } from "./service.ts";
+
+/** The edge on a server runtime (Node, Bun, Deno) from a parsed environment. */
+export async function startEdge(env: EdgeEnv, serve: Serve) {
+  const logger = createLogger("edge", env.LOG_LEVEL);
+  const edge = createEdge({
+    store: await openStore(env),
+    originUrl: env.ORIGIN_URL,
+    logger,
+    config: edgeConfig(env),
+  });
+  edge.startProbe();
+  const server = await serve(edge.app.fetch, env.HOST, env.PORT);
+  logger.info("edge.listening", {
+    url: `http://${env.HOST}:${server.port}`,
+    origin: env.ORIGIN_URL,
+    store: env.STORE,
+  });
+  return {
+    ...edge,
+    port: server.port,
+    async stop() {
+      await server.close();
+      await edge.stop();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { createLogger, type DocKey, formatDocKey } from "../contract/index.ts";
+import { nodeServe } from "../contract/runtime/node.ts";
+import { edgeConfig } from "../edge/config.ts";
+import { createEdge } from "../edge/service.ts";
+import type { Database } from "../origin/db/sql.ts";
+import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
+import { createOriginApp } from "../origin/http/app.ts";
+import { createMemoryStore } from "../store/memory.ts";
+import { faultyStore } from "./faults.ts";
+
+const silent = createLogger("test", "silent");
+
+/**
+ * An origin on loopback (killable, restartable on its port, counting the state calls it answers)
+ * and an edge in front of it with a memory store that can be made to fail.
+ */
+export async function startEdgeStack(
+  db: Database,
+  options: { demoShops?: number; config?: Parameters<typeof edgeConfig>[0] } = {},
+) {
+  await seedDemoIfEmpty(db, { shops: options.demoShops ?? 40, seed: 4 });
+  // Every chicken shop open and delivering to gangnam: a list long enough to page through.
+  await db.query(
+    `UPDATE shops SET status = 'open', regions = CASE WHEN regions ? 'gangnam' THEN regions ELSE regions || '["gangnam"]'::jsonb END WHERE category = 'chicken'`,
+  );
+  const originApp = createOriginApp({ db, logger: silent });
+  const calls: string[] = [];
+  const counted = (req: Request) => {
+    const url = new URL(req.url);
+    if (url.pathname.startsWith("/state/")) calls.push(url.pathname + url.search);
+    return originApp.fetch(req);
+  };
+  let origin: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(counted, "127.0.0.1", 0);
+  const port = origin.port;
+  const inner = createMemoryStore();
+  const faulty = faultyStore(inner);
+  const edge = createEdge({
+    store: faulty.store,
+    originUrl: `http://127.0.0.1:${port}`,
+    logger: silent,
+    config: edgeConfig({
+      EDGE_ORIGIN_BUDGET_MS: 300,
+      EDGE_STORE_BUDGET_MS: 100,
+      EDGE_L1_TTL_MS: 200,
+      ...options.config,
+    }),
+  });
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const started = performance.now();
+    const res = await edge.app.request(path, { headers });
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: checked field by field in tests
+    let json: any = null;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: res.status, headers: res.headers, json, text, ms: performance.now() - started };
+  };
+  return {
+    db,
+    edge,
+    store: inner,
+    storeFaults: faulty.state,
+    calls,
+    originApp,
+    get,
+    key: (k: DocKey) => formatDocKey(k),
+    async killOrigin() {
+      await origin?.close();
+      origin = null;
+    },
+    async restartOrigin() {
+      origin ??= await nodeServe(counted, "127.0.0.1", port);
+    },
+    async stop() {
+      edge.health.stop();
+      await origin?.close();
+    },
+  };
+}
