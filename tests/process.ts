@@ -11,17 +11,27 @@ export type Service = {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 };
 
-/** Starts a service entry as a real Node process (TypeScript through tsx) and waits for its /healthz. */
+export type Runtime = "node" | "bun" | "deno";
+
+/** How each runtime runs a TypeScript entry as one process, so signals reach the service itself. */
+function command(runtime: Runtime, entry: string): [string, string[]] {
+  if (runtime === "bun") return [resolve(ROOT, "node_modules/.bin/bun"), [entry]];
+  if (runtime === "deno") return [resolve(ROOT, "node_modules/.bin/deno"), ["run", "-A", entry]];
+  return [process.execPath, ["--import", "tsx", entry]];
+}
+
+/** Starts a service entry as a real process on a runtime and waits for its /healthz. */
 export async function startService(
   entry: string,
   env: Record<string, string>,
   port: number,
   timeoutMs = 60_000,
+  runtime: Runtime = "node",
 ): Promise<Service> {
-  // One process (no tsx wrapper in between), so signals reach the service itself.
-  const proc = spawn(process.execPath, ["--import", "tsx", entry], {
+  const [bin, args] = command(runtime, entry);
+  const proc = spawn(bin, args, {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,0 +1,39 @@
+import { ConfigError } from "../env.ts";
+import type { Serve } from "../serve.ts";
+
+// The few Deno APIs the entry uses, declared here so the code base needs no Deno type package.
+declare const Deno: {
+  serve(
+    options: { hostname: string; port: number; onListen?: (addr: { port: number }) => void },
+    handler: (req: Request) => Response | Promise<Response>,
+  ): { addr: { port: number }; shutdown(): Promise<void> };
+  env: { toObject(): Record<string, string> };
+  addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  exit(code: number): never;
+};
+
+export const denoEnv = (): Record<string, string> => Deno.env.toObject();
+
+/** The Deno side of every `entry/deno.ts`: Deno.serve, and a clean stop on Ctrl-C / SIGTERM. */
+export const denoServe: Serve = async (fetch, hostname, port) => {
+  const server = Deno.serve({ hostname, port, onListen: () => {} }, fetch);
+  return { port: server.addr.port, close: () => server.shutdown() };
+};
+
+export async function runDenoEntry(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  try {
+    const service = await start();
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await service.stop();
+      Deno.exit(0);
+    };
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    Deno.exit(1);
+  }
+}

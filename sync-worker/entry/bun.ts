@@ -1,0 +1,5 @@
+import { SyncWorkerEnv, parseEnv } from "../../contract/index.ts";
+import { bunServe, runBunEntry } from "../../contract/runtime/bun.ts";
+import { startSyncWorker } from "../start.ts";
+
+await runBunEntry(() => startSyncWorker(parseEnv(SyncWorkerEnv, process.env), bunServe));

@@ -1,0 +1,5 @@
+import { SyncWorkerEnv, parseEnv } from "../../contract/index.ts";
+import { denoEnv, denoServe, runDenoEntry } from "../../contract/runtime/deno.ts";
+import { startSyncWorker } from "../start.ts";
+
+await runDenoEntry(() => startSyncWorker(parseEnv(SyncWorkerEnv, denoEnv()), denoServe));
