@@ -18,7 +18,8 @@ const Common = z.object({
 
 /** Where documents live (BRIEF §7, §9); shared by the sync-worker and the edge. */
 const StoreVars = {
-  STORE: z.enum(["memory", "redis", "upstash"]).default("memory"),
+  // kv: Workers KV, only from a Workers entry (the binding is not reachable from a server).
+  STORE: z.enum(["memory", "redis", "upstash", "kv"]).default("memory"),
   STORE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,40}$/, "letters, digits, _ . - only")

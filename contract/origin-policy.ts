@@ -12,60 +12,82 @@ export type OriginPolicyOptions = {
 export type BreakerState = "closed" | "open" | "half-open";
 export type BreakerChange = { at: string; state: BreakerState };
 
-// Matched by name: cockatiel is loaded lazily (below), so its classes are not at hand for instanceof.
-const isTransient = (e: unknown) =>
-  (e instanceof OriginError && e.transient) || (e as Error | null)?.name === "TaskCancelledError";
-const isBrokenCircuit = (e: unknown) => (e as Error | null)?.name === "BrokenCircuitError";
-
-/**
- * cockatiel aborts an AbortController while its module loads, which workerd refuses in global
- * scope ("Disallowed operation called within global scope"). Importing it on first use keeps the
- * Workers entry loadable; bundlers initialise a dynamically imported module lazily.
- */
-async function buildPolicy(o: OriginPolicyOptions, onState: (s: BreakerState) => void) {
-  const c = await import("cockatiel");
-  const breaker = c.circuitBreaker(c.handleWhen(isTransient), {
-    halfOpenAfter: o.halfOpenAfterMs ?? 5000,
-    breaker: new c.ConsecutiveBreaker(o.breakAfter ?? 5),
-  });
-  breaker.onStateChange((state) =>
-    onState(
-      state === c.CircuitState.Closed ? "closed" : state === c.CircuitState.HalfOpen ? "half-open" : "open",
-    ),
-  );
-  return c.wrap(
-    c.retry(
-      c.handleWhen((e) => isTransient(e) && !isBrokenCircuit(e)),
-      {
-        maxAttempts: (o.attempts ?? 3) - 1,
-        backoff: new c.ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
-      },
-    ),
-    breaker,
-    c.timeout(o.timeoutMs ?? 3000, c.TimeoutStrategy.Aggressive),
-  );
+/** Thrown without calling the origin while the breaker is open. */
+export class BrokenCircuitError extends Error {
+  override name = "BrokenCircuitError";
+  constructor() {
+    super("origin circuit breaker is open");
+  }
 }
 
+const isTransient = (e: unknown) => e instanceof OriginError && e.transient;
+
+/*
+ * Why not cockatiel (BRIEF §11's first candidate): it aborts an AbortController while its module
+ * loads, which workerd refuses in global scope, and it links every call's signal to module-level
+ * signals, which workerd refuses across requests ("Cannot perform I/O on behalf of a different
+ * request"). The policy below is the small part we need, with state that holds no I/O objects.
+ */
+
 /**
- * The sync-worker's way to the origin: at most `concurrency` calls at once, each with a timeout,
- * retried with jittered exponential backoff (cockatiel's decorrelated jitter) while the error is
- * transient, behind a circuit breaker that stops hammering an origin that is down. An open breaker
- * fails fast and is not retried: the queue's own backoff takes over.
+ * The way to the origin, for the sync-worker and the edge: at most `concurrency` calls at once, each
+ * with a timeout signal made for that call, retried with decorrelated-jitter backoff while the error
+ * is transient, behind a consecutive-failure circuit breaker. While open, calls fail fast; after
+ * `halfOpenAfterMs` one trial call decides whether it closes.
  */
 export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptions = {}) {
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const attempts = options.attempts ?? 3;
   const limit = pLimit(options.concurrency ?? 8);
-  let state: BreakerState = "closed";
   const history: BreakerChange[] = [];
-  let policy: ReturnType<typeof buildPolicy> | null = null;
-  const onState = (next: BreakerState) => {
+  let state: BreakerState = "closed";
+  let failures = 0;
+  let openedAt = 0;
+  let trialRunning = false;
+
+  const move = (next: BreakerState) => {
+    if (next === state) return;
     state = next;
-    history.push({ at: new Date().toISOString(), state: next });
+    history.push({ at: new Date().toISOString(), state });
     if (history.length > 100) history.shift();
   };
+  const admit = () => {
+    if (state === "closed") return false;
+    if (state === "open" && Date.now() - openedAt >= (options.halfOpenAfterMs ?? 5000)) move("half-open");
+    if (state === "half-open" && !trialRunning) return (trialRunning = true);
+    throw new BrokenCircuitError();
+  };
+  const settle = (trial: boolean, ok: boolean) => {
+    if (trial) trialRunning = false;
+    if (ok) {
+      failures = 0;
+      move("closed");
+    } else if (trial || ++failures >= (options.breakAfter ?? 5)) {
+      openedAt = Date.now();
+      move("open");
+    }
+  };
+
   const call = <T>(fn: (signal: AbortSignal) => Promise<T>) =>
     limit(async () => {
-      policy ??= buildPolicy(options, onState);
-      return (await policy).execute(({ signal }) => fn(signal));
+      let delay = 50;
+      for (let attempt = 1; ; attempt++) {
+        const trial = admit();
+        try {
+          const result = await fn(AbortSignal.timeout(timeoutMs));
+          settle(trial, true);
+          return result;
+        } catch (error) {
+          if (!isTransient(error)) {
+            if (trial) trialRunning = false;
+            throw error;
+          }
+          settle(trial, false);
+          if (attempt >= attempts || state === "open") throw error;
+          delay = Math.min(1000, 50 + Math.random() * (delay * 3 - 50)); // decorrelated jitter
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
     });
 
   const client: OriginClient = {
@@ -80,5 +102,5 @@ export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptio
 
 /** Whether a failure is worth another delivery later (vs. a contract breach, which is not). */
 export function isRetryable(error: unknown): boolean {
-  return isTransient(error) || isBrokenCircuit(error);
+  return isTransient(error) || error instanceof BrokenCircuitError;
 }

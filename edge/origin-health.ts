@@ -6,6 +6,7 @@
 export class OriginHealth {
   private down = false;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private lastProbe = 0;
 
   constructor(
     private readonly o: { url: string; timeoutMs: number; breakerOpen: () => boolean; fetch?: typeof fetch },
@@ -15,7 +16,19 @@ export class OriginHealth {
     return this.down || this.o.breakerOpen();
   }
 
+  /**
+   * Where no timer may run between requests (Workers), a request starts a background probe when the
+   * last one is older than `everyMs`: one comparison per request, the probe itself off the hot path.
+   */
+  maybeProbe(everyMs: number, waitUntil: (p: Promise<unknown>) => void): void {
+    const now = Date.now();
+    if (now - this.lastProbe < everyMs) return;
+    this.lastProbe = now;
+    waitUntil(this.probe());
+  }
+
   async probe(): Promise<boolean> {
+    this.lastProbe = Date.now();
     try {
       const res = await (this.o.fetch ?? fetch)(new URL("/healthz", this.o.url), {
         signal: AbortSignal.timeout(this.o.timeoutMs),

@@ -49,7 +49,7 @@ export class Reader {
 
     // Nothing usable stored, or the client asked for a version the store does not have yet.
     try {
-      const fresh = await this.fetch(key, k);
+      const fresh = await this.fetch(key, k, options.waitUntil);
       if (!fresh) return { entry: this.notFound(k, now), xcache: "MISS" };
       if (satisfies(fresh, minVersion)) return { entry: fresh, xcache: candidate ? "REVALIDATED" : "MISS" };
       return { unavailable: `version ${minVersion} is not available yet`, retryAfterS: 1 };
@@ -71,7 +71,7 @@ export class Reader {
     const tooOld = entry.status === 200 && now - entry.builtAtMs > this.d.config.maxAgeMs;
     if (tooOld && !this.d.originDown()) {
       const k = formatDocKey(key);
-      const job = this.fetch(key, k).catch((e) =>
+      const job = this.fetch(key, k, options.waitUntil).catch((e) =>
         this.d.logger.warn("edge.revalidate_failed", { key: k, error: String(e) }),
       );
       options.waitUntil?.(job);
@@ -95,7 +95,7 @@ export class Reader {
   }
 
   /** One origin call per key at a time; the result is written through (guarded) and kept in L1. */
-  private fetch(key: DocKey, k: string): Promise<L1Entry | null> {
+  private fetch(key: DocKey, k: string, waitUntil?: (p: Promise<unknown>) => void): Promise<L1Entry | null> {
     const running = this.inflight.get(k);
     if (running) return running;
     const job = (async () => {
@@ -106,10 +106,12 @@ export class Reader {
       for (const b of built) {
         const entry = this.remember(b.key, { key: b.key, ...b.doc }, now, b.parsed);
         if (b.key === k) mine = entry;
-        // Write-through is best effort: the answer does not wait for, or fail with, the store.
-        this.d.store
+        // Write-through is best effort: the answer does not wait for, or fail with, the store. On
+        // Workers it must be handed to waitUntil, or it dies with the request.
+        const put = this.d.store
           .put(b.key, b.doc)
           .catch((e) => this.d.logger.warn("edge.write_through_failed", { key: b.key, error: String(e) }));
+        waitUntil?.(put);
       }
       return mine;
     })().finally(() => this.inflight.delete(k));

@@ -11,6 +11,8 @@ import { connectRedisRequester, RawRedis } from "./redis-tcp.ts";
  */
 export async function openStore(env: StoreVars): Promise<DocumentStore> {
   switch (env.STORE) {
+    case "kv":
+      throw new ConfigError("STORE=kv is for the Workers entries (wrangler.toml binds the KV namespace)");
     case "memory":
       return createMemoryStore({ maxBytes: env.MEMORY_STORE_MB * 1024 * 1024 });
     case "redis": {

@@ -6,6 +6,8 @@ import type { Database } from "../origin/db/sql.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
 import { createMemoryStore } from "../store/memory.ts";
+import type { EdgeTarget } from "./edge-behaviour.ts";
+import { waitFor } from "./event-receiver.ts";
 import { faultyStore } from "./faults.ts";
 
 const silent = createLogger("test", "silent");
@@ -75,6 +77,35 @@ export async function startEdgeStack(
     async stop() {
       edge.health.stop();
       await origin?.close();
+    },
+  };
+}
+
+/** The Node edge as a target of the shared behaviour suite. */
+export async function nodeEdgeTarget(db: Database): Promise<EdgeTarget> {
+  const s = await startEdgeStack(db);
+  s.edge.startProbe(50);
+  return {
+    get: s.get,
+    putDoc: (key, doc) => s.store.put(key, doc),
+    getDoc: (key) => s.store.get(key),
+    calls: s.calls,
+    patchOrigin: async (path, body) => {
+      const res = await s.originApp.request(path, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return (await res.json()) as { version: number };
+    },
+    killOrigin: s.killOrigin,
+    restartOrigin: s.restartOrigin,
+    waitOriginDown: () => waitFor(() => s.edge.health.isDown(), 3000).then(() => undefined),
+    l1TtlMs: 200,
+    originBudgetMs: 300,
+    async stop() {
+      await s.stop();
+      await db.close();
     },
   };
 }

@@ -11,7 +11,11 @@ describe("edge entries on Bun and Deno (processes)", () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "origin-rt-"));
-    origin = await startService("origin/entry/node.ts", { DATABASE_URL: "", ORIGIN_DATA_DIR: dataDir, DEMO_SHOPS: "20", LOG_LEVEL: "warn" }, await freePort());
+    origin = await startService(
+      "origin/entry/node.ts",
+      { DATABASE_URL: "", ORIGIN_DATA_DIR: dataDir, DEMO_SHOPS: "20", LOG_LEVEL: "warn" },
+      await freePort(),
+    );
   }, 90_000);
   afterAll(async () => {
     await origin?.stop();
@@ -20,7 +24,13 @@ describe("edge entries on Bun and Deno (processes)", () => {
 
   for (const runtime of ["bun", "deno"] as Runtime[]) {
     it(`serves main, list and detail on ${runtime}, and stops cleanly`, async () => {
-      const edge = await startService("edge/entry/" + runtime + ".ts", { ORIGIN_URL: origin.url, LOG_LEVEL: "warn" }, await freePort(), 60_000, runtime);
+      const edge = await startService(
+        "edge/entry/" + runtime + ".ts",
+        { ORIGIN_URL: origin.url, LOG_LEVEL: "warn" },
+        await freePort(),
+        60_000,
+        runtime,
+      );
       try {
         const detail = await fetch(`${edge.url}/v1/shops/s_demo_000001`);
         expect(detail.status).toBe(200);

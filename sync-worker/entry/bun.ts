@@ -1,4 +1,4 @@
-import { SyncWorkerEnv, parseEnv } from "../../contract/index.ts";
+import { parseEnv, SyncWorkerEnv } from "../../contract/index.ts";
 import { bunServe, runBunEntry } from "../../contract/runtime/bun.ts";
 import { startSyncWorker } from "../start.ts";
 

@@ -1,4 +1,4 @@
-import { SyncWorkerEnv, parseEnv } from "../../contract/index.ts";
+import { parseEnv, SyncWorkerEnv } from "../../contract/index.ts";
 import { denoEnv, denoServe, runDenoEntry } from "../../contract/runtime/deno.ts";
 import { startSyncWorker } from "../start.ts";
 

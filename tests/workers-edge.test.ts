@@ -1,0 +1,108 @@
+import { Miniflare } from "miniflare";
+import { createLogger } from "../contract/index.ts";
+import { nodeServe } from "../contract/runtime/node.ts";
+import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
+import { createOriginApp } from "../origin/http/app.ts";
+import { createKvStore } from "../store/kv.ts";
+import { engines } from "./databases.ts";
+import { type Answer, edgeBehaviourSuite } from "./edge-behaviour.ts";
+import { waitFor } from "./event-receiver.ts";
+import { bundleWorker } from "./workers.ts";
+
+const pglite = engines()[0] as NonNullable<ReturnType<typeof engines>[0]>;
+const silent = createLogger("test", "silent");
+let script: string | null = null;
+
+/**
+ * The edge's Workers entry inside workerd (Miniflare) over KV, against an origin on Node. Miniflare's
+ * KV is immediately consistent; real KV shows a write at other locations only after up to ~60 s.
+ */
+edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
+  script ??= await bundleWorker("edge/entry/workers.ts");
+  const db = await pglite.open();
+  await seedDemoIfEmpty(db, { shops: 40, seed: 4 });
+  await db.query(
+    `UPDATE shops SET status = 'open', regions = CASE WHEN regions ? 'gangnam' THEN regions ELSE regions || '["gangnam"]'::jsonb END WHERE category = 'chicken'`,
+  );
+  const originApp = createOriginApp({ db, logger: silent });
+  const calls: string[] = [];
+  const counted = (req: Request) => {
+    const url = new URL(req.url);
+    if (url.pathname.startsWith("/state/")) calls.push(url.pathname + url.search);
+    return originApp.fetch(req);
+  };
+  let origin: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(counted, "127.0.0.1", 0);
+  const port = origin.port;
+  const mf = new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: "2026-04-26",
+    kvNamespaces: ["DOCS"],
+    bindings: {
+      ORIGIN_URL: `http://127.0.0.1:${port}`,
+      STORE: "kv",
+      STORE_PREFIX: "ec",
+      EDGE_L1_TTL_MS: "200",
+      EDGE_ORIGIN_BUDGET_MS: "300",
+      LOG_LEVEL: "warn",
+    },
+    cf: false,
+    host: "127.0.0.1",
+  });
+  const store = createKvStore((await mf.getKVNamespace("DOCS")) as unknown as KVNamespace, { prefix: "ec" });
+  const get = async (path: string, headers: Record<string, string> = {}): Promise<Answer> => {
+    const started = performance.now();
+    const res = await mf.dispatchFetch(`http://edge.test${path}`, { headers });
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return {
+      status: res.status,
+      headers: res.headers as unknown as Headers,
+      json,
+      text,
+      ms: performance.now() - started,
+    };
+  };
+  return {
+    get,
+    putDoc: (key, doc) => store.put(key, doc),
+    getDoc: (key) => store.get(key),
+    calls,
+    patchOrigin: async (path, body) => {
+      const res = await originApp.request(path, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return (await res.json()) as { version: number };
+    },
+    async killOrigin() {
+      await origin?.close();
+      origin = null;
+    },
+    async restartOrigin() {
+      origin ??= await nodeServe(counted, "127.0.0.1", port);
+    },
+    // No timers between requests on Workers: a request starts the probe; its answer arrives later.
+    waitOriginDown: async () => {
+      await waitFor(
+        async () => {
+          await get("/healthz");
+          return ((await get("/healthz")).json as { origin: string }).origin === "down";
+        },
+        5000,
+        100,
+      );
+    },
+    l1TtlMs: 200,
+    originBudgetMs: 300,
+    async stop() {
+      await mf.dispose();
+      await origin?.close();
+      await db.close();
+    },
+  };
+});
