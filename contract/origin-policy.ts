@@ -54,7 +54,10 @@ export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptio
   const admit = () => {
     if (state === "closed") return false;
     if (state === "open" && Date.now() - openedAt >= (options.halfOpenAfterMs ?? 5000)) move("half-open");
-    if (state === "half-open" && !trialRunning) return (trialRunning = true);
+    if (state === "half-open" && !trialRunning) {
+      trialRunning = true;
+      return true;
+    }
     throw new BrokenCircuitError();
   };
   const settle = (trial: boolean, ok: boolean) => {

@@ -13,15 +13,12 @@ import { faultyStore } from "./faults.ts";
 const silent = createLogger("test", "silent");
 
 /**
- * An origin on loopback (killable, restartable on its port, counting the state calls it answers)
- * and an edge in front of it with a memory store that can be made to fail.
+ * An origin on loopback over demo data — every chicken shop open and delivering to gangnam, a list
+ * long enough to page — that counts the state calls it answers and can be killed and restarted on
+ * its port.
  */
-export async function startEdgeStack(
-  db: Database,
-  options: { demoShops?: number; config?: Parameters<typeof edgeConfig>[0] } = {},
-) {
-  await seedDemoIfEmpty(db, { shops: options.demoShops ?? 40, seed: 4 });
-  // Every chicken shop open and delivering to gangnam: a list long enough to page through.
+export async function countingOrigin(db: Database, demoShops = 40) {
+  await seedDemoIfEmpty(db, { shops: demoShops, seed: 4 });
   await db.query(
     `UPDATE shops SET status = 'open', regions = CASE WHEN regions ? 'gangnam' THEN regions ELSE regions || '["gangnam"]'::jsonb END WHERE category = 'chicken'`,
   );
@@ -32,13 +29,41 @@ export async function startEdgeStack(
     if (url.pathname.startsWith("/state/")) calls.push(url.pathname + url.search);
     return originApp.fetch(req);
   };
-  let origin: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(counted, "127.0.0.1", 0);
-  const port = origin.port;
+  let server: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(counted, "127.0.0.1", 0);
+  const port = server.port;
+  return {
+    originApp,
+    calls,
+    url: `http://127.0.0.1:${port}`,
+    patch: async (path: string, body: unknown) => {
+      const res = await originApp.request(path, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return (await res.json()) as { version: number };
+    },
+    async kill() {
+      await server?.close();
+      server = null;
+    },
+    async restart() {
+      server ??= await nodeServe(counted, "127.0.0.1", port);
+    },
+  };
+}
+
+/** The counting origin and an edge in front of it, with a memory store that can be made to fail. */
+export async function startEdgeStack(
+  db: Database,
+  options: { demoShops?: number; config?: Parameters<typeof edgeConfig>[0] } = {},
+) {
+  const origin = await countingOrigin(db, options.demoShops);
   const inner = createMemoryStore();
   const faulty = faultyStore(inner);
   const edge = createEdge({
     store: faulty.store,
-    originUrl: `http://127.0.0.1:${port}`,
+    originUrl: origin.url,
     logger: silent,
     config: edgeConfig({
       EDGE_ORIGIN_BUDGET_MS: 300,
@@ -63,20 +88,16 @@ export async function startEdgeStack(
     edge,
     store: inner,
     storeFaults: faulty.state,
-    calls,
-    originApp,
+    origin,
+    calls: origin.calls,
+    originApp: origin.originApp,
     get,
     key: (k: DocKey) => formatDocKey(k),
-    async killOrigin() {
-      await origin?.close();
-      origin = null;
-    },
-    async restartOrigin() {
-      origin ??= await nodeServe(counted, "127.0.0.1", port);
-    },
+    killOrigin: origin.kill,
+    restartOrigin: origin.restart,
     async stop() {
       edge.health.stop();
-      await origin?.close();
+      await origin.kill();
     },
   };
 }
@@ -90,14 +111,7 @@ export async function nodeEdgeTarget(db: Database): Promise<EdgeTarget> {
     putDoc: (key, doc) => s.store.put(key, doc),
     getDoc: (key) => s.store.get(key),
     calls: s.calls,
-    patchOrigin: async (path, body) => {
-      const res = await s.originApp.request(path, {
-        method: "PATCH",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as { version: number };
-    },
+    patchOrigin: s.origin.patch,
     killOrigin: s.killOrigin,
     restartOrigin: s.restartOrigin,
     waitOriginDown: () => waitFor(() => s.edge.health.isDown(), 3000).then(() => undefined),

@@ -25,7 +25,7 @@ describe("edge entries on Bun and Deno (processes)", () => {
   for (const runtime of ["bun", "deno"] as Runtime[]) {
     it(`serves main, list and detail on ${runtime}, and stops cleanly`, async () => {
       const edge = await startService(
-        "edge/entry/" + runtime + ".ts",
+        `edge/entry/${runtime}.ts`,
         { ORIGIN_URL: origin.url, LOG_LEVEL: "warn" },
         await freePort(),
         60_000,

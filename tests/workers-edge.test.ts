@@ -1,16 +1,12 @@
 import { Miniflare } from "miniflare";
-import { createLogger } from "../contract/index.ts";
-import { nodeServe } from "../contract/runtime/node.ts";
-import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
-import { createOriginApp } from "../origin/http/app.ts";
 import { createKvStore } from "../store/kv.ts";
 import { engines } from "./databases.ts";
 import { type Answer, edgeBehaviourSuite } from "./edge-behaviour.ts";
+import { countingOrigin } from "./edge-stack.ts";
 import { waitFor } from "./event-receiver.ts";
 import { bundleWorker } from "./workers.ts";
 
 const pglite = engines()[0] as NonNullable<ReturnType<typeof engines>[0]>;
-const silent = createLogger("test", "silent");
 let script: string | null = null;
 
 /**
@@ -20,26 +16,14 @@ let script: string | null = null;
 edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
   script ??= await bundleWorker("edge/entry/workers.ts");
   const db = await pglite.open();
-  await seedDemoIfEmpty(db, { shops: 40, seed: 4 });
-  await db.query(
-    `UPDATE shops SET status = 'open', regions = CASE WHEN regions ? 'gangnam' THEN regions ELSE regions || '["gangnam"]'::jsonb END WHERE category = 'chicken'`,
-  );
-  const originApp = createOriginApp({ db, logger: silent });
-  const calls: string[] = [];
-  const counted = (req: Request) => {
-    const url = new URL(req.url);
-    if (url.pathname.startsWith("/state/")) calls.push(url.pathname + url.search);
-    return originApp.fetch(req);
-  };
-  let origin: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(counted, "127.0.0.1", 0);
-  const port = origin.port;
+  const origin = await countingOrigin(db);
   const mf = new Miniflare({
     modules: true,
     script,
     compatibilityDate: "2026-04-26",
     kvNamespaces: ["DOCS"],
     bindings: {
-      ORIGIN_URL: `http://127.0.0.1:${port}`,
+      ORIGIN_URL: origin.url,
       STORE: "kv",
       STORE_PREFIX: "ec",
       EDGE_L1_TTL_MS: "200",
@@ -70,22 +54,10 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
     get,
     putDoc: (key, doc) => store.put(key, doc),
     getDoc: (key) => store.get(key),
-    calls,
-    patchOrigin: async (path, body) => {
-      const res = await originApp.request(path, {
-        method: "PATCH",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as { version: number };
-    },
-    async killOrigin() {
-      await origin?.close();
-      origin = null;
-    },
-    async restartOrigin() {
-      origin ??= await nodeServe(counted, "127.0.0.1", port);
-    },
+    calls: origin.calls,
+    patchOrigin: origin.patch,
+    killOrigin: origin.kill,
+    restartOrigin: origin.restart,
     // No timers between requests on Workers: a request starts the probe; its answer arrives later.
     waitOriginDown: async () => {
       await waitFor(
@@ -101,7 +73,7 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
     originBudgetMs: 300,
     async stop() {
       await mf.dispose();
-      await origin?.close();
+      await origin.kill();
       await db.close();
     },
   };

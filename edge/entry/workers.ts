@@ -1,7 +1,5 @@
-import { Redis } from "@upstash/redis/cloudflare";
 import { createLogger, EdgeEnv, parseEnv } from "../../contract/index.ts";
-import { createKvStore } from "../../store/kv.ts";
-import { createRedisStore } from "../../store/redis.ts";
+import { stringVars, workersStore } from "../../store/workers.ts";
 import { edgeConfig } from "../config.ts";
 import { createEdge } from "../service.ts";
 
@@ -15,24 +13,9 @@ let cached: { env: Bindings; edge: ReturnType<typeof createEdge> } | null = null
 
 function edgeFor(env: Bindings) {
   if (cached?.env === env) return cached.edge;
-  const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<
-    string,
-    string
-  >;
-  const vars = parseEnv(EdgeEnv, strings);
-  const store =
-    vars.STORE === "upstash" && vars.UPSTASH_REDIS_REST_URL && vars.UPSTASH_REDIS_REST_TOKEN
-      ? createRedisStore(
-          new Redis({
-            url: vars.UPSTASH_REDIS_REST_URL,
-            token: vars.UPSTASH_REDIS_REST_TOKEN,
-            automaticDeserialization: false,
-          }),
-          { prefix: vars.STORE_PREFIX },
-        )
-      : createKvStore(env.DOCS, { prefix: vars.STORE_PREFIX });
+  const vars = parseEnv(EdgeEnv, stringVars(env));
   const edge = createEdge({
-    store,
+    store: workersStore(vars, env.DOCS),
     originUrl: vars.ORIGIN_URL,
     logger: createLogger("edge", vars.LOG_LEVEL),
     config: edgeConfig(vars),

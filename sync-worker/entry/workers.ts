@@ -1,4 +1,3 @@
-import { Redis } from "@upstash/redis/cloudflare";
 import {
   ChangeEvent,
   createLogger,
@@ -6,8 +5,7 @@ import {
   parseEnv,
   SyncWorkerEnv,
 } from "../../contract/index.ts";
-import { createKvStore } from "../../store/kv.ts";
-import { createRedisStore } from "../../store/redis.ts";
+import { stringVars, workersStore } from "../../store/workers.ts";
 import { cloudflareQueue } from "../queue/cloudflare.ts";
 import type { Delivery } from "../queue/port.ts";
 import { createSyncWorker } from "../service.ts";
@@ -24,25 +22,9 @@ let cached: { env: Bindings; worker: Worker } | null = null;
 /** One worker per isolate: the L1 of scheduled boundaries and the breaker live across requests. */
 function workerFor(env: Bindings): Worker {
   if (cached?.env === env) return cached.worker;
-  const vars = parseEnv(
-    SyncWorkerEnv,
-    Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<
-      string,
-      string
-    >,
-  );
+  const vars = parseEnv(SyncWorkerEnv, stringVars(env));
   const logger = createLogger("sync-worker", vars.LOG_LEVEL);
-  const store =
-    vars.STORE === "upstash" && vars.UPSTASH_REDIS_REST_URL && vars.UPSTASH_REDIS_REST_TOKEN
-      ? createRedisStore(
-          new Redis({
-            url: vars.UPSTASH_REDIS_REST_URL,
-            token: vars.UPSTASH_REDIS_REST_TOKEN,
-            automaticDeserialization: false,
-          }),
-          { prefix: vars.STORE_PREFIX },
-        )
-      : createKvStore(env.DOCS, { prefix: vars.STORE_PREFIX });
+  const store = workersStore(vars, env.DOCS);
   const worker = createSyncWorker({
     store,
     queue: cloudflareQueue(env.CHANGES),

@@ -1,0 +1,25 @@
+import { Redis } from "@upstash/redis/cloudflare";
+import type { StoreVars } from "../contract/index.ts";
+import { createKvStore } from "./kv.ts";
+import type { DocumentStore } from "./port.ts";
+import { createRedisStore } from "./redis.ts";
+
+/**
+ * The store of a Workers entry: Upstash over REST when configured (writes visible everywhere within
+ * a second), else the KV binding (up to ~60 s to reach other locations; BRIEF §7).
+ */
+export function workersStore(vars: StoreVars, kv: KVNamespace): DocumentStore {
+  if (vars.STORE === "upstash" && vars.UPSTASH_REDIS_REST_URL && vars.UPSTASH_REDIS_REST_TOKEN) {
+    const redis = new Redis({
+      url: vars.UPSTASH_REDIS_REST_URL,
+      token: vars.UPSTASH_REDIS_REST_TOKEN,
+      automaticDeserialization: false, // bodies come back byte for byte
+    });
+    return createRedisStore(redis, { prefix: vars.STORE_PREFIX });
+  }
+  return createKvStore(kv, { prefix: vars.STORE_PREFIX });
+}
+
+/** Workers bindings hold strings and objects; env parsing wants the strings. */
+export const stringVars = (env: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<string, string>;
