@@ -9,7 +9,8 @@ import type { ShopListDoc } from "../contract/index.ts";
  */
 export type L1Entry = {
   status: 200 | 404;
-  body: string;
+  /** The response body, UTF-8 encoded once at fill time (Korean text costs to encode per request). */
+  bytes: Uint8Array<ArrayBuffer>;
   etag: string | null;
   version: number;
   seq: number;
@@ -17,8 +18,13 @@ export type L1Entry = {
   freshUntil: number;
   /** Parsed once for list documents, so pages can be cut without parsing again. */
   list?: ShopListDoc;
-  pages?: Map<string, { body: string; etag: string }>;
+  pages?: Map<string, Page>;
 };
+
+export type Page = { bytes: Uint8Array<ArrayBuffer>; etag: string };
+
+const encoder = new TextEncoder();
+export const encode = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);
 
 export class L1 {
   private readonly lru: LRUCache<string, L1Entry> | null;
@@ -27,7 +33,8 @@ export class L1 {
       maxBytes > 0
         ? new LRUCache<string, L1Entry>({
             maxSize: maxBytes,
-            sizeCalculation: (e) => e.body.length * 2 + (e.list ? e.body.length * 4 : 0) + 256,
+            // A parsed list costs a few times its JSON; pages add their own bytes.
+            sizeCalculation: (e) => e.bytes.byteLength * (e.list ? 4 : 1) + 256,
           })
         : null;
   }

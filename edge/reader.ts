@@ -1,7 +1,7 @@
 import { type DocKey, formatDocKey, type Logger, type OriginClient, ShopListDoc } from "../contract/index.ts";
 import type { DocumentStore, StoredDoc } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
-import { etagOf, type L1, type L1Entry } from "./l1.ts";
+import { encode, etagOf, type L1, type L1Entry } from "./l1.ts";
 import { buildFromOrigin } from "./origin-fallback.ts";
 
 export type XCache = "HIT" | "MISS" | "STALE" | "REVALIDATED";
@@ -18,7 +18,7 @@ export type ReaderDeps = {
 };
 
 const NOT_FOUND_BODY = (what: string) =>
-  JSON.stringify({ error: { code: "not_found", message: `${what} not found` } });
+  encode(JSON.stringify({ error: { code: "not_found", message: `${what} not found` } }));
 const STORE_FAILED = Symbol("store failed");
 
 /**
@@ -46,6 +46,13 @@ export class Reader {
     const stored = await this.fromStore(k);
     const candidate = stored === STORE_FAILED ? cached : stored ? this.remember(k, stored, now) : undefined;
     if (candidate && satisfies(candidate, minVersion)) return this.serve(key, candidate, now, options);
+
+    // While this request waited on the store, another may have fetched the key: check L1 again, or
+    // a slow store read would let a second wave of misses through to the origin.
+    const filled = this.d.l1.get(k);
+    if (filled && filled !== cached && filled.freshUntil > Date.now() && satisfies(filled, minVersion)) {
+      return { entry: filled, xcache: "HIT" };
+    }
 
     // Nothing usable stored, or the client asked for a version the store does not have yet.
     try {
@@ -127,7 +134,7 @@ export class Reader {
     const entry: L1Entry = tombstone
       ? {
           status: 404,
-          body: NOT_FOUND_BODY(`shop ${k.slice(7)}`),
+          bytes: NOT_FOUND_BODY(`shop ${k.slice(7)}`),
           etag: null,
           version: doc.version,
           seq: doc.seq,
@@ -136,7 +143,7 @@ export class Reader {
         }
       : {
           status: 200,
-          body: doc.body,
+          bytes: encode(doc.body),
           etag: etagOf(doc.version, doc.seq, builtAtMs),
           version: doc.version,
           seq: doc.seq,
@@ -152,7 +159,7 @@ export class Reader {
   private notFound(k: string, now: number): L1Entry {
     const entry: L1Entry = {
       status: 404,
-      body: NOT_FOUND_BODY(`shop ${k.slice(7)}`),
+      bytes: NOT_FOUND_BODY(`shop ${k.slice(7)}`),
       etag: null,
       version: 0,
       seq: 0,

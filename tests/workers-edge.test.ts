@@ -26,7 +26,7 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
       ORIGIN_URL: origin.url,
       STORE: "kv",
       STORE_PREFIX: "ec",
-      EDGE_L1_TTL_MS: "200",
+      EDGE_L1_TTL_MS: "1000",
       EDGE_ORIGIN_BUDGET_MS: "300",
       LOG_LEVEL: "warn",
     },
@@ -69,7 +69,7 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
         100,
       );
     },
-    l1TtlMs: 200,
+    l1TtlMs: 1000,
     originBudgetMs: 300,
     async stop() {
       await mf.dispose();

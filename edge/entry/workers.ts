@@ -28,6 +28,7 @@ export default {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
     const edge = edgeFor(env);
     edge.health.maybeProbe(1000, (p) => ctx.waitUntil(p));
-    return edge.app.fetch(request, env, ctx);
+    // Hono's env carries waitUntil to the handlers (see edge/http/app.ts).
+    return edge.app.fetch(request, { waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p) }, ctx);
   },
 };

@@ -14,7 +14,7 @@ import {
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
 import { decodeCursor, listPage } from "./pages.ts";
-import { respond } from "./respond.ts";
+import { CORS_EXPOSE, CORS_ORIGIN, respond } from "./respond.ts";
 
 export type EdgeDeps = {
   reader: Reader;
@@ -44,15 +44,13 @@ function minVersionOf(header: string | undefined): number | undefined {
   return Number(header);
 }
 
-type Ctx = { executionCtx?: { waitUntil(p: Promise<unknown>): void } };
-const waitUntilOf = (c: Ctx) => {
-  try {
-    const ctx = c.executionCtx;
-    return ctx ? (p: Promise<unknown>) => ctx.waitUntil(p) : undefined;
-  } catch {
-    return undefined; // not on Workers: background work just runs
-  }
-};
+/**
+ * The Workers entry passes `{ waitUntil }` as Hono's env; elsewhere background work just runs.
+ * (Reading `c.executionCtx` would throw on every request outside Workers: exceptions are not cheap.)
+ */
+type Ctx = { env?: { waitUntil?: (p: Promise<unknown>) => void } };
+const waitUntilOf = (c: Ctx) => c.env?.waitUntil;
+const ID = /^[A-Za-z0-9_-]{1,64}$/; // contract Id, tested without zod on the hot path
 
 /** The edge read API (BRIEF §5), runtime-free. */
 export function createEdgeApp(deps: EdgeDeps): Hono {
@@ -91,7 +89,8 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
   });
 
   app.get("/v1/shops/:id", async (c) => {
-    const shopId = parseOr400(Id, c.req.param("id"), "path parameter id");
+    const raw = c.req.param("id");
+    const shopId = ID.test(raw) ? raw : parseOr400(Id, raw, "path parameter id");
     const minVersion = minVersionOf(c.req.header("x-min-version"));
     const served = await deps.reader.read(
       { kind: "detail", shopId },

@@ -1,5 +1,5 @@
 import { AppError, type ListEntry } from "../../contract/index.ts";
-import { etagOf, type L1Entry } from "../l1.ts";
+import { encode, etagOf, type L1Entry, type Page } from "../l1.ts";
 
 const MAX_PAGES_PER_ENTRY = 64;
 
@@ -23,21 +23,23 @@ export function decodeCursor(cursor: string | undefined): number {
  * One page of a stored list, rendered once per (entry, offset, limit) and kept with the entry, so
  * paging a hot list costs no JSON.stringify after the first request for that page.
  */
-export function listPage(entry: L1Entry, offset: number, limit: number): { body: string; etag: string } {
+export function listPage(entry: L1Entry, offset: number, limit: number): Page {
   const pageKey = `${offset}:${limit}`;
   const cached = entry.pages?.get(pageKey);
   if (cached) return cached;
   const list = entry.list as NonNullable<L1Entry["list"]>;
   const shops: ListEntry[] = list.shops.slice(offset, offset + limit);
   const end = offset + shops.length;
-  const page = {
-    body: JSON.stringify({
-      region: list.region,
-      category: list.category,
-      total: list.total,
-      shops,
-      next: end < list.total ? encodeCursor(end) : null,
-    }),
+  const page: Page = {
+    bytes: encode(
+      JSON.stringify({
+        region: list.region,
+        category: list.category,
+        total: list.total,
+        shops,
+        next: end < list.total ? encodeCursor(end) : null,
+      }),
+    ),
     etag: etagOf(entry.version, entry.seq, entry.builtAtMs, `.${offset}.${limit}`),
   };
   entry.pages ??= new Map();

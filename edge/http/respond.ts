@@ -1,20 +1,18 @@
 import type { Context } from "hono";
 import type { EdgeConfig } from "../config.ts";
-import { matchesIfNoneMatch } from "../l1.ts";
+import { matchesIfNoneMatch, type Page } from "../l1.ts";
 import type { Served } from "../reader.ts";
 
 const JSON_TYPE = "application/json; charset=utf-8";
+// CORS for the public read API, as static headers: a per-request middleware costs on every hit.
+export const CORS_ORIGIN = "*";
+export const CORS_EXPOSE = "ETag, Age, X-Cache, X-Doc-Version, X-Doc-Seq";
 
 /**
  * Builds the HTTP answer for a served document. Per request it only does arithmetic and string
- * compares: the body and ETag were made when the entry was filled.
+ * compares: the body bytes and the ETag were made when the entry was filled.
  */
-export function respond(
-  c: Context,
-  served: Served,
-  config: EdgeConfig,
-  page?: { body: string; etag: string },
-): Response {
+export function respond(c: Context, served: Served, config: EdgeConfig, page?: Page): Response {
   if ("unavailable" in served) {
     return new Response(JSON.stringify({ error: { code: "unavailable", message: served.unavailable } }), {
       status: 503,
@@ -23,17 +21,19 @@ export function respond(
         "retry-after": String(served.retryAfterS),
         "cache-control": "no-store",
         "x-cache": "MISS",
+        "access-control-allow-origin": CORS_ORIGIN,
       },
     });
   }
   const { entry, xcache } = served;
   if (entry.status === 404) {
-    return new Response(entry.body, {
+    return new Response(entry.bytes, {
       status: 404,
       headers: {
         "content-type": JSON_TYPE,
         "cache-control": `public, max-age=${Math.round(config.notFoundTtlMs / 1000)}`,
         "x-cache": xcache,
+        "access-control-allow-origin": CORS_ORIGIN,
       },
     });
   }
@@ -45,9 +45,11 @@ export function respond(
     "x-cache": xcache,
     "x-doc-version": String(entry.version),
     "x-doc-seq": String(entry.seq),
+    "access-control-allow-origin": CORS_ORIGIN,
+    "access-control-expose-headers": CORS_EXPOSE,
   };
   const inm = c.req.header("if-none-match");
   if (inm && matchesIfNoneMatch(inm, etag)) return new Response(null, { status: 304, headers });
   headers["content-type"] = JSON_TYPE;
-  return new Response(page?.body ?? entry.body, { status: 200, headers });
+  return new Response(page?.bytes ?? entry.bytes, { status: 200, headers });
 }
