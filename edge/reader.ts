@@ -32,6 +32,16 @@ export class Reader {
   private readonly inflight = new Map<string, Promise<L1Entry | null>>();
   constructor(private readonly d: ReaderDeps) {}
 
+  /**
+   * The hot path: a fresh L1 entry, answered synchronously (no promise, no key parsing). Null when
+   * the request must take the full path through `read`.
+   */
+  hit(key: DocKey, k: string): Served | null {
+    const now = Date.now();
+    const cached = this.d.l1.get(k);
+    return cached && cached.freshUntil > now ? this.serve(key, cached, now, {}) : null;
+  }
+
   async read(
     key: DocKey,
     options: { minVersion?: number; waitUntil?: (p: Promise<unknown>) => void } = {},

@@ -2,6 +2,7 @@ import { httpOriginClient, type Logger, type OriginClient, resilientOrigin } fro
 import type { DocumentStore } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
 import { createEdgeApp } from "./http/app.ts";
+import { fastDetail } from "./http/fast-path.ts";
 import { L1 } from "./l1.ts";
 import { OriginHealth } from "./origin-health.ts";
 import { Reader } from "./reader.ts";
@@ -52,8 +53,11 @@ export function createEdge(o: EdgeOptions) {
       l1Entries: l1.size,
     }),
   });
+  const fast = fastDetail(reader, o.config);
   return {
     app,
+    /** What server entries serve: the fast path for hot details, the app for everything else. */
+    fetch: (req: Request): Response | Promise<Response> => fast(req) ?? app.fetch(req),
     reader,
     l1,
     health,

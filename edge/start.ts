@@ -13,7 +13,7 @@ export async function startEdge(env: EdgeEnv, serve: Serve) {
     config: edgeConfig(env),
   });
   edge.startProbe();
-  const server = await serve(edge.app.fetch, env.HOST, env.PORT);
+  const server = await serve(edge.fetch, env.HOST, env.PORT);
   logger.info("edge.listening", {
     url: `http://${env.HOST}:${server.port}`,
     origin: env.ORIGIN_URL,

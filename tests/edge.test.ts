@@ -60,3 +60,54 @@ describe("edge on Node: store faults, negative cache, safety net", () => {
     expect(fresh.headers.get("x-cache")).toBe("HIT");
   });
 });
+
+describe("edge CORS on the public read API", () => {
+  it("answers preflights and lets any page read documents", async () => {
+    const db = await pglite.open();
+    const s = await startEdgeStack(db);
+    try {
+      const pre = await s.edge.app.request("/v1/shops/s_demo_000001", {
+        method: "OPTIONS",
+        headers: { origin: "https://app.example", "access-control-request-method": "GET" },
+      });
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+      expect(pre.headers.get("access-control-allow-methods")).toContain("GET");
+      const read = await s.get("/v1/shops/s_demo_000001", { origin: "https://app.example" });
+      expect(read.headers.get("access-control-allow-origin")).toBe("*");
+      expect(
+        (await s.edge.app.request("/healthz", { method: "OPTIONS" })).headers.get(
+          "access-control-allow-origin",
+        ),
+      ).toBeNull();
+    } finally {
+      await s.stop();
+      await db.close();
+    }
+  });
+});
+
+describe("edge fast path (server runtimes)", () => {
+  it("answers fresh L1 hits itself and hands everything else to the app", async () => {
+    const db = await pglite.open();
+    const s = await startEdgeStack(db);
+    try {
+      const url = "http://edge.test/v1/shops/s_demo_000001";
+      expect(s.edge.fetch(new Request(url))).toBeInstanceOf(Promise); // a miss: the full app
+      await s.get("/v1/shops/s_demo_000001");
+      const hit = s.edge.fetch(new Request(url)) as Response;
+      expect(hit).toBeInstanceOf(Response);
+      expect(hit.headers.get("x-cache")).toBe("HIT");
+      const etag = hit.headers.get("etag") as string;
+      expect(
+        (s.edge.fetch(new Request(url, { headers: { "if-none-match": etag } })) as Response).status,
+      ).toBe(304);
+      expect(s.edge.fetch(new Request(url, { headers: { "x-min-version": "1" } }))).toBeInstanceOf(Promise);
+      expect(s.edge.fetch(new Request(`${url}?x=1`))).toBeInstanceOf(Promise);
+      expect(s.edge.fetch(new Request("http://edge.test/v1/shops/bad!"))).toBeInstanceOf(Promise);
+    } finally {
+      await s.stop();
+      await db.close();
+    }
+  });
+});

@@ -57,21 +57,18 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
-  // The public read API may be called from any web page; nothing else on the edge exists to call.
-  app.use(
+  // The public read API may be called from any web page: preflights here; the simple-request
+  // headers are static in respond(). Nothing else on the edge is meant for browsers.
+  app.options(
     "/v1/*",
-    cors({
-      origin: "*",
-      allowMethods: ["GET", "HEAD"],
-      exposeHeaders: ["ETag", "Age", "X-Cache", "X-Doc-Version"],
-    }),
+    cors({ origin: CORS_ORIGIN, allowMethods: ["GET", "HEAD"], exposeHeaders: CORS_EXPOSE.split(", ") }),
   );
   app.get("/healthz", (c) => c.json({ status: "ok", ...deps.health() }));
 
   app.get("/v1/main", async (c) => {
     const { region } = parseOr400(MainQuery, c.req.query(), "query");
     return respond(
-      c,
+      c.req.header("if-none-match"),
       await deps.reader.read({ kind: "main", region }, { waitUntil: waitUntilOf(c as Ctx) }),
       deps.config,
     );
@@ -84,19 +81,28 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
       { kind: "list", region: q.region, category: q.category },
       { waitUntil: waitUntilOf(c as Ctx) },
     );
-    if ("unavailable" in served || served.entry.status !== 200) return respond(c, served, deps.config);
-    return respond(c, served, deps.config, listPage(served.entry, offset, q.limit));
+    if ("unavailable" in served || served.entry.status !== 200)
+      return respond(c.req.header("if-none-match"), served, deps.config);
+    return respond(
+      c.req.header("if-none-match"),
+      served,
+      deps.config,
+      listPage(served.entry, offset, q.limit),
+    );
   });
 
   app.get("/v1/shops/:id", async (c) => {
     const raw = c.req.param("id");
     const shopId = ID.test(raw) ? raw : parseOr400(Id, raw, "path parameter id");
     const minVersion = minVersionOf(c.req.header("x-min-version"));
-    const served = await deps.reader.read(
-      { kind: "detail", shopId },
-      { ...(minVersion !== undefined ? { minVersion } : {}), waitUntil: waitUntilOf(c as Ctx) },
-    );
-    return respond(c, served, deps.config);
+    const key = { kind: "detail" as const, shopId };
+    const served =
+      (minVersion === undefined ? deps.reader.hit(key, `detail:${shopId}`) : null) ??
+      (await deps.reader.read(key, {
+        ...(minVersion !== undefined ? { minVersion } : {}),
+        waitUntil: waitUntilOf(c as Ctx),
+      }));
+    return respond(c.req.header("if-none-match"), served, deps.config);
   });
   return app;
 }

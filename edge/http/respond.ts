@@ -1,4 +1,3 @@
-import type { Context } from "hono";
 import type { EdgeConfig } from "../config.ts";
 import { matchesIfNoneMatch, type Page } from "../l1.ts";
 import type { Served } from "../reader.ts";
@@ -6,13 +5,19 @@ import type { Served } from "../reader.ts";
 const JSON_TYPE = "application/json; charset=utf-8";
 // CORS for the public read API, as static headers: a per-request middleware costs on every hit.
 export const CORS_ORIGIN = "*";
-export const CORS_EXPOSE = "ETag, Age, X-Cache, X-Doc-Version, X-Doc-Seq";
+// Browsers may read these cross-origin once a preflight has listed them (simple GETs need no preflight).
+export const CORS_EXPOSE = "ETag, Age, X-Cache, X-Doc-Version";
 
 /**
  * Builds the HTTP answer for a served document. Per request it only does arithmetic and string
  * compares: the body bytes and the ETag were made when the entry was filled.
  */
-export function respond(c: Context, served: Served, config: EdgeConfig, page?: Page): Response {
+export function respond(
+  ifNoneMatch: string | undefined,
+  served: Served,
+  config: EdgeConfig,
+  page?: Page,
+): Response {
   if ("unavailable" in served) {
     return new Response(JSON.stringify({ error: { code: "unavailable", message: served.unavailable } }), {
       status: 503,
@@ -44,12 +49,10 @@ export function respond(c: Context, served: Served, config: EdgeConfig, page?: P
     age: String(Math.max(0, Math.floor((Date.now() - entry.builtAtMs) / 1000))),
     "x-cache": xcache,
     "x-doc-version": String(entry.version),
-    "x-doc-seq": String(entry.seq),
     "access-control-allow-origin": CORS_ORIGIN,
-    "access-control-expose-headers": CORS_EXPOSE,
   };
-  const inm = c.req.header("if-none-match");
-  if (inm && matchesIfNoneMatch(inm, etag)) return new Response(null, { status: 304, headers });
+  if (ifNoneMatch && matchesIfNoneMatch(ifNoneMatch, etag))
+    return new Response(null, { status: 304, headers });
   headers["content-type"] = JSON_TYPE;
   return new Response(page?.bytes ?? entry.bytes, { status: 200, headers });
 }
