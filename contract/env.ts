@@ -84,6 +84,16 @@ export const EdgeEnv = Common.extend({
 });
 export type EdgeEnv = z.infer<typeof EdgeEnv>;
 
+/**
+ * The embedded query side (sync-worker + edge in one process, `npm run query`): both services' own
+ * variables, with a port each instead of the one `PORT`.
+ */
+export const QueryEnv = z.object({
+  EDGE_PORT: Port(8787),
+  SYNC_PORT: Port(8788),
+});
+export type QueryEnv = z.infer<typeof QueryEnv>;
+
 /** Dev defaults keep `npm start` one command; production must set real secrets. */
 function token(
   env: { NODE_ENV: string } & Record<string, unknown>,

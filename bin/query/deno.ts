@@ -1,0 +1,4 @@
+import { denoEnv, denoServe, runDenoEntry } from "../../contract/runtime/deno.ts";
+import { startQuery } from "./start.ts";
+
+await runDenoEntry(() => startQuery(denoEnv(), denoServe));

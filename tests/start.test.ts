@@ -1,0 +1,216 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { freePort, waitFor } from "./event-receiver.ts";
+import { type Runtime, type Service, startService } from "./process.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function launch(runtime: Runtime, dataDir: string) {
+  const ports = {
+    EDGE_PORT: String(await freePort()),
+    SYNC_PORT: String(await freePort()),
+    ORIGIN_PORT: String(await freePort()),
+  };
+  const [bin, args] =
+    runtime === "node"
+      ? [process.execPath, ["--import", "tsx", "bin/start.ts"]]
+      : runtime === "bun"
+        ? [resolve(ROOT, "node_modules/.bin/bun"), ["bin/start.ts", "--runtime=bun"]]
+        : [resolve(ROOT, "node_modules/.bin/deno"), ["run", "-A", "bin/start.ts", "--runtime=deno"]];
+  const proc: ChildProcess = spawn(bin, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...ports,
+      DATABASE_URL: "",
+      STORE: "memory",
+      QUEUE: "memory",
+      ORIGIN_DATA_DIR: dataDir,
+      DEMO_SHOPS: "200",
+      LOG_LEVEL: "warn",
+      DENO_NO_UPDATE_CHECK: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  proc.stdout?.on("data", (d) => (output += d));
+  proc.stderr?.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
+  return {
+    proc,
+    output: () => output,
+    exited,
+    edge: `http://127.0.0.1:${ports.EDGE_PORT}`,
+    origin: `http://127.0.0.1:${ports.ORIGIN_PORT}`,
+  };
+}
+
+/** What a new user does: start the stack, read a demo list, change a shop, see it at the edge. */
+async function expectWorkingStack(stack: Awaited<ReturnType<typeof launch>>, shopId: string, name: string) {
+  const started = Date.now();
+  await waitFor(
+    async () =>
+      (await fetch(`${stack.edge}/v1/shops?region=gangnam&category=chicken`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200,
+    60_000,
+    200,
+  );
+  expect(Date.now() - started).toBeLessThan(60_000);
+  await waitFor(
+    async () =>
+      (await fetch(`${stack.edge}/v1/shops/${shopId}`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200,
+    10_000,
+  );
+  const patch = await fetch(`${stack.origin}/shops/${shopId}`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  expect(patch.status).toBe(200);
+  const changed = Date.now();
+  await waitFor(
+    async () =>
+      ((await (await fetch(`${stack.edge}/v1/shops/${shopId}`)).json()) as { name: string }).name === name,
+    1000,
+    10,
+  );
+  return { visibleAfterMs: Date.now() - changed };
+}
+
+describe("npm start: the whole stack on the embedded default", () => {
+  it("answers at the edge, shows a change within a second, stops on Ctrl-C and reuses its data", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "stack-"));
+    dirs.push(dataDir);
+    const first = await launch("node", dataDir);
+    try {
+      await expectWorkingStack(first, "s_demo_000001", "처음 이름");
+      expect(first.output()).toContain("edge-cache is up");
+    } finally {
+      first.proc.kill("SIGINT");
+    }
+    expect(await first.exited).toBe(0);
+    expect(
+      await fetch(`${first.edge}/healthz`).then(
+        () => "up",
+        () => "down",
+      ),
+    ).toBe("down");
+    expect(
+      await fetch(`${first.origin}/healthz`).then(
+        () => "up",
+        () => "down",
+      ),
+    ).toBe("down");
+
+    const second = await launch("node", dataDir);
+    try {
+      await expectWorkingStack(second, "s_demo_000002", "두번째");
+      const kept = (await (await fetch(`${second.edge}/v1/shops/s_demo_000001`)).json()) as { name: string };
+      expect(kept.name).toBe("처음 이름"); // the origin's data survived the restart
+    } finally {
+      second.proc.kill("SIGINT");
+    }
+    expect(await second.exited).toBe(0);
+  }, 180_000);
+
+  for (const runtime of ["bun", "deno"] as Runtime[]) {
+    it(`runs on ${runtime} (start:${runtime})`, async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), `stack-${runtime}-`));
+      dirs.push(dataDir);
+      const stack = await launch(runtime, dataDir);
+      try {
+        await expectWorkingStack(stack, "s_demo_000003", `${runtime} 이름`);
+      } finally {
+        stack.proc.kill("SIGINT");
+      }
+      expect(await stack.exited).toBe(0);
+    }, 180_000);
+  }
+});
+
+describe.runIf(inject("redisUrl"))(
+  "STORE=redis QUEUE=redis: origin, two sync-workers and two edges as processes",
+  () => {
+    it("shows a change at both edges within a second", async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), "stack-redis-"));
+      dirs.push(dataDir);
+      const prefix = `ec-start-test-${process.pid}`;
+      const services: Service[] = [];
+      try {
+        const syncPorts = [await freePort(), await freePort()];
+        const origin = await startService(
+          "origin/entry/node.ts",
+          {
+            DATABASE_URL: "",
+            ORIGIN_DATA_DIR: dataDir,
+            DEMO_SHOPS: "100",
+            SYNC_URL: `http://127.0.0.1:${syncPorts[0]}`,
+            LOG_LEVEL: "warn",
+          },
+          await freePort(),
+        );
+        services.push(origin);
+        const common = {
+          STORE: "redis",
+          QUEUE: "redis",
+          STORE_PREFIX: prefix,
+          REDIS_URL: inject("redisUrl") as string,
+          ORIGIN_URL: origin.url,
+          LOG_LEVEL: "warn",
+        };
+        for (const [i, port] of syncPorts.entries())
+          services.push(
+            await startService(
+              "sync-worker/entry/node.ts",
+              { ...common, CONSUMER_NAME: `sync-${i}` },
+              port as number,
+            ),
+          );
+        const edges = [
+          await startService("edge/entry/node.ts", common, await freePort()),
+          await startService("edge/entry/node.ts", common, await freePort()),
+        ];
+        services.push(...edges);
+        await waitFor(
+          async () => (await fetch(`${edges[1]?.url}/v1/shops/s_demo_000004`)).status === 200,
+          30_000,
+          200,
+        );
+        await fetch(`${origin.url}/shops/s_demo_000004`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: "레디스" }),
+        });
+        for (const edge of edges) {
+          await waitFor(
+            async () =>
+              ((await (await fetch(`${edge.url}/v1/shops/s_demo_000004`)).json()) as { name: string })
+                .name === "레디스",
+            1000,
+            10,
+          );
+        }
+      } finally {
+        for (const s of services.reverse()) await s.stop();
+        const { createClient } = await import("redis");
+        const client = createClient({ url: inject("redisUrl") as string });
+        await client.connect();
+        for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 }))
+          if (keys.length) await client.del(keys);
+        await client.close();
+      }
+    }, 180_000);
+  },
+);
