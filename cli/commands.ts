@@ -1,0 +1,171 @@
+import { defineCommand } from "citty";
+import { SingleBar } from "cli-progress";
+import type { Job } from "../contract/index.ts";
+import { CliError, call, type Target } from "./client.ts";
+import { statusTable, table } from "./format.ts";
+
+const connection = {
+  url: {
+    type: "string",
+    description: "sync-worker URL (or SYNC_URL)",
+    default: process.env.SYNC_URL ?? "http://127.0.0.1:8788",
+  },
+  token: {
+    type: "string",
+    description: "admin token (or ADMIN_TOKEN)",
+    default: process.env.ADMIN_TOKEN ?? "dev-admin-token",
+  },
+} as const;
+const target = (args: { url: string; token: string }): Target => ({ url: args.url, token: args.token });
+const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String).filter(Boolean);
+const out = (v: unknown) => console.log(typeof v === "string" ? v : JSON.stringify(v, null, 2));
+
+export const purge = defineCommand({
+  meta: {
+    name: "purge",
+    description:
+      "Remove documents: by shop id, by document key, or all (then refilled by reads, resync or catch-up)",
+  },
+  args: {
+    ...connection,
+    shop: { type: "string", description: "shop id (repeatable)" },
+    key: { type: "string", description: "document key, e.g. list:gangnam:chicken (repeatable)" },
+    all: { type: "boolean", description: "everything (with --yes)" },
+    yes: { type: "boolean" },
+  },
+  async run({ args }) {
+    const body = args.all
+      ? { all: true }
+      : list(args.key).length
+        ? { keys: list(args.key) }
+        : list(args.shop).length
+          ? { shopIds: list(args.shop) }
+          : null;
+    if (!body) throw new CliError("say what to purge: --shop ID, --key KEY or --all --yes");
+    if (args.all && !args.yes)
+      throw new CliError("--all removes every document of this deployment; add --yes to confirm");
+    out(await call(target(args), "POST", "/admin/purge", body));
+  },
+});
+
+export const resync = defineCommand({
+  meta: {
+    name: "resync",
+    description: "Rebuild documents from the origin: shop ids, --since 15m|ISO, or --all; shows progress",
+  },
+  args: {
+    ...connection,
+    ids: { type: "positional", required: false, description: "shop ids" },
+    since: { type: "string" },
+    all: { type: "boolean" },
+    json: { type: "boolean" },
+  },
+  async run({ args, rawArgs }) {
+    const ids = rawArgs.filter(
+      (a) => !a.startsWith("-") && a !== args.since && a !== args.url && a !== args.token,
+    );
+    const body = args.all
+      ? { all: true }
+      : args.since
+        ? { since: args.since }
+        : ids.length
+          ? { shopIds: ids }
+          : null;
+    if (!body) throw new CliError("say what to resync: shop ids, --since 15m or --all");
+    let job = await call<Job>(target(args), "POST", "/admin/resync", body);
+    const bar =
+      process.stderr.isTTY && !args.json
+        ? new SingleBar({
+            format: "resync {bar} {percentage}% | {value}/{total} shops | ETA {eta_formatted}",
+            stream: process.stderr,
+          })
+        : null;
+    let lastLine = "";
+    while (job.state === "running") {
+      await new Promise((r) => setTimeout(r, 250));
+      job = await call<Job>(target(args), "GET", `/admin/jobs/${job.id}`);
+      if (bar && job.total !== null) {
+        if (!bar.isActive) bar.start(job.total, job.done);
+        bar.update(job.done);
+      } else if (!bar && job.total !== null && !args.json) {
+        const line = `resync ${job.done}/${job.total}`;
+        if (line !== lastLine) console.error(line);
+        lastLine = line;
+      }
+    }
+    bar?.stop();
+    if (job.state === "failed") throw new CliError(`resync failed: ${job.error}`);
+    out(args.json ? job : `resync done: ${job.done} shops rebuilt, ${job.failed} failed (job ${job.id})`);
+  },
+});
+
+export const dlq = defineCommand({
+  meta: { name: "dlq", description: "Dead letters: list, replay" },
+  subCommands: {
+    list: defineCommand({
+      meta: { description: "List dead letters, oldest failure first" },
+      args: { ...connection, limit: { type: "string", default: "50" }, json: { type: "boolean" } },
+      async run({ args }) {
+        const res = await call<{
+          size: number;
+          entries: { id: string; reason: string; attempts: number; lastFailedAt: string }[];
+        }>(target(args), "GET", `/admin/dlq?limit=${Number(args.limit)}`);
+        if (args.json) return out(res);
+        out(
+          res.entries.length
+            ? table(
+                res.entries.map((e) => [e.id, `${e.attempts} attempts, last ${e.lastFailedAt}: ${e.reason}`]),
+              )
+            : "no dead letters",
+        );
+      },
+    }),
+    replay: defineCommand({
+      meta: { description: "Queue dead letters again: ids, or --all" },
+      args: { ...connection, ids: { type: "positional", required: false }, all: { type: "boolean" } },
+      async run({ args, rawArgs }) {
+        const ids = rawArgs.filter((a) => !a.startsWith("-") && a !== args.url && a !== args.token);
+        if (!args.all && ids.length === 0) throw new CliError("say what to replay: ids or --all");
+        out(await call(target(args), "POST", "/admin/dlq/replay", args.all ? { all: true } : { ids }));
+      },
+    }),
+  },
+});
+
+export const status = defineCommand({
+  meta: { name: "status", description: "Queue depth, sync lag, breaker, catch-up, dead letters, documents" },
+  args: { ...connection, json: { type: "boolean" } },
+  async run({ args }) {
+    const s = await call<Parameters<typeof statusTable>[0]>(target(args), "GET", "/admin/status");
+    out(args.json ? s : statusTable(s));
+  },
+});
+
+export const events = defineCommand({
+  meta: { name: "events", description: "Zero-payload events, by hand (for origin teams trying the ingest)" },
+  subCommands: {
+    send: defineCommand({
+      meta: { description: "POST one event to /events" },
+      args: {
+        url: connection.url,
+        token: {
+          type: "string",
+          description: "events token (or EVENTS_TOKEN)",
+          default: process.env.EVENTS_TOKEN ?? "dev-events-token",
+        },
+        type: { type: "enum", options: ["shop", "menu", "ad", "owner"], required: true },
+        id: { type: "string", required: true },
+        "shop-id": { type: "string", description: "required for menu and ad events" },
+      },
+      async run({ args }) {
+        const event = {
+          type: args.type,
+          id: args.id,
+          ...(args["shop-id"] ? { shopId: args["shop-id"] } : {}),
+          occurredAt: new Date().toISOString(),
+        };
+        out(await call(target(args as unknown as { url: string; token: string }), "POST", "/events", event));
+      },
+    }),
+  },
+});

@@ -1,0 +1,39 @@
+/** Plain-text tables for the terminal: readable without colour, aligned by column. */
+export function table(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+}
+
+export const ms = (v: unknown) => (typeof v === "number" ? `${v} ms` : "—");
+
+type Status = {
+  queue: { kind: string; depth: number | null };
+  lag: { count: number; p50: number | null; p99: number | null; max: number | null };
+  breaker: { state: string };
+  catchUp: { checkpoint: number | null; last: { at: string; events: number; error?: string } | null };
+  dlq: { size: number };
+  documents: { detail: number; list: number; main: number };
+  store: string;
+};
+
+export function statusTable(s: Status): string {
+  return table([
+    ["queue", `${s.queue.kind}, depth ${s.queue.depth ?? "n/a"}`],
+    [
+      "sync lag (1 min)",
+      `p50 ${ms(s.lag.p50)}, p99 ${ms(s.lag.p99)}, max ${ms(s.lag.max)} over ${s.lag.count} events`,
+    ],
+    ["origin breaker", s.breaker.state],
+    [
+      "catch-up",
+      s.catchUp.last
+        ? `checkpoint ${s.catchUp.checkpoint ?? 0}, last ${s.catchUp.last.at} (${s.catchUp.last.events} events${s.catchUp.last.error ? `, failed: ${s.catchUp.last.error}` : ""})`
+        : "not yet",
+    ],
+    ["dead letters", String(s.dlq.size)],
+    [
+      "documents",
+      `${s.documents.detail} detail, ${s.documents.list} list, ${s.documents.main} main (${s.store})`,
+    ],
+  ]);
+}
