@@ -59,3 +59,30 @@ export async function readJson(c: Context): Promise<unknown> {
     throw new AppError("invalid_json", `malformed JSON: ${(error as Error).message}`, { cause: error });
   }
 }
+
+/**
+ * Per-request observability for a service's app: `X-Request-Id` (kept from the caller or made),
+ * a request counter by route and status, and one JSON log line per request (debug for successes,
+ * so a busy edge does not log every hit; warn for 5xx), plus `GET /metrics`.
+ */
+export function observe(
+  app: import("hono").Hono,
+  o: { registry: import("./metrics.ts").Registry; logger: Logger; requests: import("./metrics.ts").Counter },
+): void {
+  app.use(async (c, next) => {
+    const started = Date.now();
+    const id = c.req.header("x-request-id") ?? crypto.randomUUID();
+    await next();
+    c.res.headers.set("x-request-id", id);
+    const status = c.res.status;
+    o.requests.inc({ route: c.req.routePath, status });
+    const line = { requestId: id, method: c.req.method, path: c.req.path, status, ms: Date.now() - started };
+    if (status >= 500) o.logger.warn("http.request", line);
+    else o.logger.debug("http.request", line);
+  });
+  app.get(
+    "/metrics",
+    async () =>
+      new Response(await o.registry.render(), { headers: { "content-type": "text/plain; version=0.0.4" } }),
+  );
+}

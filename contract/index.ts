@@ -8,6 +8,7 @@ export * from "./events.ts";
 export * from "./http.ts";
 export * from "./keys.ts";
 export * from "./log.ts";
+export * from "./metrics.ts";
 export * from "./origin-client.ts";
 export * from "./origin-policy.ts";
 export * from "./serve.ts";

@@ -15,6 +15,9 @@ export type ReaderDeps = {
   l1: L1;
   config: EdgeConfig;
   logger: Logger;
+  /** Told how each read was answered and how each origin fetch ended (metrics). */
+  onServed?: (result: XCache | "UNAVAILABLE") => void;
+  onOriginFetch?: (result: "ok" | "not_found" | "error") => void;
 };
 
 const NOT_FOUND_BODY = (what: string) =>
@@ -39,10 +42,22 @@ export class Reader {
   hit(key: DocKey, k: string): Served | null {
     const now = Date.now();
     const cached = this.d.l1.get(k);
-    return cached && cached.freshUntil > now ? this.serve(key, cached, now, {}) : null;
+    return cached && cached.freshUntil > now ? this.count(this.serve(key, cached, now, {})) : null;
   }
 
   async read(
+    key: DocKey,
+    options: { minVersion?: number; waitUntil?: (p: Promise<unknown>) => void } = {},
+  ): Promise<Served> {
+    return this.count(await this.resolve(key, options));
+  }
+
+  private count(served: Served): Served {
+    this.d.onServed?.("unavailable" in served ? "UNAVAILABLE" : served.xcache);
+    return served;
+  }
+
+  private async resolve(
     key: DocKey,
     options: { minVersion?: number; waitUntil?: (p: Promise<unknown>) => void } = {},
   ): Promise<Served> {
@@ -117,7 +132,11 @@ export class Reader {
     if (running) return running;
     const job = (async () => {
       const now = Date.now();
-      const built = await buildFromOrigin(this.d.origin, key, now);
+      const built = await buildFromOrigin(this.d.origin, key, now).catch((error) => {
+        this.d.onOriginFetch?.("error");
+        throw error;
+      });
+      this.d.onOriginFetch?.(built ? "ok" : "not_found");
       if (!built) return null;
       let mine: L1Entry | null = null;
       for (const b of built) {

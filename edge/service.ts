@@ -1,4 +1,10 @@
-import { httpOriginClient, type Logger, type OriginClient, resilientOrigin } from "../contract/index.ts";
+import {
+  httpOriginClient,
+  type Logger,
+  type OriginClient,
+  Registry,
+  resilientOrigin,
+} from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
 import { createEdgeApp } from "./http/app.ts";
@@ -34,6 +40,19 @@ export function createEdge(o: EdgeOptions) {
     breakerOpen: () => policy.breaker.state() === "open",
   });
   const l1 = new L1(o.config.l1Bytes);
+  const registry = new Registry("edge");
+  const results = registry.counter(
+    "cache_results_total",
+    "Reads by X-Cache result (UNAVAILABLE: answered 503)",
+  );
+  const fetches = registry.counter("origin_fetches_total", "Origin fallbacks by outcome");
+  registry.gauge(
+    "origin_breaker_open",
+    "1 while the origin circuit breaker is open, 0.5 half-open, 0 closed",
+    () => ({ closed: 0, "half-open": 0.5, open: 1 })[policy.breaker.state()],
+  );
+  registry.gauge("origin_up", "0 while the origin is considered down", () => (health.isDown() ? 0 : 1));
+  registry.gauge("l1_entries", "Documents held in the in-process L1", () => l1.size);
   const reader = new Reader({
     store: o.store,
     origin: policy.client,
@@ -41,11 +60,14 @@ export function createEdge(o: EdgeOptions) {
     l1,
     config: o.config,
     logger: o.logger,
+    onServed: (result) => results.inc({ result }),
+    onOriginFetch: (result) => fetches.inc({ result }),
   });
   const app = createEdgeApp({
     reader,
     config: o.config,
     logger: o.logger,
+    registry,
     health: () => ({
       store: o.store.kind,
       origin: health.isDown() ? "down" : "up",

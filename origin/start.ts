@@ -1,4 +1,4 @@
-import { createLogger, type OriginEnv, type Serve } from "../contract/index.ts";
+import { createLogger, type OriginEnv, Registry, type Serve } from "../contract/index.ts";
 import { openDatabase } from "./db/open.ts";
 import { seedDemoIfEmpty } from "./demo/seed.ts";
 import { pendingCount } from "./domain/outbox.ts";
@@ -22,9 +22,17 @@ export async function startOrigin(env: OriginEnv, serve: Serve) {
     batchSize: env.RELAY_BATCH,
     retentionHours: env.OUTBOX_RETENTION_HOURS,
   });
+  const registry = new Registry("origin");
+  registry.counterFrom("relay_delivered_total", "Events the relay delivered", () => relay.stats.delivered);
+  registry.counterFrom(
+    "relay_failed_attempts_total",
+    "Relay delivery attempts that failed",
+    () => relay.stats.failedAttempts,
+  );
   const app = createOriginApp({
     db,
     logger,
+    registry,
     onCommit: () => relay.wake(),
     health: async () => ({ outboxBacklog: await pendingCount(db), relay: relay.stats }),
   });

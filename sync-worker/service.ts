@@ -1,4 +1,4 @@
-import { type Logger, type OriginClient, resilientOrigin } from "../contract/index.ts";
+import { type Logger, type OriginClient, Registry, resilientOrigin } from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import { CatchUp } from "./catch-up.ts";
 import { Consumer } from "./consumer.ts";
@@ -35,7 +35,13 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     timeoutMs: o.originTimeoutMs ?? 3000,
     halfOpenAfterMs: cooldownMs,
   });
-  const lag = new LagWindow();
+  const registry = new Registry("sync");
+  const lagSeconds = registry.histogram(
+    "lag_seconds",
+    "From the origin's commit to the documents written",
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  );
+  const lag = new LagWindow(60_000, 50_000, (ms) => lagSeconds.observe(ms / 1000));
   const counters = newCounters();
   const rebuilder = new Rebuilder({
     origin,
@@ -73,6 +79,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     breaker,
     tokens: o.tokens,
     logger: o.logger,
+    registry,
   });
   return {
     app,

@@ -8,10 +8,13 @@ export class LagWindow {
   constructor(
     private readonly windowMs = 60_000,
     private readonly maxSamples = 50_000,
+    /** Also told every sample (the Prometheus histogram). */
+    private readonly onRecord?: (lagMs: number) => void,
   ) {}
 
   record(lagMs: number, at = Date.now()): void {
     this.samples.push({ at, lagMs: Math.max(0, lagMs) });
+    this.onRecord?.(Math.max(0, lagMs));
     if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
   }
 

@@ -8,8 +8,10 @@ import {
   Id,
   type Logger,
   notFoundHandler,
+  observe,
   parseOr400,
   Region,
+  type Registry,
 } from "../../contract/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
@@ -21,6 +23,7 @@ export type EdgeDeps = {
   config: EdgeConfig;
   logger: Logger;
   health: () => Record<string, unknown>;
+  registry: Registry;
 };
 
 const MainQuery = z.object({ region: Region }).strict();
@@ -57,6 +60,14 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
+  observe(app, {
+    registry: deps.registry,
+    logger: deps.logger,
+    requests: deps.registry.counter(
+      "http_requests_total",
+      "HTTP requests by route and status (fast-path hits are in cache_results_total)",
+    ),
+  });
   // The public read API may be called from any web page: preflights here; the simple-request
   // headers are static in respond(). Nothing else on the edge is meant for browsers.
   app.options(

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { AppError, errorHandler, notFoundHandler } from "../../contract/index.ts";
+import { AppError, errorHandler, notFoundHandler, observe, Registry } from "../../contract/index.ts";
+import { pendingCount } from "../domain/outbox.ts";
 import { commandRoutes } from "./commands.ts";
 import type { OriginDeps } from "./deps.ts";
 import { stateRoutes } from "./state.ts";
@@ -12,6 +13,15 @@ export function createOriginApp(deps: OriginDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger, translatePgError));
   app.notFound(notFoundHandler);
+  const registry = deps.registry ?? new Registry("origin");
+  registry.gauge("outbox_backlog", "Outbox rows not yet delivered to the sync-worker", () =>
+    pendingCount(deps.db),
+  );
+  observe(app, {
+    registry,
+    logger: deps.logger,
+    requests: registry.counter("http_requests_total", "HTTP requests by route and status"),
+  });
   app.use(
     bodyLimit({
       maxSize: deps.bodyLimitBytes ?? 64 * 1024,

@@ -1,4 +1,4 @@
-import type { Logger } from "../../contract/index.ts";
+import type { Logger, Registry } from "../../contract/index.ts";
 import type { Database } from "../db/sql.ts";
 
 export type OriginDeps = {
@@ -8,6 +8,8 @@ export type OriginDeps = {
   onCommit?: () => void;
   /** Extra health facts, e.g. the relay's backlog and last error. */
   health?: () => Promise<Record<string, unknown>>;
+  /** Where the app's metrics go; the start code adds the relay's. */
+  registry?: Registry;
   /** Largest accepted request body; commands are small. */
   bodyLimitBytes?: number;
 };

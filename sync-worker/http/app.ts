@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { AppError, errorHandler, notFoundHandler } from "../../contract/index.ts";
+import { AppError, errorHandler, notFoundHandler, observe } from "../../contract/index.ts";
 import { adminRoutes } from "./admin.ts";
 import type { SyncDeps } from "./deps.ts";
 import { ingestRoutes } from "./ingest.ts";
@@ -13,6 +13,24 @@ export function createSyncApp(deps: SyncDeps): Hono {
   const limit = deps.bodyLimitBytes ?? 1024 * 1024;
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
+  const r = deps.registry;
+  const c = deps.counters;
+  r.counterFrom("events_in_total", "Events accepted by the ingest", () => c.eventsIn);
+  r.counterFrom("events_processed_total", "Events whose documents were written", () => c.eventsProcessed);
+  r.counterFrom("events_retried_total", "Deliveries given back to the queue to retry", () => c.retried);
+  r.counterFrom("dead_lettered_total", "Events moved to the dead-letter queue", () => c.deadLettered);
+  r.gauge("queue_depth", "Events waiting in the queue (ready, in flight, delayed)", () => deps.queue.depth());
+  r.gauge("dlq_size", "Dead letters waiting for a replay", () => deps.store.countDeadLetters());
+  r.gauge(
+    "origin_breaker_open",
+    "1 while the origin circuit breaker is open, 0.5 half-open, 0 closed",
+    () => ({ closed: 0, "half-open": 0.5, open: 1 })[deps.breaker.state()],
+  );
+  observe(app, {
+    registry: r,
+    logger: deps.logger,
+    requests: r.counter("http_requests_total", "HTTP requests by route and status"),
+  });
   app.use(
     bodyLimit({
       maxSize: limit,

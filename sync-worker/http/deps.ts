@@ -1,4 +1,4 @@
-import type { BreakerChange, BreakerState, Logger } from "../../contract/index.ts";
+import type { BreakerChange, BreakerState, Logger, Registry } from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import type { CatchUp } from "../catch-up.ts";
 import type { Jobs } from "../jobs.ts";
@@ -15,5 +15,6 @@ export type SyncDeps = {
   breaker: { state(): BreakerState; history(): BreakerChange[] };
   tokens: { events: string; admin: string };
   logger: Logger;
+  registry: Registry;
   bodyLimitBytes?: number;
 };
