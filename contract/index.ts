@@ -1,5 +1,6 @@
 export * from "./admin.ts";
 export * from "./commands.ts";
+export * from "./docs.ts";
 export * from "./documents.ts";
 export * from "./domain.ts";
 export * from "./env.ts";
@@ -9,6 +10,7 @@ export * from "./http.ts";
 export * from "./keys.ts";
 export * from "./log.ts";
 export * from "./metrics.ts";
+export * from "./openapi.ts";
 export * from "./origin-client.ts";
 export * from "./origin-policy.ts";
 export * from "./serve.ts";

@@ -1,4 +1,5 @@
 import {
+  type AssetLoader,
   httpOriginClient,
   type Logger,
   type OriginClient,
@@ -18,6 +19,8 @@ export type EdgeOptions = {
   originUrl: string;
   logger: Logger;
   config: EdgeConfig;
+  /** Swagger UI files for /docs (server runtimes). */
+  docs?: AssetLoader;
   /** For tests that reach the origin without TCP; defaults to HTTP at `originUrl`. */
   origin?: OriginClient;
 };
@@ -68,6 +71,7 @@ export function createEdge(o: EdgeOptions) {
     config: o.config,
     logger: o.logger,
     registry,
+    ...(o.docs ? { docs: o.docs } : {}),
     health: () => ({
       store: o.store.kind,
       origin: health.isDown() ? "down" : "up",

@@ -1,4 +1,5 @@
 import { createLogger, type EdgeEnv, type Serve } from "../contract/index.ts";
+import { swaggerAssets } from "../contract/runtime/assets.ts";
 import { openStore } from "../store/open.ts";
 import { edgeConfig } from "./config.ts";
 import { createEdge } from "./service.ts";
@@ -11,6 +12,7 @@ export async function startEdge(env: EdgeEnv, serve: Serve) {
     originUrl: env.ORIGIN_URL,
     logger,
     config: edgeConfig(env),
+    docs: swaggerAssets,
   });
   edge.startProbe();
   const server = await serve(edge.fetch, env.HOST, env.PORT);

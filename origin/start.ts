@@ -1,4 +1,5 @@
 import { createLogger, type OriginEnv, Registry, type Serve } from "../contract/index.ts";
+import { swaggerAssets } from "../contract/runtime/assets.ts";
 import { openDatabase } from "./db/open.ts";
 import { seedDemoIfEmpty } from "./demo/seed.ts";
 import { pendingCount } from "./domain/outbox.ts";
@@ -33,6 +34,7 @@ export async function startOrigin(env: OriginEnv, serve: Serve) {
     db,
     logger,
     registry,
+    docs: swaggerAssets,
     onCommit: () => relay.wake(),
     health: async () => ({ outboxBacklog: await pendingCount(db), relay: relay.stats }),
   });

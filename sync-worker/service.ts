@@ -1,4 +1,10 @@
-import { type Logger, type OriginClient, Registry, resilientOrigin } from "../contract/index.ts";
+import {
+  type AssetLoader,
+  type Logger,
+  type OriginClient,
+  Registry,
+  resilientOrigin,
+} from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import { CatchUp } from "./catch-up.ts";
 import { Consumer } from "./consumer.ts";
@@ -20,6 +26,8 @@ export type SyncWorkerOptions = {
   maxAttempts?: number;
   originTimeoutMs?: number;
   retryBaseMs?: number;
+  /** Swagger UI files for /docs (server runtimes). */
+  docs?: AssetLoader;
   /** How long the origin breaker stays open before a trial call. */
   breakerCooldownMs?: number;
   now?: () => number;
@@ -80,6 +88,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     tokens: o.tokens,
     logger: o.logger,
     registry,
+    ...(o.docs ? { docs: o.docs } : {}),
   });
   return {
     app,

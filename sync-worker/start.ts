@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { createLogger, httpOriginClient, type Serve, type SyncWorkerEnv } from "../contract/index.ts";
+import { swaggerAssets } from "../contract/runtime/assets.ts";
 import { openStore } from "../store/open.ts";
 import { createMemoryQueue } from "./queue/memory.ts";
 import type { ChangeQueue } from "./queue/port.ts";
@@ -28,6 +29,7 @@ export async function startSyncWorker(env: SyncWorkerEnv, serve: Serve) {
     batchSize: env.BATCH_SIZE,
     maxAttempts: env.MAX_ATTEMPTS,
     originTimeoutMs: env.ORIGIN_TIMEOUT_MS,
+    docs: swaggerAssets,
   });
   const server = await serve(worker.app.fetch, env.HOST, env.PORT);
   worker.start(env.CATCH_UP_INTERVAL_S * 1000);

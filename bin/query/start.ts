@@ -7,6 +7,7 @@ import {
   type Serve,
   SyncWorkerEnv,
 } from "../../contract/index.ts";
+import { swaggerAssets } from "../../contract/runtime/assets.ts";
 import { edgeConfig } from "../../edge/config.ts";
 import { createEdge } from "../../edge/service.ts";
 import { openStore } from "../../store/open.ts";
@@ -42,12 +43,14 @@ export async function startQuery(vars: Record<string, string | undefined>, serve
     batchSize: syncEnv.BATCH_SIZE,
     maxAttempts: syncEnv.MAX_ATTEMPTS,
     originTimeoutMs: syncEnv.ORIGIN_TIMEOUT_MS,
+    docs: swaggerAssets,
   });
   const edge = createEdge({
     store,
     originUrl: edgeEnv.ORIGIN_URL,
     logger: createLogger("edge", edgeEnv.LOG_LEVEL),
     config: edgeConfig(edgeEnv),
+    docs: swaggerAssets,
   });
   const syncServer = await serve(sync.app.fetch, syncEnv.HOST, ports.SYNC_PORT);
   const edgeServer = await serve(edge.fetch, edgeEnv.HOST, ports.EDGE_PORT);

@@ -3,10 +3,13 @@ import { cors } from "hono/cors";
 import { z } from "zod";
 import {
   AppError,
+  type AssetLoader,
   Category,
+  edgeOpenApi,
   errorHandler,
   Id,
   type Logger,
+  mountDocs,
   notFoundHandler,
   observe,
   parseOr400,
@@ -24,6 +27,7 @@ export type EdgeDeps = {
   logger: Logger;
   health: () => Record<string, unknown>;
   registry: Registry;
+  docs?: AssetLoader;
 };
 
 const MainQuery = z.object({ region: Region }).strict();
@@ -74,6 +78,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
     "/v1/*",
     cors({ origin: CORS_ORIGIN, allowMethods: ["GET", "HEAD"], exposeHeaders: CORS_EXPOSE.split(", ") }),
   );
+  mountDocs(app, "edge-cache edge", edgeOpenApi, deps.docs);
   app.get("/healthz", (c) => c.json({ status: "ok", ...deps.health() }));
 
   app.get("/v1/main", async (c) => {

@@ -1,6 +1,14 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { AppError, errorHandler, notFoundHandler, observe, Registry } from "../../contract/index.ts";
+import {
+  AppError,
+  errorHandler,
+  mountDocs,
+  notFoundHandler,
+  observe,
+  originOpenApi,
+  Registry,
+} from "../../contract/index.ts";
 import { pendingCount } from "../domain/outbox.ts";
 import { commandRoutes } from "./commands.ts";
 import type { OriginDeps } from "./deps.ts";
@@ -34,6 +42,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
     await deps.db.query("SELECT 1");
     return c.json({ status: "ok", engine: deps.db.engine, ...(await deps.health?.()) });
   });
+  mountDocs(app, "edge-cache origin", originOpenApi, deps.docs);
   app.route("/", commandRoutes(deps));
   app.route("/state", stateRoutes(deps));
   return app;

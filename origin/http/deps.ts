@@ -1,4 +1,4 @@
-import type { Logger, Registry } from "../../contract/index.ts";
+import type { AssetLoader, Logger, Registry } from "../../contract/index.ts";
 import type { Database } from "../db/sql.ts";
 
 export type OriginDeps = {
@@ -10,6 +10,8 @@ export type OriginDeps = {
   health?: () => Promise<Record<string, unknown>>;
   /** Where the app's metrics go; the start code adds the relay's. */
   registry?: Registry;
+  /** Swagger UI files for /docs, where the runtime can read them. */
+  docs?: AssetLoader;
   /** Largest accepted request body; commands are small. */
   bodyLimitBytes?: number;
 };

@@ -1,6 +1,13 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { AppError, errorHandler, notFoundHandler, observe } from "../../contract/index.ts";
+import {
+  AppError,
+  errorHandler,
+  mountDocs,
+  notFoundHandler,
+  observe,
+  syncOpenApi,
+} from "../../contract/index.ts";
 import { adminRoutes } from "./admin.ts";
 import type { SyncDeps } from "./deps.ts";
 import { ingestRoutes } from "./ingest.ts";
@@ -40,6 +47,7 @@ export function createSyncApp(deps: SyncDeps): Hono {
     }),
   );
   app.get("/healthz", async (c) => c.json({ status: "ok", queue: deps.queue.kind, store: deps.store.kind }));
+  mountDocs(app, "edge-cache sync-worker", syncOpenApi, deps.docs);
   app.route("/", ingestRoutes(deps));
   app.route("/admin", adminRoutes(deps));
   return app;

@@ -1,4 +1,4 @@
-import type { BreakerChange, BreakerState, Logger, Registry } from "../../contract/index.ts";
+import type { AssetLoader, BreakerChange, BreakerState, Logger, Registry } from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import type { CatchUp } from "../catch-up.ts";
 import type { Jobs } from "../jobs.ts";
@@ -16,5 +16,6 @@ export type SyncDeps = {
   tokens: { events: string; admin: string };
   logger: Logger;
   registry: Registry;
+  docs?: AssetLoader;
   bodyLimitBytes?: number;
 };
