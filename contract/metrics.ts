@@ -56,9 +56,9 @@ export class Histogram {
   render(): string {
     const lines: string[] = [];
     for (const s of this.series.values()) {
-      this.buckets.forEach((b, i) =>
-        lines.push(`${this.name}_bucket${fmt(s.labels, { le: b })} ${s.counts[i]}`),
-      );
+      for (const [i, b] of this.buckets.entries()) {
+        lines.push(`${this.name}_bucket${fmt(s.labels, { le: b })} ${s.counts[i]}`);
+      }
       lines.push(`${this.name}_bucket${fmt(s.labels, { le: "+Inf" })} ${s.count}`);
       lines.push(
         `${this.name}_sum${fmt(s.labels)} ${s.sum}`,
