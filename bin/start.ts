@@ -61,7 +61,7 @@ async function stopAll(code: number) {
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
 
-for (const [name, entry, own] of services) {
+function launch([name, entry, own]: [string, string, Record<string, string>]) {
   const [bin, args] = command(entry);
   const child = spawn(bin, args, {
     cwd: ROOT,
@@ -92,7 +92,11 @@ async function ready(target: string, timeoutMs = 120_000) {
   return false;
 }
 
-if ((await ready(url(ports.origin))) && (await ready(url(ports.sync))) && (await ready(url(ports.edge)))) {
+// The origin first: the query side's first catch-up then finds it up instead of retrying later.
+launch(services[0] as (typeof services)[number]);
+const originUp = await ready(url(ports.origin));
+for (const service of services.slice(1)) launch(service);
+if (originUp && (await ready(url(ports.sync))) && (await ready(url(ports.edge)))) {
   console.log(`
 edge-cache is up (${runtime}, ${separate ? "Redis store and queue, three processes" : "embedded: memory store and queue"})
   edge (read API)   ${url(ports.edge)}
