@@ -1,4 +1,4 @@
-import type { ChangeEvent, Logger, OriginClient } from "../contract/index.ts";
+import { type Change, type ChangeEvent, docKey, type Logger, type OriginClient } from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import type { ChangeQueue } from "./queue/port.ts";
 
@@ -42,6 +42,10 @@ export class CatchUp {
     if (this.timer) clearInterval(this.timer);
   }
 
+  private notYetApplied(changes: Change[]): Promise<Change[]> {
+    return filterApplied(this.o.store, changes);
+  }
+
   private async pass(): Promise<CatchUpReport> {
     const { origin, store, queue } = this.o;
     const from = (await store.getCheckpoint(CHECKPOINT)) ?? 0;
@@ -51,8 +55,9 @@ export class CatchUp {
       for (;;) {
         const page = await origin.changes({ after: cursor, limit: this.o.pageSize ?? 1000 });
         if (page.changes.length === 0) break;
-        await queue.send(page.changes.map(toEvent));
-        events += page.changes.length;
+        const missed = await this.notYetApplied(page.changes);
+        if (missed.length) await queue.send(missed.map(toEvent));
+        events += missed.length;
         cursor = page.next;
         await store.setCheckpoint(CHECKPOINT, cursor);
       }
@@ -64,6 +69,19 @@ export class CatchUp {
     if (events > 0) this.o.logger.info("catch_up.queued", { from, to: cursor, events });
     return this.last;
   }
+}
+
+/**
+ * Changes whose shop detail was already built from a snapshot at or after them need nothing: the
+ * state API's seq orders commits, so such a document already reflects the change. Only the rest are
+ * queued, so a routine catch-up does not push a backlog of duplicates ahead of live events. Owner
+ * changes cannot be checked this way and are always queued.
+ */
+async function filterApplied(store: DocumentStore, changes: Change[]): Promise<Change[]> {
+  const shopIds = [...new Set(changes.filter((c) => c.type !== "owner").map((c) => c.shopId ?? c.id))];
+  const docs = await store.getMany(shopIds.map((id) => docKey.detail(id)));
+  const builtAt = new Map(shopIds.map((id, i) => [id, docs[i]?.seq ?? -1]));
+  return changes.filter((c) => c.type === "owner" || (builtAt.get(c.shopId ?? c.id) ?? -1) < c.seq);
 }
 
 export function toEvent(change: {

@@ -48,6 +48,7 @@ async function launch(runtime: Runtime, dataDir: string) {
     output: () => output,
     exited,
     edge: `http://127.0.0.1:${ports.EDGE_PORT}`,
+    sync: `http://127.0.0.1:${ports.SYNC_PORT}`,
     origin: `http://127.0.0.1:${ports.ORIGIN_PORT}`,
   };
 }
@@ -72,6 +73,23 @@ async function expectWorkingStack(stack: Awaited<ReturnType<typeof launch>>, sho
         () => 0,
       )) === 200,
     10_000,
+  );
+  // The 1 s bound is for steady state: let the first build (the relay's events and the first
+  // catch-up) settle — until the processed count stops moving.
+  let last = -1;
+  await waitFor(
+    async () => {
+      const status = await fetch(`${stack.sync}/admin/status`, {
+        headers: { authorization: "Bearer dev-admin-token" },
+      });
+      const processed = ((await status.json()) as { counters: { eventsProcessed: number } }).counters
+        .eventsProcessed;
+      const settled = processed >= 200 && processed === last;
+      last = processed;
+      return settled;
+    },
+    60_000,
+    500,
   );
   const patch = await fetch(`${stack.origin}/shops/${shopId}`, {
     method: "PATCH",
