@@ -1,6 +1,6 @@
 export {};
 
-// The ceiling: Bun.serve answering fixed bytes with the edge's content type. Started by edge-bun.ts.
+// The ceiling: Bun.serve answering fixed bytes with the edge's content type (bench/run.ts).
 declare const Bun: {
   serve(o: { port: number; hostname: string; fetch: () => Response }): unknown;
   file(path: string): { bytes(): Promise<Uint8Array> };

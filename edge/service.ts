@@ -80,6 +80,13 @@ export function createEdge(o: EdgeOptions) {
     }),
   });
   const fast = fastDetail(reader, o.config);
+  // Where the store announces writes, a changed document leaves L1 at once (not after the TTL).
+  const unsubscribe = o.store
+    .onWrite?.((key) => l1.delete(key))
+    .catch((e) => {
+      o.logger.warn("edge.invalidation_unavailable", { error: String(e) });
+      return () => {};
+    });
   return {
     app,
     /** What server entries serve: the fast path for hot details, the app for everything else. */
@@ -91,6 +98,7 @@ export function createEdge(o: EdgeOptions) {
     startProbe: (everyMs = 1000) => health.every(everyMs),
     async stop() {
       health.stop();
+      (await unsubscribe)?.();
       await o.store.close();
     },
   };

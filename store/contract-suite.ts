@@ -4,6 +4,8 @@ import type { DocumentStore, NewDoc } from "./port.ts";
 
 export type StoreFactory = () => Promise<{ store: DocumentStore; cleanup?: () => Promise<void> }>;
 export type StoreCaps = {
+  /** Announces writes (onWrite): memory and Redis over TCP. */
+  notifies?: boolean;
   /** Concurrent guarded writers converge to the highest version (not KV: one writer per key). */
   atomicGuard: boolean;
 };
@@ -145,6 +147,20 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
       expect(await store.countDeadLetters()).toBe(1);
       await store.purgeAll({ deadLetters: true });
       expect(await store.countDeadLetters()).toBe(0);
+    });
+
+    it("announces written and deleted keys where it can (onWrite)", async () => {
+      // KV and Upstash REST cannot announce: there the edge relies on its L1 TTL.
+      expect(typeof store.onWrite === "function").toBe(caps.notifies === true);
+      if (!store.onWrite) return;
+      const heard: string[] = [];
+      const stop = await store.onWrite((key) => heard.push(key));
+      await store.put("detail:n1", doc(1, 1));
+      await store.put("detail:n1", doc(0, 0)); // refused by the guard: nothing to announce
+      await store.delete(["detail:n1"]);
+      await new Promise((r) => setTimeout(r, 100)); // pub/sub is asynchronous
+      stop();
+      expect(heard).toEqual(["detail:n1", "detail:n1"]);
     });
 
     if (caps.atomicGuard) {

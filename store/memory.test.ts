@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { storeContractSuite } from "./contract-suite.ts";
 import { createMemoryStore } from "./memory.ts";
 
-storeContractSuite("memory", async () => ({ store: createMemoryStore() }), { atomicGuard: true });
+storeContractSuite("memory", async () => ({ store: createMemoryStore() }), {
+  atomicGuard: true,
+  notifies: true,
+});
 
 describe("memory store bounds", () => {
   it("evicts the least recently used documents past its byte budget, never bookkeeping", async () => {

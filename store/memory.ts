@@ -28,6 +28,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
   const memberships = new Map<string, string[]>();
   const checkpoints = new Map<string, number>();
   const dead = new Map<string, DeadLetter>();
+  const listeners = new Set<(key: string) => void>();
+  const written = (key: string) => {
+    for (const l of listeners) l(key);
+  };
 
   return {
     kind: "memory",
@@ -44,16 +48,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
         return { written: false, current: { version: current.version, seq: current.seq } };
       }
       docs.set(key, { key, body: doc.body, version: doc.version, seq: doc.seq, builtAt: doc.builtAt });
+      written(key);
       return { written: true, current: { version: doc.version, seq: doc.seq } };
     },
     async delete(keys) {
       let n = 0;
-      for (const key of keys) if (docs.delete(key)) n++;
+      for (const key of keys) {
+        if (docs.delete(key)) n++;
+        written(key);
+      }
       return n;
     },
     async purgeShop(shopId) {
       const lists = memberships.get(shopId) ?? [];
       const deleted = docs.delete(docKey.detail(shopId)) ? 1 : 0;
+      written(docKey.detail(shopId));
       memberships.delete(shopId);
       return { deleted, lists };
     },
@@ -97,6 +106,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     },
     async countDeadLetters() {
       return dead.size;
+    },
+    async onWrite(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
     async close() {},
   };

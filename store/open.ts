@@ -17,7 +17,11 @@ export async function openStore(env: StoreVars): Promise<DocumentStore> {
       return createMemoryStore({ maxBytes: env.MEMORY_STORE_MB * 1024 * 1024 });
     case "redis": {
       const requester = await connectRedisRequester(env.REDIS_URL);
-      return createRedisStore(new RawRedis(requester), { prefix: env.STORE_PREFIX, close: requester.close });
+      return createRedisStore(new RawRedis(requester), {
+        prefix: env.STORE_PREFIX,
+        close: requester.close,
+        subscribe: requester.subscribe,
+      });
     }
     case "upstash": {
       if (!env.UPSTASH_REDIS_REST_URL || !env.UPSTASH_REDIS_REST_TOKEN) {

@@ -46,6 +46,13 @@ export interface DocumentStore {
   deleteDeadLetters(ids: readonly string[]): Promise<number>;
   countDeadLetters(): Promise<number>;
 
+  /**
+   * Where the store can tell: calls `listener` with each document key written or deleted, by any
+   * writer (memory: in process; Redis over TCP: pub/sub). Edges drop those keys from their L1, so a
+   * change is visible at once instead of after the L1 TTL. Absent on KV and Upstash REST.
+   */
+  onWrite?(listener: (key: string) => void): Promise<() => void>;
+
   close(): Promise<void>;
 }
 

@@ -10,7 +10,12 @@ type Command = (string | number)[];
  * self-hosted Redis alike. Single commands answer `{result}|{error}`; `pipeline` and `multi-exec`
  * answer a bare array of them, as the REST API does.
  */
-export async function connectRedisRequester(url: string): Promise<Requester & { close(): Promise<void> }> {
+export async function connectRedisRequester(url: string): Promise<
+  Requester & {
+    close(): Promise<void>;
+    subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+  }
+> {
   const client = createClient({
     url,
     RESP: 2,
@@ -25,7 +30,21 @@ export async function connectRedisRequester(url: string): Promise<Requester & { 
       return { error: (error as Error).message };
     }
   };
+  const subscribers: ReturnType<typeof client.duplicate>[] = [];
   return {
+    /** Pub/sub needs a connection of its own (a subscribed connection takes no other commands). */
+    async subscribe(channel, listener) {
+      const sub = client.duplicate();
+      sub.on("error", () => {});
+      await sub.connect();
+      await sub.subscribe(channel, listener);
+      subscribers.push(sub);
+      return async () => {
+        subscribers.splice(subscribers.indexOf(sub), 1);
+        await sub.unsubscribe(channel).catch(() => {});
+        if (sub.isOpen) sub.destroy();
+      };
+    },
     async request<T>(req: UpstashRequest): Promise<UpstashResponse<T>> {
       const path = req.path?.[0];
       if (path === "pipeline") {
@@ -41,6 +60,7 @@ export async function connectRedisRequester(url: string): Promise<Requester & { 
       return (await send(req.body as Command)) as UpstashResponse<T>;
     },
     async close() {
+      for (const sub of subscribers.splice(0)) if (sub.isOpen) sub.destroy();
       await client.close();
     },
   };

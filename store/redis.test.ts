@@ -19,6 +19,7 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
       const store = createRedisStore(new RawRedis(requester), {
         prefix: uniquePrefix(),
         close: requester.close,
+        subscribe: requester.subscribe,
       });
       return {
         store,
@@ -28,7 +29,7 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
         },
       };
     },
-    { atomicGuard: true },
+    { atomicGuard: true, notifies: true },
   );
 
   let rest: Awaited<ReturnType<typeof startUpstashRestServer>>;

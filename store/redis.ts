@@ -30,6 +30,7 @@ if cur[1] then
   if v < cv or (v == cv and s < cs) then return {0, cv, cs} end
 end
 redis.call('HSET', KEYS[1], 'body', ARGV[3], 'version', ARGV[1], 'seq', ARGV[2], 'builtAt', ARGV[4])
+redis.call('PUBLISH', ARGV[5], ARGV[6])
 return {1, v, s}`;
 
 const PURGE_SHOP = `
@@ -40,14 +41,25 @@ return {deleted, lists or '[]'}`;
 
 const ListKeys = z.array(z.string());
 
+export type Subscribe = (
+  channel: string,
+  listener: (message: string) => void,
+) => Promise<() => Promise<void>>;
+
 export function createRedisStore(
   redis: Redis,
-  options: { prefix: string; close?: () => Promise<void> },
+  /** `subscribe` (pub/sub, TCP only) turns on write notifications: `onWrite`. */
+  options: { prefix: string; close?: () => Promise<void>; subscribe?: Subscribe },
 ): DocumentStore {
   const p = options.prefix.endsWith(":") ? options.prefix : `${options.prefix}:`;
   const doc = (key: string) => `${p}d:${key}`;
   const mem = (shopId: string) => `${p}m:${shopId}`;
   const dlq = `${p}dlq`;
+  // Written document keys are published here (from inside the guarded-put script: atomic with the write).
+  const channel = `${p}written`;
+  const announce = async (keys: readonly string[]) => {
+    for (const key of keys) await redis.publish(channel, key);
+  };
 
   async function scan(match: string, each: (keys: string[]) => Promise<void>) {
     let cursor = "0";
@@ -80,12 +92,15 @@ export function createRedisStore(
       const [written, version, seq] = (await redis.eval(
         GUARDED_PUT,
         [doc(key)],
-        [String(d.version), String(d.seq), d.body, d.builtAt],
+        [String(d.version), String(d.seq), d.body, d.builtAt, channel, key],
       )) as number[];
       return { written: written === 1, current: { version: Number(version), seq: Number(seq) } };
     },
     async delete(keys) {
-      return keys.length ? redis.del(...keys.map(doc)) : 0;
+      if (keys.length === 0) return 0;
+      const n = await redis.del(...keys.map(doc));
+      await announce(keys);
+      return n;
     },
     async purgeShop(shopId) {
       const [deleted, lists] = (await redis.eval(
@@ -93,6 +108,7 @@ export function createRedisStore(
         [doc(docKey.detail(shopId)), mem(shopId)],
         [],
       )) as [number, string];
+      await announce([docKey.detail(shopId)]);
       return { deleted: Number(deleted), lists: ListKeys.parse(JSON.parse(lists)) };
     },
     async purgeAll(options = {}) {
@@ -143,6 +159,14 @@ export function createRedisStore(
     async countDeadLetters() {
       return redis.hlen(dlq);
     },
+    ...(options.subscribe
+      ? {
+          async onWrite(listener: (key: string) => void) {
+            const unsubscribe = await (options.subscribe as Subscribe)(channel, listener);
+            return () => void unsubscribe();
+          },
+        }
+      : {}),
     async close() {
       await options.close?.();
     },

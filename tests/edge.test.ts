@@ -111,3 +111,26 @@ describe("edge fast path (server runtimes)", () => {
     }
   });
 });
+
+describe("edge L1 invalidation where the store announces writes", () => {
+  it("serves a changed document at once, not after the L1 TTL", async () => {
+    const db = await pglite.open();
+    const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 60_000 } });
+    try {
+      const first = await s.get("/v1/shops/s_demo_000011");
+      expect(first.headers.get("x-cache")).toBe("MISS");
+      const builtAt = new Date().toISOString();
+      await s.store.put(docKey.detail("s_demo_000011"), {
+        body: JSON.stringify({ ...first.json, name: "즉시", version: 2 }),
+        version: 2,
+        seq: 999,
+        builtAt,
+      });
+      const next = await s.get("/v1/shops/s_demo_000011");
+      expect(next.json.name).toBe("즉시");
+    } finally {
+      await s.stop();
+      await db.close();
+    }
+  });
+});

@@ -1,0 +1,32 @@
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
+
+export type Load = { rps: number; p50Ms: number; p99Ms: number; errors: number };
+
+const ms = (v: string | undefined) => {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(v ?? "");
+  if (!m) return Number.NaN;
+  return Number(m[1]) * (m[2] === "us" ? 0.001 : m[2] === "s" ? 1000 : 1);
+};
+
+/** wrk on core 1 (servers are pinned to core 0), one thread, `--latency` for p50/p99. */
+export function wrk(
+  url: string,
+  o: { seconds: number; connections?: number; script?: string; env?: Record<string, string> },
+): Load {
+  const args = ["-c", "1", "wrk", "-t1", `-c${o.connections ?? 50}`, `-d${o.seconds}s`, "--latency"];
+  if (o.script) args.push("-s", resolve(import.meta.dirname, o.script));
+  const out = execFileSync("taskset", [...args, url], {
+    encoding: "utf8",
+    env: { ...process.env, ...o.env },
+  });
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? "0";
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+    p50Ms: ms(/\s50%\s+(\S+)/.exec(out)?.[1]),
+    p99Ms: ms(/\s99%\s+(\S+)/.exec(out)?.[1]),
+    errors: Number(errors),
+  };
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;

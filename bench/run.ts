@@ -1,0 +1,77 @@
+/**
+ * `npm run bench` (never part of `npm test`): the edge against its peers and its ceiling, sync
+ * freshness and throughput, full resync — measured side by side in one run, written to
+ * bench/results/latest.json and latest.md (the table the README quotes). `--quick` for a short run.
+ */
+import { execFileSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { freshness, fullResync, stack, syncThroughput } from "./pipeline.ts";
+import { table } from "./report.ts";
+import { throughput } from "./throughput.ts";
+
+const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const quick = args.quick;
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+for (const tool of ["wrk", "nginx", "taskset"]) {
+  try {
+    execFileSync("which", [tool], { stdio: "ignore" });
+  } catch {
+    console.error(`bench: ${tool} is missing; installing it (apt-get)…`);
+    execFileSync("bash", ["-c", "apt-get update -qq && apt-get install -y -qq wrk nginx-light util-linux"], {
+      stdio: "inherit",
+    });
+  }
+}
+const started = Date.now();
+const log = (msg: string) => console.error(`[bench ${Math.round((Date.now() - started) / 1000)}s] ${msg}`);
+const shops = quick ? 500 : 2000;
+
+log("read throughput");
+const mem = await stack("memory", shops, redisUrl);
+const reads = await throughput({
+  origin: mem.origin,
+  shops,
+  rounds: quick ? 1 : 3,
+  seconds: quick ? 2 : 5,
+  redisUrl,
+});
+log("freshness (memory)");
+const fresh = [
+  await freshness(mem, shops, quick ? 100 : 500, 100),
+  await freshness(mem, shops, quick ? 300 : 3000, 1000),
+];
+log("sync throughput");
+const sync = await syncThroughput(mem, shops, 10);
+log("full resync");
+const resyncs = [{ size: shops, ...(await fullResync(mem)) }];
+await mem.stop();
+for (const size of quick ? [] : [10_000, ...(process.env.BENCH_100K ? [100_000] : [])]) {
+  log(`full resync of ${size} shops (seeding first)`);
+  const big = await stack("memory", size, redisUrl);
+  resyncs.push({ size, ...(await fullResync(big)) });
+  await big.stop();
+}
+log("freshness (Redis)");
+const redis = await stack("redis", shops, redisUrl);
+fresh.push(
+  ...[
+    await freshness(redis, shops, quick ? 100 : 500, 100),
+    await freshness(redis, shops, quick ? 300 : 3000, 1000),
+  ].map((r) => ({ ...r, store: "redis" })),
+);
+await redis.stop();
+
+const result = {
+  at: new Date().toISOString(),
+  quick,
+  seconds: Math.round((Date.now() - started) / 1000),
+  reads,
+  freshness: fresh.map((f) => ({ store: "memory", ...f })),
+  sync,
+  resyncs,
+};
+await writeFile("bench/results/latest.json", `${JSON.stringify(result, null, 2)}\n`);
+const md = table(result);
+await writeFile("bench/results/latest.md", md);
+console.log(md);

@@ -1,0 +1,109 @@
+import { bare, nginx, type Proc, pinned } from "./lib/servers.ts";
+import { type Load, median, wrk } from "./lib/wrk.ts";
+
+const ENDPOINTS = {
+  detail: "/v1/shops/s_demo_000001",
+  list: "/v1/shops?region=gangnam&category=chicken&limit=20",
+  main: "/v1/main?region=gangnam",
+} as const;
+export type ThroughputRow = {
+  target: string;
+  endpoint: string;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+};
+
+async function warm(url: string, shops: number) {
+  const paths = [
+    ...Object.values(ENDPOINTS),
+    ...Array.from({ length: shops }, (_, i) => `/v1/shops/s_demo_${String(i + 1).padStart(6, "0")}`),
+  ];
+  for (let i = 0; i < paths.length; i += 50) {
+    await Promise.all(paths.slice(i, i + 50).map((p) => fetch(url + p).then((r) => r.arrayBuffer())));
+  }
+}
+
+async function originStateCalls(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^origin_http_requests_total\{route="\/state[^"]*",status="\d+"\} (\d+)$/gm))
+    n += Number(m[1]);
+  return n;
+}
+
+/**
+ * Read throughput: every target pinned to core 0, wrk on core 1, rounds interleaved so drift on a
+ * shared machine hits all targets alike; medians per (target, endpoint). Also counts the origin's
+ * state calls during the edge's warm reads (target: zero).
+ */
+export async function throughput(o: {
+  origin: string;
+  shops: number;
+  rounds: number;
+  seconds: number;
+  redisUrl: string;
+}) {
+  const common = { ORIGIN_URL: o.origin };
+  const targets: [string, Proc, (keyof typeof ENDPOINTS | "zipf")[]][] = [];
+  const add = async (
+    name: string,
+    p: Promise<Proc>,
+    eps: (keyof typeof ENDPOINTS | "zipf")[] = ["detail", "list", "main", "zipf"],
+  ) => {
+    const proc = await p;
+    if (name !== "bare Bun.serve" && name !== "bare Deno.serve") await warm(proc.url, o.shops);
+    targets.push([name, proc, eps]);
+  };
+  await add("edge on Bun (memory, L1)", pinned("bun", "edge/entry/bun.ts", common));
+  await add("edge on Deno (memory, L1)", pinned("deno", "edge/entry/deno.ts", common));
+  await add("edge on Node (memory, L1)", pinned("node", "edge/entry/node.ts", common));
+  await add(
+    "edge on Bun (Redis, L1 off)",
+    pinned("bun", "edge/entry/bun.ts", {
+      ...common,
+      STORE: "redis",
+      REDIS_URL: o.redisUrl,
+      STORE_PREFIX: `ec-bench-${process.pid}`,
+      EDGE_L1_MB: "0",
+    }),
+  );
+  const detailBytes = new Uint8Array(
+    await (await fetch(targets[0]?.[1].url + ENDPOINTS.detail)).arrayBuffer(),
+  );
+  await add("bare Bun.serve", bare("bun", detailBytes), ["detail"]);
+  await add("bare Deno.serve", bare("deno", detailBytes), ["detail"]);
+  await add("nginx proxy_cache (HIT)", nginx((targets[2] as [string, Proc, unknown])[1].url, 3600));
+
+  const samples = new Map<string, Load[]>();
+  const callsBefore = await originStateCalls(o.origin);
+  let reads = 0;
+  for (let round = 0; round < o.rounds; round++) {
+    for (const [name, proc, eps] of targets) {
+      for (const ep of eps) {
+        const load = wrk(proc.url + (ep === "zipf" ? "/" : ENDPOINTS[ep]), {
+          seconds: o.seconds,
+          ...(ep === "zipf" ? { script: "zipf.lua", env: { SHOPS: String(o.shops) } } : {}),
+        });
+        if (!name.startsWith("nginx") && !name.startsWith("bare")) reads += load.rps * o.seconds;
+        samples.set(`${name}|${ep}`, [...(samples.get(`${name}|${ep}`) ?? []), load]);
+        console.error(`  ${name} ${ep}: ${Math.round(load.rps)} req/s`);
+      }
+    }
+  }
+  const originCalls = (await originStateCalls(o.origin)) - callsBefore;
+  for (const [, proc] of targets) await proc.stop();
+  const rows: ThroughputRow[] = [...samples].map(([k, loads]) => {
+    const [target, endpoint] = k.split("|") as [string, string];
+    return {
+      target,
+      endpoint,
+      rps: Math.round(median(loads.map((l) => l.rps))),
+      p50Ms: median(loads.map((l) => l.p50Ms)),
+      p99Ms: median(loads.map((l) => l.p99Ms)),
+      errors: loads.reduce((a, l) => a + l.errors, 0),
+    };
+  });
+  return { rows, originCallsPer100kReads: reads > 0 ? +((originCalls / reads) * 100_000).toFixed(2) : null };
+}
