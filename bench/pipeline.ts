@@ -11,12 +11,14 @@ const q = (xs: number[], p: number) =>
 /** Origin + query side as processes (memory), or origin + sync-worker + edge (Redis). */
 export async function stack(mode: "memory" | "redis", shops: number, redisUrl: string) {
   const syncPort = await freePort();
-  const origin = await pinned("node", "origin/entry/node.ts", {
-    DATABASE_URL: "",
-    ORIGIN_DATA_DIR: join(await mkdtemp(join(tmpdir(), "bench-origin-")), "db"),
-    DEMO_SHOPS: String(shops),
-    SYNC_URL: `http://127.0.0.1:${syncPort}`,
-  });
+  // The pipeline's processes share both cores: freshness is about the pipeline, not one core.
+  const origin = await pinned(
+    "node",
+    "origin/entry/node.ts",
+    { DATABASE_URL: "", ORIGIN_DATA_DIR: join(await mkdtemp(join(tmpdir(), "bench-origin-")), "db"), DEMO_SHOPS: String(shops), SYNC_URL: `http://127.0.0.1:${syncPort}` },
+    undefined,
+    "0,1",
+  );
   const procs: Proc[] = [origin];
   let edge: string;
   let sync: string;
@@ -36,8 +38,8 @@ export async function stack(mode: "memory" | "redis", shops: number, redisUrl: s
       REDIS_URL: redisUrl,
       STORE_PREFIX: `ec-bench-${process.pid}-${Date.now()}`,
     };
-    const s = await pinned("node", "sync-worker/entry/node.ts", common, syncPort);
-    const e = await pinned("bun", "edge/entry/bun.ts", common);
+    const s = await pinned("node", "sync-worker/entry/node.ts", common, syncPort, "0,1");
+    const e = await pinned("bun", "edge/entry/bun.ts", common, undefined, "0,1");
     procs.push(s, e);
     edge = e.url;
     sync = s.url;

@@ -7,13 +7,15 @@ import { freePort, waitFor } from "../../tests/event-receiver.ts";
 const ROOT = resolve(import.meta.dirname, "../..");
 export type Proc = { url: string; pid: number; stop(): Promise<void> };
 
-/** A service entry as a process pinned to core 0 (`taskset`), ready once `/healthz` answers. */
+/** A service entry as a process pinned by `taskset` (core 0 by default), ready once `/healthz` answers. */
 export async function pinned(
   runtime: "node" | "bun" | "deno",
   entry: string,
   env: Record<string, string>,
   /** The port to wait on (and to give as PORT); a free one when omitted. */
   fixedPort?: number,
+  /** CPU list for taskset: "0" for read throughput (wrk has core 1); "0,1" for pipeline runs. */
+  cores = "0",
 ): Promise<Proc> {
   const port = fixedPort ?? (await freePort());
   const [bin, args] =
@@ -22,7 +24,7 @@ export async function pinned(
       : runtime === "deno"
         ? [resolve(ROOT, "node_modules/.bin/deno"), ["run", "-A", entry]]
         : [process.execPath, ["--import", "tsx", entry]];
-  const child = spawn("taskset", ["-c", "0", bin, ...args], {
+  const child = spawn("taskset", ["-c", cores, bin, ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
