@@ -15,7 +15,12 @@ export async function stack(mode: "memory" | "redis", shops: number, redisUrl: s
   const origin = await pinned(
     "node",
     "origin/entry/node.ts",
-    { DATABASE_URL: "", ORIGIN_DATA_DIR: join(await mkdtemp(join(tmpdir(), "bench-origin-")), "db"), DEMO_SHOPS: String(shops), SYNC_URL: `http://127.0.0.1:${syncPort}` },
+    {
+      DATABASE_URL: "",
+      ORIGIN_DATA_DIR: join(await mkdtemp(join(tmpdir(), "bench-origin-")), "db"),
+      DEMO_SHOPS: String(shops),
+      SYNC_URL: `http://127.0.0.1:${syncPort}`,
+    },
     undefined,
     "0,1",
   );
@@ -94,6 +99,7 @@ export async function freshness(
   rate: number,
 ) {
   const lags: number[] = [];
+  let failedWrites = 0;
   const pending = new Map<string, { version: number; at: number }>();
   let sending = true;
   const poll = (async () => {
@@ -124,7 +130,8 @@ export async function freshness(
         body: JSON.stringify({ reviewCount: 50_000 + i }),
       })
         .then((r) => r.json() as Promise<{ version: number }>)
-        .then((r) => void pending.set(id, { version: r.version, at: performance.now() })),
+        .then((r) => void pending.set(id, { version: r.version, at: performance.now() }))
+        .catch(() => void failedWrites++), // an overloaded origin may reset a connection: counted, not fatal
     );
   }
   await Promise.all(writes);

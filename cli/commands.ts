@@ -169,3 +169,24 @@ export const events = defineCommand({
     }),
   },
 });
+
+export const audit = defineCommand({
+  meta: {
+    name: "audit",
+    description: "Sample shops, compare stored documents with the origin, repair drift",
+  },
+  args: { ...connection, sample: { type: "string", default: "100" }, json: { type: "boolean" } },
+  async run({ args }) {
+    const report = await call<{
+      sampled: number;
+      drifted: { id: string; reason: string }[];
+      repaired: number;
+      failed: number;
+    }>(target(args), "POST", "/admin/audit", { sample: Number(args.sample) });
+    if (args.json) return out(report);
+    out(
+      `audit: ${report.sampled} sampled, ${report.drifted.length} drifted, ${report.repaired} repaired, ${report.failed} failed`,
+    );
+    for (const d of report.drifted) out(`  ${d.id}: ${d.reason}`);
+  },
+});

@@ -1,11 +1,11 @@
 import { defineCommand, runCommand, runMain } from "citty";
 import { CliError } from "./client.ts";
-import { dlq, events, purge, resync, status } from "./commands.ts";
+import { audit, dlq, events, purge, resync, status } from "./commands.ts";
 
 /** `edge-cache` — the operator's CLI over the sync-worker's admin API. */
 const main = defineCommand({
   meta: { name: "edge-cache", description: "Operate an edge-cache deployment through its admin API" },
-  subCommands: { purge, resync, dlq, status, events },
+  subCommands: { purge, resync, dlq, status, events, audit },
 });
 
 process.on("unhandledRejection", (error) => fail(error));

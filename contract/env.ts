@@ -57,6 +57,9 @@ export const SyncWorkerEnv = Common.extend({
   BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CATCH_UP_INTERVAL_S: z.coerce.number().min(0).default(30),
+  /** Per-client request rate on ingest and on admin (token bucket; burst is twice the rate). */
+  INGEST_RATE_PER_S: z.coerce.number().positive().default(200),
+  ADMIN_RATE_PER_S: z.coerce.number().positive().default(20),
   ORIGIN_TIMEOUT_MS: z.coerce.number().int().min(10).default(3000),
   ...StoreVars,
 }).transform((env, ctx) => ({

@@ -13,6 +13,7 @@ export * from "./metrics.ts";
 export * from "./openapi.ts";
 export * from "./origin-client.ts";
 export * from "./origin-policy.ts";
+export * from "./rate-limit.ts";
 export * from "./serve.ts";
 export * from "./state.ts";
 export * from "./store.ts";

@@ -23,6 +23,7 @@ export type ReaderDeps = {
 const NOT_FOUND_BODY = (what: string) =>
   encode(JSON.stringify({ error: { code: "not_found", message: `${what} not found` } }));
 const STORE_FAILED = Symbol("store failed");
+const REVALIDATE_BACKOFF_MS = 10_000;
 
 /**
  * The read path (BRIEF §5): L1 → store → origin fallback, in that order, within time budgets.
@@ -33,6 +34,7 @@ const STORE_FAILED = Symbol("store failed");
  */
 export class Reader {
   private readonly inflight = new Map<string, Promise<L1Entry | null>>();
+  private readonly revalidateAfter = new Map<string, number>();
   constructor(private readonly d: ReaderDeps) {}
 
   /**
@@ -103,10 +105,16 @@ export class Reader {
     const tooOld = entry.status === 200 && now - entry.builtAtMs > this.d.config.maxAgeMs;
     if (tooOld && !this.d.originDown()) {
       const k = formatDocKey(key);
-      const job = this.fetch(key, k, options.waitUntil).catch((e) =>
-        this.d.logger.warn("edge.revalidate_failed", { key: k, error: String(e) }),
-      );
-      options.waitUntil?.(job);
+      // One revalidation per key at a time, and after a failure none for a while: a slow origin
+      // must not meet a stampede of retries from every read of an old document.
+      if (!this.inflight.has(k) && (this.revalidateAfter.get(k) ?? 0) <= now) {
+        const job = this.fetch(key, k, options.waitUntil).catch((e) => {
+          this.revalidateAfter.set(k, Date.now() + REVALIDATE_BACKOFF_MS);
+          if (this.revalidateAfter.size > 10_000) this.revalidateAfter.clear();
+          this.d.logger.warn("edge.revalidate_failed", { key: k, error: String(e) });
+        });
+        options.waitUntil?.(job);
+      }
     }
     return { entry, xcache: tooOld || this.d.originDown() ? "STALE" : "HIT" };
   }

@@ -6,6 +6,7 @@ import {
   resilientOrigin,
 } from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
+import { auditShops } from "./audit.ts";
 import { CatchUp } from "./catch-up.ts";
 import { Consumer } from "./consumer.ts";
 import { createSyncApp } from "./http/app.ts";
@@ -28,6 +29,8 @@ export type SyncWorkerOptions = {
   retryBaseMs?: number;
   /** Swagger UI files for /docs (server runtimes). */
   docs?: AssetLoader;
+  /** Per-client rate limits of ingest and admin. */
+  rates?: { ingestPerSec: number; adminPerSec: number };
   /** How long the origin breaker stays open before a trial call. */
   breakerCooldownMs?: number;
   now?: () => number;
@@ -89,6 +92,8 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     logger: o.logger,
     registry,
     ...(o.docs ? { docs: o.docs } : {}),
+    ...(o.rates ? { rates: o.rates } : {}),
+    audit: (sample: number) => auditShops({ origin, store: o.store, rebuilder }, sample),
   });
   return {
     app,

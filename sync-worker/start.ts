@@ -30,6 +30,7 @@ export async function startSyncWorker(env: SyncWorkerEnv, serve: Serve) {
     maxAttempts: env.MAX_ATTEMPTS,
     originTimeoutMs: env.ORIGIN_TIMEOUT_MS,
     docs: swaggerAssets,
+    rates: { ingestPerSec: env.INGEST_RATE_PER_S, adminPerSec: env.ADMIN_RATE_PER_S },
   });
   const server = await serve(worker.app.fetch, env.HOST, env.PORT);
   worker.start(env.CATCH_UP_INTERVAL_S * 1000);

@@ -9,16 +9,20 @@ import {
   parseOr400,
   ReplayBody,
   ResyncBody,
+  rateLimit,
   readJson,
 } from "../../contract/index.ts";
 import { CHECKPOINT } from "../catch-up.ts";
 import type { SyncDeps } from "./deps.ts";
 
+const AuditBody = z.object({ sample: z.number().int().min(1).max(10_000).default(100) }).strict();
 const DlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
 /** Admin API (BRIEF §4), behind ADMIN_TOKEN: purge, resync jobs, DLQ, status, catch-up now. */
 export function adminRoutes(deps: SyncDeps): Hono {
   const app = new Hono();
+  const rate = deps.rates?.adminPerSec ?? 20;
+  app.use("*", rateLimit({ ratePerSec: rate, burst: rate * 2 }));
   app.use("*", bearerAuth({ token: deps.tokens.admin }));
 
   app.post("/purge", async (c) => {
@@ -68,6 +72,10 @@ export function adminRoutes(deps: SyncDeps): Hono {
   });
 
   app.post("/catch-up", async (c) => c.json(await deps.catchUp.run()));
+  app.post("/audit", async (c) => {
+    const { sample } = parseOr400(AuditBody, await readJson(c), "body");
+    return c.json(await deps.audit(sample));
+  });
 
   app.get("/status", async (c) => {
     const [depth, dlq, documents, checkpoint] = await Promise.all([

@@ -1,5 +1,6 @@
 import type { AssetLoader, BreakerChange, BreakerState, Logger, Registry } from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
+import type { AuditReport } from "../audit.ts";
 import type { CatchUp } from "../catch-up.ts";
 import type { Jobs } from "../jobs.ts";
 import type { ChangeQueue } from "../queue/port.ts";
@@ -16,6 +17,8 @@ export type SyncDeps = {
   tokens: { events: string; admin: string };
   logger: Logger;
   registry: Registry;
+  rates?: { ingestPerSec: number; adminPerSec: number };
+  audit: (sample: number) => Promise<AuditReport>;
   docs?: AssetLoader;
   bodyLimitBytes?: number;
 };
