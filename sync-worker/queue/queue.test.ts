@@ -36,6 +36,21 @@ describe.runIf(redisUrl)("Redis Streams queue (real server)", () => {
     await b.close();
   });
 
+  it("recovers when its stream and group vanish (Redis restarted without persistence, or flushed)", async () => {
+    const prefix = `ec-q-test-${process.pid}-flush`;
+    prefixes.push(prefix);
+    const q = await make(prefix, "c1");
+    const { createClient } = await import("redis");
+    const admin = createClient({ url });
+    await admin.connect();
+    await admin.del([`${prefix}:q`]);
+    await admin.close();
+    expect(await q.receive(10, 10)).toEqual([]); // recreated the group
+    await q.send([{ type: "shop", id: "s_after", occurredAt: "2026-11-26T12:00:00.000Z" }]);
+    expect((await q.receive(10, 200)).map((d) => d.event.id)).toEqual(["s_after"]);
+    await q.close();
+  });
+
   afterAll(async () => {
     const { createClient } = await import("redis");
     const client = createClient({ url });

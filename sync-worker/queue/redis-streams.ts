@@ -41,11 +41,14 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
   for (const c of [client, blocking])
     c.on("error", (e) => options.logger.warn("queue.redis_error", { error: String(e) }));
   await Promise.all([client.connect(), blocking.connect()]);
-  try {
-    await client.xGroupCreate(stream, group, "0", { MKSTREAM: true });
-  } catch (error) {
-    if (!String(error).includes("BUSYGROUP")) throw error;
-  }
+  const ensureGroup = async () => {
+    try {
+      await client.xGroupCreate(stream, group, "0", { MKSTREAM: true });
+    } catch (error) {
+      if (!String(error).includes("BUSYGROUP")) throw error;
+    }
+  };
+  await ensureGroup();
   let claimCursor = "0-0";
 
   const decode = (id: string, fields: Record<string, string> | undefined): Delivery | null => {
@@ -68,6 +71,42 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
     multi.zAdd(delayed, { score: Date.now() + delayMs, value: item });
   };
 
+  async function receiveOnce(max: number, waitMs: number): Promise<Delivery[]> {
+    await client.eval(PROMOTE, { keys: [delayed, stream], arguments: [String(Date.now())] });
+    const out: Delivery[] = [];
+    const bad: string[] = [];
+    const claimed = await client.xAutoClaim(stream, group, options.consumer, claimIdleMs, claimCursor, {
+      COUNT: max,
+    });
+    claimCursor = claimed.nextId;
+    for (const m of claimed.messages) {
+      if (!m) continue;
+      const d = decode(m.id, m.message);
+      if (d) out.push(d);
+      else bad.push(m.id);
+    }
+    if (out.length < max) {
+      const read = await blocking.xReadGroup(
+        group,
+        options.consumer,
+        { key: stream, id: ">" },
+        {
+          COUNT: max - out.length,
+          BLOCK: Math.max(1, waitMs),
+        },
+      );
+      for (const s of (read ?? []) as { messages: { id: string; message: Record<string, string> }[] }[]) {
+        for (const m of s.messages) {
+          const d = decode(m.id, m.message);
+          if (d) out.push(d);
+          else bad.push(m.id);
+        }
+      }
+    }
+    if (bad.length) await queue.ack(bad); // unreadable forever: drop, logged above
+    return out;
+  }
+
   const queue: ChangeQueue = {
     kind: "redis",
     async send(events, opts = {}) {
@@ -79,39 +118,17 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
       await multi.exec();
     },
     async receive(max, waitMs) {
-      await client.eval(PROMOTE, { keys: [delayed, stream], arguments: [String(Date.now())] });
-      const out: Delivery[] = [];
-      const bad: string[] = [];
-      const claimed = await client.xAutoClaim(stream, group, options.consumer, claimIdleMs, claimCursor, {
-        COUNT: max,
-      });
-      claimCursor = claimed.nextId;
-      for (const m of claimed.messages) {
-        if (!m) continue;
-        const d = decode(m.id, m.message);
-        if (d) out.push(d);
-        else bad.push(m.id);
+      try {
+        return await receiveOnce(max, waitMs);
+      } catch (error) {
+        // A Redis restart without persistence, or a flushed stream, takes the group with it:
+        // make it again and carry on (catch-up repairs what the lost stream held).
+        if (!String(error).includes("NOGROUP")) throw error;
+        options.logger.warn("queue.group_recreated", { stream, group });
+        claimCursor = "0-0";
+        await ensureGroup();
+        return [];
       }
-      if (out.length < max) {
-        const read = await blocking.xReadGroup(
-          group,
-          options.consumer,
-          { key: stream, id: ">" },
-          {
-            COUNT: max - out.length,
-            BLOCK: Math.max(1, waitMs),
-          },
-        );
-        for (const s of (read ?? []) as { messages: { id: string; message: Record<string, string> }[] }[]) {
-          for (const m of s.messages) {
-            const d = decode(m.id, m.message);
-            if (d) out.push(d);
-            else bad.push(m.id);
-          }
-        }
-      }
-      if (bad.length) await queue.ack(bad); // unreadable forever: drop, logged above
-      return out;
     },
     async ack(ids) {
       if (ids.length === 0) return;
