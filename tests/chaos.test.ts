@@ -1,0 +1,274 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "redis";
+import { afterAll, describe, expect, it } from "vitest";
+import { CATEGORIES, docKey } from "../contract/index.ts";
+import { projectDetail, projectList } from "../projection/index.ts";
+import { createRedisStore } from "../store/redis.ts";
+import { connectRedisRequester, RawRedis } from "../store/redis-tcp.ts";
+import { freePort, waitFor } from "./event-receiver.ts";
+import { type Service, startService } from "./process.ts";
+
+const SHOPS = 60;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const shopId = (i: number) => `s_demo_${String(i + 1).padStart(6, "0")}`;
+
+/** A Redis of the test's own, so restarting it cannot disturb the suites running beside this one. */
+async function privateRedis(port: number): Promise<ChildProcess> {
+  const proc = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  await waitFor(
+    async () => {
+      const c = createClient({ url: `redis://127.0.0.1:${port}`, socket: { reconnectStrategy: false } });
+      c.on("error", () => {});
+      return c.connect().then(
+        async () => (await c.close(), true),
+        () => false,
+      );
+    },
+    10_000,
+    100,
+  );
+  return proc;
+}
+
+/**
+ * Chaos (BRIEF §6): origin, two sync-workers (Redis Streams) and two edges as processes; a fault
+ * proxy between the origin's relay and the ingest drops, duplicates and delays event batches; the
+ * origin, a sync-worker and Redis are killed and restarted, and the queue is flushed, while shops
+ * change and edges are read. After the faults, one catch-up later, every document must equal the
+ * projection of the origin's final state, and warmed reads must have stayed 200 throughout.
+ */
+describe("chaos: faults everywhere, then convergence", () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => {});
+  });
+
+  it("converges after origin, sync-worker and Redis restarts, lost/duplicated/reordered events and a queue flush", async () => {
+    const redisPort = await freePort();
+    let redis = await privateRedis(redisPort);
+    cleanups.push(async () => redis.kill("SIGKILL"));
+    const redisUrl = `redis://127.0.0.1:${redisPort}`;
+    const dataDir = await mkdtemp(join(tmpdir(), "chaos-origin-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const [originPort, proxyPort, syncPorts] = [
+      await freePort(),
+      await freePort(),
+      [await freePort(), await freePort()],
+    ];
+
+    // Fault proxy: relay → (drop | duplicate | delay) → a sync-worker, round robin.
+    const figures = {
+      batches: 0,
+      dropped: 0,
+      duplicated: 0,
+      reads: 0,
+      fiveHundreds: 0,
+      stale: 0,
+      warmFailures: 0,
+    };
+    let next = 0;
+    const proxy = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", async () => {
+        figures.batches++;
+        const roll = Math.random();
+        const target = `http://127.0.0.1:${syncPorts[next++ % 2]}/events`;
+        const forward = () =>
+          fetch(target, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: req.headers.authorization ?? "" },
+            body,
+          }).then(
+            (r) => r.status,
+            () => 503,
+          );
+        let status = 202;
+        if (roll < 0.15) figures.dropped++;
+        else {
+          if (roll < 0.3) await sleep(Math.random() * 300); // reorders against later batches
+          status = await forward();
+          if (roll > 0.85) {
+            figures.duplicated++;
+            void forward();
+          }
+        }
+        res.writeHead(status).end("{}");
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(proxyPort, "127.0.0.1", r));
+    cleanups.push(() => new Promise((r) => proxy.close(r)));
+
+    // Latency proxy in front of the origin for the query side: spikes on demand.
+    const latencyPort = await freePort();
+    let spikeMs = 0;
+    const latency = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", async () => {
+        if (spikeMs) await sleep(Math.random() * spikeMs);
+        try {
+          const upstream = await fetch(`http://127.0.0.1:${originPort}${req.url}`, {
+            method: req.method,
+            headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+            ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+          });
+          res
+            .writeHead(upstream.status, { "content-type": "application/json" })
+            .end(Buffer.from(await upstream.arrayBuffer()));
+        } catch {
+          res.writeHead(502).end("{}");
+        }
+      });
+    });
+    await new Promise<void>((r) => latency.listen(latencyPort, "127.0.0.1", r));
+    cleanups.push(() => new Promise((r) => latency.close(r)));
+
+    const originEnv = {
+      DATABASE_URL: "",
+      ORIGIN_DATA_DIR: dataDir,
+      DEMO_SHOPS: String(SHOPS),
+      SYNC_URL: `http://127.0.0.1:${proxyPort}`,
+      LOG_LEVEL: "error",
+    };
+    let origin: Service = await startService("origin/entry/node.ts", originEnv, originPort);
+    const common = {
+      STORE: "redis",
+      QUEUE: "redis",
+      REDIS_URL: redisUrl,
+      ORIGIN_URL: `http://127.0.0.1:${latencyPort}`,
+      STORE_PREFIX: "chaos",
+      CATCH_UP_INTERVAL_S: "2",
+      LOG_LEVEL: "error",
+    };
+    const syncEnv = (i: number) => ({ ...common, CONSUMER_NAME: `sync-${i}` });
+    const syncs: Service[] = [];
+    for (const [i, port] of syncPorts.entries())
+      syncs.push(await startService("sync-worker/entry/node.ts", syncEnv(i), port as number));
+    const edges = [
+      await startService("edge/entry/node.ts", common, await freePort()),
+      await startService("edge/entry/node.ts", common, await freePort()),
+    ];
+    cleanups.push(async () => {
+      for (const s of [...edges, ...syncs, origin]) await s.stop("SIGKILL");
+    });
+    const admin = (i: number, path: string, method = "GET") =>
+      fetch(`http://127.0.0.1:${syncPorts[i]}${path}`, {
+        method,
+        headers: { authorization: "Bearer dev-admin-token" },
+      }).then((r) => r.json() as Promise<Record<string, never>>);
+    await waitFor(
+      async () =>
+        ((await admin(0, "/admin/status").catch(() => null)) as { documents?: { detail: number } } | null)
+          ?.documents?.detail === SHOPS,
+      60_000,
+      200,
+    );
+
+    // Warm reads: these keys must answer 200 through every fault.
+    const warm = Array.from({ length: 10 }, (_, i) => shopId(i));
+    for (const e of edges)
+      for (const id of warm) await fetch(`${e.url}/v1/shops/${id}`).then((r) => r.arrayBuffer());
+
+    let running = true;
+    const writer = (async () => {
+      for (let n = 0; running; n++) {
+        const id = shopId(Math.floor(Math.random() * SHOPS));
+        await fetch(`${origin.url}/shops/${id}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ reviewCount: 1000 + n, status: n % 5 === 0 ? "paused" : "open" }),
+        }).catch(() => {});
+        await sleep(40);
+      }
+    })();
+    const reader = (async () => {
+      while (running) {
+        const edge = edges[Math.floor(Math.random() * 2)] as Service;
+        const id = warm[Math.floor(Math.random() * warm.length)] as string;
+        const res = await fetch(`${edge.url}/v1/shops/${id}`).catch(() => null);
+        figures.reads++;
+        if (!res || res.status >= 500) figures.fiveHundreds++;
+        if (!res || res.status !== 200) figures.warmFailures++;
+        if (res?.headers.get("x-cache") === "STALE") figures.stale++;
+        await res?.arrayBuffer();
+        await sleep(10);
+      }
+    })();
+
+    await sleep(2000);
+    await origin.stop("SIGKILL"); // origin outage: warmed reads must stay 200
+    await sleep(2500);
+    origin = await startService("origin/entry/node.ts", originEnv, originPort);
+    await sleep(2000);
+    await syncs[0]?.stop("SIGKILL"); // a sync-worker dies holding messages
+    await sleep(1500);
+    syncs[0] = await startService("sync-worker/entry/node.ts", syncEnv(0), syncPorts[0] as number);
+    await sleep(1500);
+    redis.kill("SIGKILL"); // Redis restarts empty: documents, queue and checkpoint are gone
+    await sleep(1000);
+    redis = await privateRedis(redisPort);
+    await sleep(3000);
+    const flush = createClient({ url: redisUrl });
+    await flush.connect();
+    await flush.del(["chaos:q", "chaos:q:delayed"]); // the queue is lost
+    await flush.close();
+    await sleep(1000);
+    spikeMs = 1500; // origin latency spikes: past the edge's budget and near the sync-worker's timeout
+    await sleep(3000);
+    spikeMs = 0;
+    running = false;
+    await Promise.all([writer, reader]);
+
+    // One catch-up period after the faults, plus the queue draining: then everything must match.
+    const requester = await connectRedisRequester(redisUrl);
+    const store = createRedisStore(new RawRedis(requester), { prefix: "chaos" });
+    cleanups.push(() => requester.close());
+    const converging = Date.now();
+    await waitFor(
+      async () => {
+        await sleep(2500);
+        for (const id of Array.from({ length: SHOPS }, (_, i) => shopId(i))) {
+          const state = await (await fetch(`${origin.url}/state/shops/${id}`)).json();
+          // The store itself, not an edge: an edge would fill a gap from the origin and hide it.
+          const stored = await store.get(docKey.detail(id));
+          if (!stored) return false;
+          const strip = (d: Record<string, unknown>) => JSON.stringify({ ...d, builtAt: null, seq: null });
+          if (strip(JSON.parse(stored.body)) !== strip(projectDetail(state as never, Date.now()) as never))
+            return false;
+        }
+        // Every list a demo shop can be in: the stored order and members equal the projection.
+        for (const region of ["gangnam", "seocho", "songpa", "mapo", "yongsan", "jongno"]) {
+          for (const category of CATEGORIES) {
+            const listState = await (
+              await fetch(`${origin.url}/state/shops?region=${region}&category=${category}`)
+            ).json();
+            const expected = projectList(region, category, listState as never, Date.now());
+            const storedList = await store.get(docKey.list(region, category));
+            const got = storedList ? (JSON.parse(storedList.body) as { shops: unknown[] }).shops : [];
+            if (JSON.stringify(got) !== JSON.stringify(expected.shops)) return false;
+          }
+        }
+        return true;
+      },
+      60_000,
+      100,
+    );
+    const status = (await admin(1, "/admin/status")) as unknown as { documents: { detail: number } };
+    console.log(
+      `chaos figures: ${JSON.stringify({ ...figures, convergedAfterMs: Date.now() - converging, documents: status.documents })}`,
+    );
+    expect(figures.warmFailures).toBe(0);
+    expect(figures.fiveHundreds).toBe(0);
+    expect(figures.dropped + figures.duplicated).toBeGreaterThan(0);
+    expect(status.documents.detail).toBe(SHOPS);
+  }, 180_000);
+});
