@@ -1,5 +1,5 @@
-import { ConfigError } from "../env.ts";
 import type { Serve } from "../serve.ts";
+import { processPlatform, runEntry } from "./run.ts";
 
 // The few Bun APIs the entry uses, declared here so the code base needs no Bun type package.
 declare const Bun: {
@@ -15,20 +15,5 @@ export const bunServe: Serve = async (fetch, hostname, port) => {
   return { port: server.port, close: async () => void (await server.stop(true)) };
 };
 
-export async function runBunEntry(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
-  try {
-    const service = await start();
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      await service.stop();
-      process.exit(0);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  }
-}
+export const runBunEntry = (start: () => Promise<{ stop(): Promise<void> }>) =>
+  runEntry(start, processPlatform);

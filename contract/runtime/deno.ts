@@ -1,5 +1,5 @@
-import { ConfigError } from "../env.ts";
 import type { Serve } from "../serve.ts";
+import { runEntry } from "./run.ts";
 
 // The few Deno APIs the entry uses, declared here so the code base needs no Deno type package.
 declare const Deno: {
@@ -20,20 +20,8 @@ export const denoServe: Serve = async (fetch, hostname, port) => {
   return { port: server.addr.port, close: () => server.shutdown() };
 };
 
-export async function runDenoEntry(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
-  try {
-    const service = await start();
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      await service.stop();
-      Deno.exit(0);
-    };
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    Deno.exit(1);
-  }
-}
+export const runDenoEntry = (start: () => Promise<{ stop(): Promise<void> }>) =>
+  runEntry(start, {
+    onSignal: (signal, handler) => Deno.addSignalListener(signal, handler),
+    exit: (code) => Deno.exit(code),
+  });

@@ -1,6 +1,6 @@
 import { serve } from "@hono/node-server";
-import { ConfigError } from "../env.ts";
 import type { Serve } from "../serve.ts";
+import { processPlatform, runEntry } from "./run.ts";
 
 /**
  * The Node side of every entry file (imported only by the `entry/node.ts` files): serve with
@@ -21,20 +21,5 @@ export const nodeServe: Serve = (fetch, hostname, port) =>
     );
   });
 
-export async function runNodeEntry(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
-  try {
-    const service = await start();
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      await service.stop();
-      process.exit(0);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  }
-}
+export const runNodeEntry = (start: () => Promise<{ stop(): Promise<void> }>) =>
+  runEntry(start, processPlatform);
