@@ -62,6 +62,14 @@ fresh.push(
 );
 await redis.stop();
 
+// The Redis runs write under ec-bench-* prefixes: leave the server as we found it.
+const { createClient } = await import("redis");
+const cleanup = createClient({ url: redisUrl });
+await cleanup.connect();
+for await (const keys of cleanup.scanIterator({ MATCH: "ec-bench-*", COUNT: 1000 }))
+  if (keys.length) await cleanup.del(keys);
+await cleanup.close();
+
 const result = {
   at: new Date().toISOString(),
   quick,

@@ -24,7 +24,7 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
       return {
         store,
         cleanup: async () => {
-          await store.purgeAll();
+          await store.purgeAll({ deadLetters: true });
           await store.close();
         },
       };
@@ -48,7 +48,7 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
         enableTelemetry: false,
       });
       const store = createRedisStore(redis, { prefix: uniquePrefix() });
-      return { store, cleanup: async () => void (await store.purgeAll()) };
+      return { store, cleanup: async () => void (await store.purgeAll({ deadLetters: true })) };
     },
     { atomicGuard: true },
   );

@@ -52,6 +52,8 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
       workers.push({ worker, store });
     }
     cleanups.push(async () => {
+      // Consumers first, or one would recreate the stream; then the keys; then the connections.
+      for (const w of workers) await w.worker.consumer.stop();
       await workers[0]?.store.purgeAll({ deadLetters: true });
       const { createClient } = await import("redis");
       const client = createClient({ url: redisUrl as string });

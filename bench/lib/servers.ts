@@ -5,6 +5,11 @@ import { join, resolve } from "node:path";
 import { freePort, waitFor } from "../../tests/event-receiver.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+// Every process the bench starts is ended with it, even when a section throws.
+const started = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
+});
 export type Proc = { url: string; pid: number; stop(): Promise<void> };
 
 /** A service entry as a process pinned by `taskset` (core 0 by default), ready once `/healthz` answers. */
@@ -36,6 +41,7 @@ export async function pinned(
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  started.add(child);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () =>
@@ -82,6 +88,7 @@ http { access_log off; proxy_cache_path ${dir}/cache keys_zone=docs:10m max_size
   const child = spawn("nginx", ["-c", join(dir, "nginx.conf"), "-p", dir], {
     stdio: ["ignore", "ignore", "inherit"],
   });
+  started.add(child);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () =>
