@@ -102,8 +102,3 @@ export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptio
   };
   return { client, breaker: { state: () => state, history: () => [...history] } };
 }
-
-/** Whether a failure is worth another delivery later (vs. a contract breach, which is not). */
-export function isRetryable(error: unknown): boolean {
-  return isTransient(error) || error instanceof BrokenCircuitError;
-}
