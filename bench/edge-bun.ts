@@ -10,7 +10,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { freePort } from "../tests/event-receiver.ts";
+import { freePort, waitFor } from "../tests/event-receiver.ts";
 import { startService } from "../tests/process.ts";
 
 const { values: args } = parseArgs({
@@ -22,6 +22,18 @@ const { values: args } = parseArgs({
 });
 const dir = await mkdtemp(join(tmpdir(), "bench-edge-"));
 const path = "/v1/shops/s_demo_000001";
+
+/** Waits up to 10 s for a server to answer 2xx. */
+const answers = (url: string) =>
+  waitFor(
+    () =>
+      fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    10_000,
+    100,
+  );
 
 function wrk(url: string): { rps: number; p50: string; p99: string } {
   const out = execFileSync(
@@ -46,16 +58,7 @@ const edge = spawn("taskset", ["-c", "0", "node_modules/.bin/bun", "edge/entry/b
   stdio: "inherit",
 });
 const edgeUrl = `http://127.0.0.1:${edgePort}${path}`;
-for (let i = 0; i < 100; i++) {
-  if (
-    await fetch(edgeUrl).then(
-      (r) => r.ok,
-      () => false,
-    )
-  )
-    break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+await answers(edgeUrl);
 const body = Buffer.from(await (await fetch(edgeUrl)).arrayBuffer());
 await writeFile(join(dir, "body.json"), body);
 const barePort = await freePort();
@@ -64,16 +67,7 @@ const bare = spawn("taskset", ["-c", "0", "node_modules/.bin/bun", "bench/bare-b
   stdio: "inherit",
 });
 const bareUrl = `http://127.0.0.1:${barePort}${path}`;
-for (let i = 0; i < 100; i++) {
-  if (
-    await fetch(bareUrl).then(
-      (r) => r.ok,
-      () => false,
-    )
-  )
-    break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+await answers(bareUrl);
 
 const runs: { edge: number[]; bare: number[]; edgeLat: string[]; bareLat: string[] } = {
   edge: [],

@@ -1,4 +1,5 @@
-import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { type Context, type ErrorHandler, Hono, type NotFoundHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { AppError, type ErrorCode } from "./errors.ts";
 import type { Logger } from "./log.ts";
@@ -85,4 +86,40 @@ export function observe(
     async () =>
       new Response(await o.registry.render(), { headers: { "content-type": "text/plain; version=0.0.4" } }),
   );
+}
+
+/**
+ * The common frame of every service's app: the error body for errors and unknown routes,
+ * request ids, logs and metrics (`observe`), and a body size limit where bodies are accepted.
+ */
+export function serviceApp(o: {
+  logger: Logger;
+  registry: import("./metrics.ts").Registry;
+  translate?: (error: unknown) => AppError | null;
+  bodyLimitBytes?: number;
+  requestsHelp?: string;
+}): import("hono").Hono {
+  const app = new Hono();
+  app.onError(errorHandler(o.logger, o.translate));
+  app.notFound(notFoundHandler);
+  observe(app, {
+    registry: o.registry,
+    logger: o.logger,
+    requests: o.registry.counter(
+      "http_requests_total",
+      o.requestsHelp ?? "HTTP requests by route and status",
+    ),
+  });
+  const limit = o.bodyLimitBytes;
+  if (limit !== undefined) {
+    app.use(
+      bodyLimit({
+        maxSize: limit,
+        onError: () => {
+          throw new AppError("payload_too_large", `body larger than ${limit} bytes`);
+        },
+      }),
+    );
+  }
+  return app;
 }

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import { cors } from "hono/cors";
 import { z } from "zod";
 import {
@@ -6,15 +6,13 @@ import {
   type AssetLoader,
   Category,
   edgeOpenApi,
-  errorHandler,
   Id,
   type Logger,
   mountDocs,
-  notFoundHandler,
-  observe,
   parseOr400,
   Region,
   type Registry,
+  serviceApp,
 } from "../../contract/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
@@ -61,16 +59,10 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/; // contract Id, tested without zod on the ho
 
 /** The edge read API (BRIEF §5), runtime-free. */
 export function createEdgeApp(deps: EdgeDeps): Hono {
-  const app = new Hono();
-  app.onError(errorHandler(deps.logger));
-  app.notFound(notFoundHandler);
-  observe(app, {
-    registry: deps.registry,
+  const app = serviceApp({
     logger: deps.logger,
-    requests: deps.registry.counter(
-      "http_requests_total",
-      "HTTP requests by route and status (fast-path hits are in cache_results_total)",
-    ),
+    registry: deps.registry,
+    requestsHelp: "HTTP requests by route and status (fast-path hits are in cache_results_total)",
   });
   // The public read API may be called from any web page: preflights here; the simple-request
   // headers are static in respond(). Nothing else on the edge is meant for browsers.

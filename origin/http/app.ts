@@ -1,14 +1,5 @@
-import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import {
-  AppError,
-  errorHandler,
-  mountDocs,
-  notFoundHandler,
-  observe,
-  originOpenApi,
-  Registry,
-} from "../../contract/index.ts";
+import type { Hono } from "hono";
+import { AppError, mountDocs, originOpenApi, Registry, serviceApp } from "../../contract/index.ts";
 import { pendingCount } from "../domain/outbox.ts";
 import { commandRoutes } from "./commands.ts";
 import type { OriginDeps } from "./deps.ts";
@@ -18,26 +9,16 @@ export type { OriginDeps } from "./deps.ts";
 
 /** The origin's HTTP app, runtime-free: entries build the deps and serve `app.fetch`. */
 export function createOriginApp(deps: OriginDeps): Hono {
-  const app = new Hono();
-  app.onError(errorHandler(deps.logger, translatePgError));
-  app.notFound(notFoundHandler);
   const registry = deps.registry ?? new Registry("origin");
   registry.gauge("outbox_backlog", "Outbox rows not yet delivered to the sync-worker", () =>
     pendingCount(deps.db),
   );
-  observe(app, {
-    registry,
+  const app = serviceApp({
     logger: deps.logger,
-    requests: registry.counter("http_requests_total", "HTTP requests by route and status"),
+    registry,
+    translate: translatePgError,
+    bodyLimitBytes: deps.bodyLimitBytes ?? 64 * 1024,
   });
-  app.use(
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes ?? 64 * 1024,
-      onError: () => {
-        throw new AppError("payload_too_large", `body larger than ${deps.bodyLimitBytes ?? 64 * 1024} bytes`);
-      },
-    }),
-  );
   app.get("/healthz", async (c) => {
     await deps.db.query("SELECT 1");
     return c.json({ status: "ok", engine: deps.db.engine, ...(await deps.health?.()) });

@@ -1,13 +1,5 @@
-import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import {
-  AppError,
-  errorHandler,
-  mountDocs,
-  notFoundHandler,
-  observe,
-  syncOpenApi,
-} from "../../contract/index.ts";
+import type { Hono } from "hono";
+import { mountDocs, serviceApp, syncOpenApi } from "../../contract/index.ts";
 import { adminRoutes } from "./admin.ts";
 import type { SyncDeps } from "./deps.ts";
 import { ingestRoutes } from "./ingest.ts";
@@ -16,11 +8,12 @@ export type { SyncDeps } from "./deps.ts";
 
 /** The sync-worker's HTTP app, runtime-free: ingest, admin and health. */
 export function createSyncApp(deps: SyncDeps): Hono {
-  const app = new Hono();
-  const limit = deps.bodyLimitBytes ?? 1024 * 1024;
-  app.onError(errorHandler(deps.logger));
-  app.notFound(notFoundHandler);
   const r = deps.registry;
+  const app = serviceApp({
+    logger: deps.logger,
+    registry: r,
+    bodyLimitBytes: deps.bodyLimitBytes ?? 1024 * 1024,
+  });
   const c = deps.counters;
   r.counterFrom("events_in_total", "Events accepted by the ingest", () => c.eventsIn);
   r.counterFrom("events_processed_total", "Events whose documents were written", () => c.eventsProcessed);
@@ -32,19 +25,6 @@ export function createSyncApp(deps: SyncDeps): Hono {
     "origin_breaker_open",
     "1 while the origin circuit breaker is open, 0.5 half-open, 0 closed",
     () => ({ closed: 0, "half-open": 0.5, open: 1 })[deps.breaker.state()],
-  );
-  observe(app, {
-    registry: r,
-    logger: deps.logger,
-    requests: r.counter("http_requests_total", "HTTP requests by route and status"),
-  });
-  app.use(
-    bodyLimit({
-      maxSize: limit,
-      onError: () => {
-        throw new AppError("payload_too_large", `body larger than ${limit} bytes`);
-      },
-    }),
   );
   app.get("/healthz", async (c) => c.json({ status: "ok", queue: deps.queue.kind, store: deps.store.kind }));
   mountDocs(app, "edge-cache sync-worker", syncOpenApi, deps.docs);
