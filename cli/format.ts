@@ -11,6 +11,7 @@ type Status = {
   lag: { count: number; p50: number | null; p99: number | null; max: number | null };
   breaker: { state: string };
   catchUp: { checkpoint: number | null; last: { at: string; events: number; error?: string } | null };
+  origin?: { outbox: { pending: number } | null; error: string | null };
   dlq: { size: number };
   documents: { detail: number; list: number; main: number };
   store: string;
@@ -24,6 +25,14 @@ export function statusTable(s: Status): string {
       `p50 ${ms(s.lag.p50)}, p99 ${ms(s.lag.p99)}, max ${ms(s.lag.max)} over ${s.lag.count} events`,
     ],
     ["origin breaker", s.breaker.state],
+    [
+      "origin outbox",
+      s.origin?.error
+        ? `unknown (${s.origin.error})`
+        : s.origin?.outbox
+          ? `${s.origin.outbox.pending} undelivered`
+          : "not reported",
+    ],
     [
       "catch-up",
       s.catchUp.last

@@ -25,17 +25,20 @@ export function errorHandler(logger: Logger, translate?: (error: unknown) => App
 export const notFoundHandler: NotFoundHandler = (c) =>
   c.json(new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404);
 
+/** Hono's middleware (body limit, bearer auth, CSRF) throws HTTPExceptions; they get our codes. */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+};
+
 function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
-    const code: ErrorCode =
-      error.status === 413
-        ? "payload_too_large"
-        : error.status === 401
-          ? "unauthorized"
-          : error.status === 404
-            ? "not_found"
-            : "validation_failed";
+    const code = HTTP_EXCEPTION_CODES[error.status] ?? "validation_failed";
     return new AppError(code, error.message || "bad request", { cause: error });
   }
   return null;

@@ -21,6 +21,7 @@ import { ErrorBody } from "./errors.ts";
 import { ChangeEvent, EventBatch, IngestAccepted } from "./events.ts";
 import {
   ChangesResponse,
+  OutboxStatusResponse,
   OwnerStateResponse,
   ShopIdsResponse,
   ShopListStateResponse,
@@ -339,6 +340,12 @@ export const originOpenApi = () =>
           params: [id],
           ok: [200, OwnerStateResponse, "owner"],
           errors: [404],
+        },
+      },
+      "/state/outbox": {
+        get: {
+          summary: "Outbox backlog (optional; the console shows it)",
+          ok: [200, OutboxStatusResponse, "outbox"],
         },
       },
       "/state/changes": {

@@ -3,6 +3,7 @@ import type { Category } from "./domain.ts";
 import { AppError } from "./errors.ts";
 import {
   ChangesResponse,
+  OutboxStatusResponse,
   OwnerStateResponse,
   ShopIdsResponse,
   ShopListStateResponse,
@@ -23,6 +24,8 @@ export interface OriginClient {
     signal?: AbortSignal,
   ): Promise<ChangesResponse>;
   shopIds(q: { after?: string; limit?: number }, signal?: AbortSignal): Promise<ShopIdsResponse>;
+  /** The outbox backlog; null when the origin does not offer it (the endpoint is optional). */
+  outbox(signal?: AbortSignal): Promise<OutboxStatusResponse | null>;
 }
 
 /** Raised for answers worth retrying (network failure, 5xx, 429); 4xx other than those are final. */
@@ -85,5 +88,6 @@ export function httpOriginClient(baseUrl: string, fetchImpl: typeof fetch = fetc
       (await get(`/state/changes${qs(q)}`, ChangesResponse, signal)) as ChangesResponse,
     shopIds: async (q, signal) =>
       (await get(`/state/shops/ids${qs(q)}`, ShopIdsResponse, signal)) as ShopIdsResponse,
+    outbox: (signal) => get("/state/outbox", OutboxStatusResponse, signal, true),
   };
 }

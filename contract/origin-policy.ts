@@ -99,6 +99,7 @@ export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptio
     owner: (id) => call((s) => origin.owner(id, s)),
     changes: (q) => call((s) => origin.changes(q, s)),
     shopIds: (q) => call((s) => origin.shopIds(q, s)),
+    outbox: () => call((s) => origin.outbox(s)),
   };
   return { client, breaker: { state: () => state, history: () => [...history] } };
 }

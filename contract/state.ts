@@ -41,6 +41,17 @@ export type Change = z.infer<typeof Change>;
 export const ChangesResponse = z.object({ changes: z.array(Change), next: Seq });
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
 
+/**
+ * The outbox as the origin sees it: rows committed but not yet accepted by the sync-worker. Optional
+ * in the contract (an origin may answer 404); the operator console shows it when present.
+ */
+export const OutboxStatusResponse = z.object({
+  seq: Seq,
+  pending: z.number().int().min(0),
+  oldestPendingAt: IsoDateTime.nullable(),
+});
+export type OutboxStatusResponse = z.infer<typeof OutboxStatusResponse>;
+
 export const ShopIdsResponse = z.object({ ids: z.array(z.string()), next: z.string().nullable() });
 export type ShopIdsResponse = z.infer<typeof ShopIdsResponse>;
 

@@ -13,6 +13,8 @@ export type CatchUpReport = { at: string; from: number; to: number; events: numb
  */
 export class CatchUp {
   last: CatchUpReport | null = null;
+  /** When a pass last reached the end of the feed: the age of the checkpoint. */
+  lastOkAt: string | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private running: Promise<CatchUpReport> | null = null;
 
@@ -62,6 +64,7 @@ export class CatchUp {
         await store.setCheckpoint(CHECKPOINT, cursor);
       }
       this.last = { at: new Date().toISOString(), from, to: cursor, events };
+      this.lastOkAt = this.last.at;
     } catch (error) {
       this.last = { at: new Date().toISOString(), from, to: cursor, events, error: String(error) };
       this.o.logger.warn("catch_up.failed", { from, reached: cursor, error: String(error) });

@@ -11,11 +11,12 @@ import { CatchUp } from "./catch-up.ts";
 import { Consumer } from "./consumer.ts";
 import { createSyncApp } from "./http/app.ts";
 import { Jobs } from "./jobs.ts";
-
+import { OriginMonitor } from "./origin-monitor.ts";
 import { BatchProcessor } from "./pipeline/process.ts";
 import { Rebuilder } from "./pipeline/rebuild.ts";
 import type { ChangeQueue } from "./queue/port.ts";
 import { LagWindow, newCounters } from "./stats.ts";
+import { Timeline } from "./timeline.ts";
 
 export type SyncWorkerOptions = {
   store: DocumentStore;
@@ -33,6 +34,10 @@ export type SyncWorkerOptions = {
   rates?: { ingestPerSec: number; adminPerSec: number };
   /** How long the origin breaker stays open before a trial call. */
   breakerCooldownMs?: number;
+  /** How often the origin's outbox is read (the breaker's heartbeat). */
+  originProbeMs?: number;
+  /** One point of the console's 15-minute timeline per step. */
+  timelineStepMs?: number;
   now?: () => number;
 };
 
@@ -79,13 +84,24 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     batchSize: o.batchSize ?? 100,
   });
   const catchUp = new CatchUp({ origin, store: o.store, queue: o.queue, logger: o.logger });
+  const monitor = new OriginMonitor({ origin, logger: o.logger, everyMs: o.originProbeMs ?? 1000 });
+  const timeline = new Timeline({
+    lag,
+    counters,
+    depth: () => o.queue.depth(),
+    stepMs: o.timelineStepMs ?? 5000,
+  });
   const jobs = new Jobs({ origin, rebuilder, logger: o.logger, ...(o.now ? { now: o.now } : {}) });
+  let closing = false;
   const app = createSyncApp({
+    closing: () => closing,
     queue: o.queue,
     store: o.store,
     jobs,
     catchUp,
     lag,
+    timeline,
+    monitor,
     counters,
     breaker,
     tokens: o.tokens,
@@ -105,14 +121,25 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     breaker,
     lag,
     counters,
+    monitor,
+    timeline,
     /** Consume continuously and catch up now and every `catchUpEveryMs` (0 = only now). */
     start(catchUpEveryMs: number) {
       consumer.start();
+      monitor.start();
+      timeline.start();
       void catchUp.run();
       if (catchUpEveryMs > 0) catchUp.every(catchUpEveryMs);
     },
+    /** Ends the console's event streams; call before closing the server so it need not wait. */
+    endStreams() {
+      closing = true;
+    },
     async stop() {
+      closing = true;
       catchUp.stop();
+      monitor.stop();
+      timeline.stop();
       await consumer.stop();
       await o.queue.close();
       await o.store.close();

@@ -44,6 +44,7 @@ export async function startSyncWorker(env: SyncWorkerEnv, serve: Serve) {
     ...worker,
     port: server.port,
     async stop() {
+      worker.endStreams();
       await server.close();
       await worker.stop();
     },

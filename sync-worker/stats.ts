@@ -18,13 +18,24 @@ export class LagWindow {
     if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
   }
 
-  summary(now = Date.now()): { count: number; p50: number | null; p99: number | null; max: number | null } {
+  summary(now = Date.now()): LagSummary {
     this.samples = this.samples.filter((s) => now - s.at <= this.windowMs);
-    const sorted = this.samples.map((s) => s.lagMs).sort((a, b) => a - b);
-    const pick = (q: number) =>
-      sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null) : null;
-    return { count: sorted.length, p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? null };
+    return summarize(this.samples.map((s) => s.lagMs));
   }
+
+  /** Lag of the samples recorded in (from, to]: one step of the console's 15-minute timeline. */
+  between(from: number, to: number): LagSummary {
+    return summarize(this.samples.filter((s) => s.at > from && s.at <= to).map((s) => s.lagMs));
+  }
+}
+
+export type LagSummary = { count: number; p50: number | null; p99: number | null; max: number | null };
+
+function summarize(values: number[]): LagSummary {
+  const sorted = values.sort((a, b) => a - b);
+  const pick = (q: number) =>
+    sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null) : null;
+  return { count: sorted.length, p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? null };
 }
 
 export type SyncCounters = {

@@ -48,6 +48,7 @@ describe("edge-cache CLI", () => {
     expect(table.stdout).toMatch(/sync lag \(1 min\)\s+p50 \d+ ms/);
     expect(table.stdout).toMatch(/queue\s+memory, depth \d+/);
     expect(table.stdout).toMatch(/documents\s+60 detail/);
+    expect(table.stdout).toMatch(/origin outbox\s+\d+ undelivered/);
     const json = JSON.parse((await cli("status", "--json")).stdout);
     expect(json.documents.detail).toBe(60);
   });

@@ -1,16 +1,11 @@
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, edgeOpenApi, originOpenApi, syncOpenApi } from "../contract/index.ts";
 import { swaggerAssets } from "../contract/runtime/assets.ts";
 import { nodeServe } from "../contract/runtime/node.ts";
 import { createOriginApp } from "../origin/http/app.ts";
+import { artifact, chromiumAvailable, launchChromium } from "./browser.ts";
 import { engines } from "./databases.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = resolve(import.meta.dirname, "..", "test-artifacts");
 
 describe("OpenAPI 3.1 documents generated from the zod contract", () => {
   for (const [name, spec] of [
@@ -28,12 +23,7 @@ describe("OpenAPI 3.1 documents generated from the zod contract", () => {
   }
 });
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  const message = `Chromium is not at ${CHROMIUM}: the /docs rendering test is SKIPPED (apt-get install chromium)`;
-  if (process.env.CI === "true") throw new Error(`${message}; CI must run it`);
-  console.warn(`\n⚠️  ${message}\n`);
-}
+const hasChromium = chromiumAvailable("the /docs rendering test");
 
 describe.runIf(hasChromium)("/docs renders in headless Chromium", () => {
   let server: Awaited<ReturnType<typeof nodeServe>>;
@@ -52,17 +42,7 @@ describe.runIf(hasChromium)("/docs renders in headless Chromium", () => {
   });
 
   it("shows every operation of the origin's API, offline", async () => {
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const outside: string[] = [];
@@ -76,8 +56,7 @@ describe.runIf(hasChromium)("/docs renders in headless Chromium", () => {
       expect(operations).toBeGreaterThanOrEqual(15);
       expect(await page.locator(".title").first().textContent()).toContain("reference origin");
       expect(outside).toEqual([]); // no CDN, no fonts from elsewhere
-      await mkdir(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: resolve(ARTIFACTS, "docs-origin.png"), fullPage: false });
+      await page.screenshot({ path: artifact("docs-origin.png"), fullPage: false });
     } finally {
       await browser.close();
     }

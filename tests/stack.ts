@@ -26,6 +26,8 @@ export async function startStack(
     queue?: ChangeQueue;
     maxAttempts?: number;
     relay?: boolean;
+    /** Extra sync-worker options (probe and timeline steps, a logger to read). */
+    sync?: Partial<Parameters<typeof createSyncWorker>[0]>;
   } = {},
 ) {
   if (options.demoShops) await seedDemoIfEmpty(db, { shops: options.demoShops, seed: 11 });
@@ -46,6 +48,7 @@ export async function startStack(
     retryBaseMs: 50,
     originTimeoutMs: 1000,
     breakerCooldownMs: 300,
+    ...options.sync,
   });
   const syncServer = await nodeServe(sync.app.fetch, "127.0.0.1", 0);
   const syncUrl = `http://127.0.0.1:${syncServer.port}`;

@@ -77,6 +77,29 @@ describe("sync-worker on Workers (workerd via Miniflare, KV + Queues)", () => {
     expect(await status.json()).toMatchObject({ queue: { kind: "cloudflare", depth: null }, store: "kv" });
   });
 
+  it("serves the operator console inside workerd: login, page, live panels", async () => {
+    const login = await mf.dispatchFetch("http://sync.test/console/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://sync.test" },
+      body: new URLSearchParams({ token: "workers-admin-token" }).toString(),
+      redirect: "manual",
+    });
+    expect(login.status).toBe(303);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    expect(cookie).toMatch(/^edge_cache_console=/);
+    const page = await mf.dispatchFetch("http://sync.test/console", { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Origin circuit breaker");
+    const events = await mf.dispatchFetch("http://sync.test/console/events", { headers: { cookie } });
+    expect(events.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    let text = "";
+    while (!text.includes("\n\n")) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toContain("event: panels");
+    expect(text).toContain("panel-breaker");
+  });
+
   it("refuses ingest without the token", async () => {
     const res = await mf.dispatchFetch("http://sync.test/events", { method: "POST", body: "{}" });
     expect(res.status).toBe(401);

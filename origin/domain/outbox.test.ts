@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ChangesResponse } from "../../contract/index.ts";
+import { ChangesResponse, OutboxStatusResponse } from "../../contract/index.ts";
 import { engines } from "../../tests/databases.ts";
 import { ownerInput, shopInput, useOrigin } from "../test/fixture.ts";
-import { pendingChanges } from "./outbox.ts";
+import { markDelivered, pendingChanges } from "./outbox.ts";
 import { createShop, patchShop } from "./shops.ts";
 
 describe.each(engines())("outbox and change feed on $name", (engine) => {
@@ -39,6 +39,26 @@ describe.each(engines())("outbox and change feed on $name", (engine) => {
       ).status,
     ).toBe(404);
     expect(await pendingChanges(t.db, 100)).toEqual(before);
+  });
+
+  it("/state/outbox reports the undelivered backlog, its oldest row and the watermark", async () => {
+    const empty = OutboxStatusResponse.parse((await t.api.call("GET", "/state/outbox")).json);
+    const owner = await t.api.ok("POST", "/owners", ownerInput);
+    await t.api.ok("POST", "/shops", shopInput(owner.id));
+    const status = OutboxStatusResponse.parse((await t.api.call("GET", "/state/outbox")).json);
+    expect(status.pending).toBe(empty.pending + 2);
+    expect(status.seq).toBe(empty.seq + 2);
+    expect(status.oldestPendingAt).not.toBeNull();
+    const rows = await pendingChanges(t.db, 1000);
+    await markDelivered(
+      t.db,
+      rows.map((r) => r.seq),
+    );
+    expect((await t.api.call("GET", "/state/outbox")).json).toEqual({
+      seq: status.seq,
+      pending: 0,
+      oldestPendingAt: null,
+    });
   });
 
   it("the change feed pages by `after` with gap-free seqs and accepts `since`", async () => {

@@ -54,6 +54,16 @@ export async function markDelivered(db: Sql, seqs: number[]): Promise<void> {
   ]);
 }
 
+/** Backlog and watermark for the state API's `/state/outbox`. */
+export async function outboxStatus(db: Sql) {
+  const [row] = await db.query<{ n: unknown; oldest: unknown; seq: unknown }>(
+    `SELECT count(*) AS n, min(at) AS oldest, (SELECT value FROM seq_counter WHERE id = 1) AS seq
+       FROM outbox WHERE delivered_at IS NULL`,
+  );
+  const oldest = row?.oldest == null ? null : new Date(row.oldest as string | Date).toISOString();
+  return { seq: Number(row?.seq ?? 0), pending: Number(row?.n ?? 0), oldestPendingAt: oldest };
+}
+
 export async function pendingCount(db: Sql): Promise<number> {
   const [row] = await db.query<{ n: unknown }>("SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL");
   return Number(row?.n ?? 0);

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { Category, ChangesQuery, Id, parseOr400, Region, ShopIdsQuery } from "../../contract/index.ts";
+import { outboxStatus } from "../domain/outbox.ts";
 import * as state from "../domain/state.ts";
 import type { OriginDeps } from "./deps.ts";
 
@@ -26,6 +27,7 @@ export function stateRoutes(deps: OriginDeps): Hono {
   app.get("/owners/:id", async (c) =>
     c.json(await state.ownerState(deps.db, parseOr400(Id, c.req.param("id"), "path parameter id"))),
   );
+  app.get("/outbox", async (c) => c.json(await outboxStatus(deps.db)));
   app.get("/changes", async (c) => c.json(await state.changes(deps.db, query(ChangesQuery, c.req.query()))));
   return app;
 }

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
 import { z } from "zod";
 import {
   AppError,
@@ -12,18 +11,22 @@ import {
   rateLimit,
   readJson,
 } from "../../contract/index.ts";
-import { CHECKPOINT } from "../catch-up.ts";
+import { adminAuth } from "../console/session.ts";
 import type { SyncDeps } from "./deps.ts";
+import { statusReport } from "./status.ts";
 
 const AuditBody = z.object({ sample: z.number().int().min(1).max(10_000).default(100) }).strict();
 const DlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
-/** Admin API (BRIEF §4), behind ADMIN_TOKEN: purge, resync jobs, DLQ, status, catch-up now. */
+/**
+ * Admin API (BRIEF §4), behind ADMIN_TOKEN: purge, resync jobs, DLQ, status, catch-up now. The CLI
+ * and the operator console both act through it; the console with its session cookie.
+ */
 export function adminRoutes(deps: SyncDeps): Hono {
   const app = new Hono();
   const rate = deps.rates?.adminPerSec ?? 20;
   app.use("*", rateLimit({ ratePerSec: rate, burst: rate * 2 }));
-  app.use("*", bearerAuth({ token: deps.tokens.admin }));
+  app.use("*", adminAuth(deps.tokens.admin));
 
   app.post("/purge", async (c) => {
     const body = parseOr400(PurgeBody, await readJson(c), "body");
@@ -77,23 +80,6 @@ export function adminRoutes(deps: SyncDeps): Hono {
     return c.json(await deps.audit(sample));
   });
 
-  app.get("/status", async (c) => {
-    const [depth, dlq, documents, checkpoint] = await Promise.all([
-      deps.queue.depth(),
-      deps.store.countDeadLetters(),
-      deps.store.countDocuments(),
-      deps.store.getCheckpoint(CHECKPOINT),
-    ]);
-    return c.json({
-      queue: { kind: deps.queue.kind, depth },
-      lag: { windowMs: 60_000, ...deps.lag.summary() },
-      breaker: { state: deps.breaker.state(), history: deps.breaker.history().slice(-20) },
-      catchUp: { checkpoint, last: deps.catchUp.last },
-      dlq: { size: dlq },
-      documents,
-      store: deps.store.kind,
-      counters: deps.counters,
-    });
-  });
+  app.get("/status", async (c) => c.json(await statusReport(deps)));
   return app;
 }

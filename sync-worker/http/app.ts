@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import { mountDocs, serviceApp, syncOpenApi } from "../../contract/index.ts";
+import { consoleRoutes } from "../console/routes.tsx";
 import { adminRoutes } from "./admin.ts";
 import type { SyncDeps } from "./deps.ts";
 import { ingestRoutes } from "./ingest.ts";
@@ -30,5 +31,6 @@ export function createSyncApp(deps: SyncDeps): Hono {
   mountDocs(app, "edge-cache sync-worker", syncOpenApi, deps.docs);
   app.route("/", ingestRoutes(deps));
   app.route("/admin", adminRoutes(deps));
+  app.route("/console", consoleRoutes(deps, deps.closing ?? (() => false)));
   return app;
 }

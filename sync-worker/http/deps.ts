@@ -3,8 +3,10 @@ import type { DocumentStore } from "../../store/port.ts";
 import type { AuditReport } from "../audit.ts";
 import type { CatchUp } from "../catch-up.ts";
 import type { Jobs } from "../jobs.ts";
+import type { OriginMonitor } from "../origin-monitor.ts";
 import type { ChangeQueue } from "../queue/port.ts";
 import type { LagWindow, SyncCounters } from "../stats.ts";
+import type { Timeline } from "../timeline.ts";
 
 export type SyncDeps = {
   queue: ChangeQueue;
@@ -12,6 +14,8 @@ export type SyncDeps = {
   jobs: Jobs;
   catchUp: CatchUp;
   lag: LagWindow;
+  timeline: Timeline;
+  monitor: OriginMonitor;
   counters: SyncCounters;
   breaker: { state(): BreakerState; history(): BreakerChange[] };
   tokens: { events: string; admin: string };
@@ -21,4 +25,9 @@ export type SyncDeps = {
   audit: (sample: number) => Promise<AuditReport>;
   docs?: AssetLoader;
   bodyLimitBytes?: number;
+  /**
+   * True once shutting down: ends the console's open event streams. A function, not an
+   * AbortSignal: workerd refuses a signal made during one request from being read in another.
+   */
+  closing?: () => boolean;
 };

@@ -1,0 +1,170 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger, docKey } from "../contract/index.ts";
+import { artifact, chromiumAvailable, launchChromium } from "./browser.ts";
+import { engines } from "./databases.ts";
+import { waitFor } from "./event-receiver.ts";
+import { startStack, TOKENS } from "./stack.ts";
+
+const SHOPS = 120;
+const hasChromium = chromiumAvailable("the operator console test");
+
+describe.runIf(hasChromium)("operator console in headless Chromium", () => {
+  const logs: string[] = [];
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const urls: string[] = [];
+
+  beforeAll(async () => {
+    const [pglite] = engines();
+    stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
+      demoShops: SHOPS,
+      maxAttempts: 2,
+      sync: {
+        logger: createLogger("sync-worker", "debug", (line) => logs.push(line)),
+        timelineStepMs: 400, // the default probe (1 s) stays: the 5 s bound below is the real one
+      },
+    });
+    stack.sync.start(0);
+    await waitFor(async () => (await stack.store.countDocuments()).detail === SHOPS, 30_000);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on("request", (r) => urls.push(r.url()));
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await stack?.db.close();
+  });
+
+  it("refuses a wrong token and shows why", async () => {
+    await page.goto(`${stack.syncUrl}/console`);
+    await page.fill("#token", "not-the-admin-token");
+    const [answer] = await Promise.all([
+      page.waitForResponse("**/console/login"),
+      page.click("button[type=submit]"),
+    ]);
+    expect(answer.status()).toBe(401);
+    expect(await page.textContent("#login-error")).toContain("not right");
+    expect((await page.context().cookies()).length).toBe(0);
+    await page.screenshot({ path: artifact("console-refused.png") });
+  });
+
+  it("logs in and draws the lag chart from live events", async () => {
+    await page.fill("#token", TOKENS.admin);
+    await Promise.all([page.waitForURL(`${stack.syncUrl}/console`), page.click("button[type=submit]")]);
+    await page.waitForSelector("body[data-live=on]", { timeout: 10_000 });
+    for (let i = 0; i < 6; i++) {
+      await stack.origin("PATCH", `/shops/s_demo_00000${i + 1}`, { name: `콘솔 ${i}` });
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    // The chart is drawn from the stream: lag points appear as the changes are processed.
+    await page.waitForFunction(
+      () => Number(document.querySelector("#lag-chart")?.getAttribute("data-points")) >= 2,
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(await page.locator("#lag-chart polyline").count()).toBeGreaterThan(0);
+    expect(await page.textContent("#documents")).toContain(`${SHOPS} detail`);
+    expect(await page.textContent("#outbox-backlog")).toMatch(/^\d+$/);
+    await page.screenshot({ path: artifact("console-dashboard.png"), fullPage: true });
+  });
+
+  it("starts a resync of every shop and watches its progress reach 100%", async () => {
+    await page.check("#resync-form input[value=all]");
+    await page.click("#resync-form button[type=submit]");
+    await page.waitForSelector("#panel-jobs progress", { timeout: 5000 });
+    await page.waitForFunction(
+      () => document.querySelector("#panel-jobs li[data-state=done] .pct")?.textContent === "100%",
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await page.textContent("#panel-jobs li")).toContain(`${SHOPS} of ${SHOPS} rebuilt`);
+    await page.screenshot({ path: artifact("console-resync.png"), fullPage: true });
+  });
+
+  it("shows the origin breaker open within 5 s of the origin stopping, and closed after it returns", async () => {
+    await stack.stopOrigin();
+    const stoppedAt = Date.now();
+    await page.waitForSelector("#breaker-state[data-state=open]", { timeout: 5000 });
+    const shownAfterMs = Date.now() - stoppedAt;
+    console.log(`console: breaker shown open ${shownAfterMs} ms after the origin stopped`);
+    expect(shownAfterMs).toBeLessThan(5000);
+    expect(await page.textContent("#breaker-state")).toContain("OPEN");
+    await page.screenshot({ path: artifact("console-breaker-open.png"), fullPage: true });
+
+    // While it is down, an event runs out of attempts and becomes a dead letter.
+    await stack.ingest({ type: "shop", id: "s_demo_000042", occurredAt: new Date().toISOString() });
+    await waitFor(async () => (await stack.store.countDeadLetters()) === 1, 15_000);
+
+    await stack.restartOrigin();
+    const backAt = Date.now();
+    await page.waitForSelector("#breaker-state[data-state=closed]", { timeout: 10_000 });
+    console.log(`console: breaker shown closed ${Date.now() - backAt} ms after the origin returned`);
+    expect(await page.textContent("#breaker-history")).toMatch(/open[\s\S]*closed|closed[\s\S]*open/);
+  });
+
+  it("browses the dead letters and replays the one picked", async () => {
+    await stack.origin("PATCH", "/shops/s_demo_000042", { name: "다시 온 가게" });
+    await page.click("#dlq-refresh");
+    const row = page.locator('#dlq-table tbody tr[data-id="shop:s_demo_000042"]');
+    await row.waitFor({ timeout: 5000 });
+    expect(await row.textContent()).toContain("shop s_demo_000042");
+    await row.locator("input[type=checkbox]").check();
+    await page.click("#dlq-replay-selected");
+    await page.waitForFunction(
+      () => document.querySelector("#output")?.textContent === "Replayed 1 event(s).",
+    );
+    await page.waitForFunction(() => document.querySelector("#dlq-count")?.textContent?.startsWith("0 "));
+    expect(await stack.store.countDeadLetters()).toBe(0);
+    await waitFor(
+      async () => (await stack.doc(docKey.detail("s_demo_000042")))?.name === "다시 온 가게",
+      10_000,
+    );
+  });
+
+  it("purges a shop after a confirmation, and the audit finds and repairs it", async () => {
+    const dialogs: string[] = [];
+    page.once("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+    await page.check("#purge-form input[value=shopIds]");
+    await page.fill("#purge-form input[name=value]", "s_demo_000007");
+    await page.click("#purge-form button[type=submit]");
+    await page.waitForFunction(() =>
+      /^Purged \d+ document/.test(document.querySelector("#output")?.textContent ?? ""),
+    );
+    expect(dialogs).toEqual(["Purge 1 shop(s)?"]);
+    expect(await stack.doc(docKey.detail("s_demo_000007"))).toBeNull();
+
+    await page.fill("#audit-form input[name=sample]", String(SHOPS));
+    await page.click("#audit-form button[type=submit]");
+    await page.waitForFunction(
+      () => document.querySelector("#output")?.textContent?.startsWith("Audit:"),
+      undefined,
+      {
+        timeout: 20_000,
+      },
+    );
+    expect(await page.textContent("#output")).toMatch(
+      /Audit: \d+ sampled, [1-9]\d* drifted, [1-9]\d* repaired/,
+    );
+    expect(await page.textContent("#audit-result")).toContain("s_demo_000007");
+    expect(await stack.doc(docKey.detail("s_demo_000007"))).not.toBeNull();
+  });
+
+  it("fits a phone screen, and never puts the token in a URL or a log", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.waitForSelector("body[data-live=on]");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: artifact("console-phone.png"), fullPage: true });
+    const origin = new URL(stack.syncUrl).origin;
+    expect(urls.filter((u) => !u.startsWith(origin))).toEqual([]); // no CDN, no fonts
+    expect(urls.some((u) => u.includes(TOKENS.admin))).toBe(false);
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.filter((l) => l.includes(TOKENS.admin))).toEqual([]);
+  });
+});
