@@ -57,6 +57,10 @@ export const SyncWorkerEnv = Common.extend({
   BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CATCH_UP_INTERVAL_S: z.coerce.number().min(0).default(30),
+  /** A change catch-up queued that no document reflects yet is sent again after this (then doubling). */
+  CATCH_UP_RESEND_S: z.coerce.number().min(0).default(60),
+  /** How long such a change holds the checkpoint before catch-up lets it go. */
+  CATCH_UP_HOLD_S: z.coerce.number().min(0).default(600),
   /** Per-client request rate on ingest and on admin (token bucket; burst is twice the rate). */
   INGEST_RATE_PER_S: z.coerce.number().positive().default(200),
   ADMIN_RATE_PER_S: z.coerce.number().positive().default(20),

@@ -4,12 +4,39 @@ import type { ChangeQueue } from "./queue/port.ts";
 
 export const CHECKPOINT = "changes";
 
-export type CatchUpReport = { at: string; from: number; to: number; events: number; error?: string };
+export type CatchUpReport = {
+  at: string;
+  from: number;
+  to: number;
+  events: number;
+  /** Changes queued but not yet in a stored document: the checkpoint waits for them. */
+  held?: number;
+  error?: string;
+};
+
+export type CatchUpOptions = {
+  origin: OriginClient;
+  store: DocumentStore;
+  queue: ChangeQueue;
+  logger: Logger;
+  pageSize?: number;
+  /** A held change not yet reflected is sent again after this long, then twice as long, … */
+  resendAfterMs?: number;
+  /** After this long a change stops holding the checkpoint (dead-lettered, or nothing to build). */
+  holdMs?: number;
+  /** At most this many changes are held; beyond that the checkpoint moves on as before. */
+  maxHeld?: number;
+  now?: () => number;
+};
 
 /**
  * Repairs lost events (BRIEF §6): reads the origin's change feed after the stored checkpoint and
- * queues each change like an event. The checkpoint moves only after the queue holds the page, so a
- * crash in between re-reads it (duplicates are harmless; gaps are not).
+ * queues each change a stored document does not reflect yet, like an event.
+ *
+ * The checkpoint only passes a change once a stored detail reflects it (or it cannot be checked:
+ * owner changes, or it was held for `holdMs`). Queued is not applied: a queue flushed or lost after
+ * a pass would otherwise take its changes with it, with the checkpoint already past them. Held
+ * changes are re-read each pass and sent again every `resendAfterMs` until they show up.
  */
 export class CatchUp {
   last: CatchUpReport | null = null;
@@ -17,16 +44,10 @@ export class CatchUp {
   lastOkAt: string | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private running: Promise<CatchUpReport> | null = null;
+  /** seq → when this process first and last queued it; in memory, so a restart sends once more. */
+  private readonly held = new Map<number, { first: number; last: number; sends: number }>();
 
-  constructor(
-    private readonly o: {
-      origin: OriginClient;
-      store: DocumentStore;
-      queue: ChangeQueue;
-      logger: Logger;
-      pageSize?: number;
-    },
-  ) {}
+  constructor(private readonly o: CatchUpOptions) {}
 
   /** One pass to the end of the feed; concurrent calls share the pass in flight. */
   run(): Promise<CatchUpReport> {
@@ -44,32 +65,62 @@ export class CatchUp {
     if (this.timer) clearInterval(this.timer);
   }
 
-  private notYetApplied(changes: Change[]): Promise<Change[]> {
-    return filterApplied(this.o.store, changes);
+  /** Which of a page's unapplied changes to send now, and whether each still holds the checkpoint. */
+  private triage(change: Change, now: number): { send: boolean; holds: boolean } {
+    const h = this.held.get(change.seq);
+    if (!h) {
+      const hold = change.type !== "owner" && this.held.size < (this.o.maxHeld ?? 50_000);
+      if (hold) this.held.set(change.seq, { first: now, last: now, sends: 1 });
+      return { send: true, holds: hold };
+    }
+    if (now - h.first >= (this.o.holdMs ?? 10 * 60_000)) {
+      this.held.delete(change.seq);
+      this.o.logger.warn("catch_up.gave_up", { seq: change.seq, type: change.type, id: change.id });
+      return { send: false, holds: false };
+    }
+    // Doubling waits: a change still queued behind a long backlog is not piled on again and again.
+    const resend = now - h.last >= (this.o.resendAfterMs ?? 60_000) * 2 ** (h.sends - 1);
+    if (resend) {
+      h.last = now;
+      h.sends++;
+    }
+    return { send: resend, holds: true };
   }
 
   private async pass(): Promise<CatchUpReport> {
     const { origin, store, queue } = this.o;
+    const now = (this.o.now ?? Date.now)();
     const from = (await store.getCheckpoint(CHECKPOINT)) ?? 0;
     let cursor = from;
+    let safe = from; // every change up to here is reflected or let go
+    let holding = false;
     let events = 0;
     try {
       for (;;) {
         const page = await origin.changes({ after: cursor, limit: this.o.pageSize ?? 1000 });
         if (page.changes.length === 0) break;
-        const missed = await this.notYetApplied(page.changes);
-        if (missed.length) await queue.send(missed.map(toEvent));
-        events += missed.length;
+        const missed = new Set((await filterApplied(store, page.changes)).map((c) => c.seq));
+        const send: Change[] = [];
+        for (const change of page.changes) {
+          const t = missed.has(change.seq) ? this.triage(change, now) : { send: false, holds: false };
+          if (!missed.has(change.seq)) this.held.delete(change.seq);
+          if (t.send) send.push(change);
+          holding ||= t.holds;
+          if (!holding) safe = change.seq;
+        }
+        if (send.length) await queue.send(send.map(toEvent));
+        events += send.length;
         cursor = page.next;
-        await store.setCheckpoint(CHECKPOINT, cursor);
+        if (safe > from) await store.setCheckpoint(CHECKPOINT, safe);
       }
-      this.last = { at: new Date().toISOString(), from, to: cursor, events };
+      for (const seq of this.held.keys()) if (seq <= safe) this.held.delete(seq);
+      this.last = { at: new Date().toISOString(), from, to: safe, events, held: this.held.size };
       this.lastOkAt = this.last.at;
     } catch (error) {
-      this.last = { at: new Date().toISOString(), from, to: cursor, events, error: String(error) };
+      this.last = { at: new Date().toISOString(), from, to: safe, events, error: String(error) };
       this.o.logger.warn("catch_up.failed", { from, reached: cursor, error: String(error) });
     }
-    if (events > 0) this.o.logger.info("catch_up.queued", { from, to: cursor, events });
+    if (events > 0) this.o.logger.info("catch_up.queued", { from, to: safe, events, held: this.held.size });
     return this.last;
   }
 }

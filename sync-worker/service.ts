@@ -1,45 +1,17 @@
-import {
-  type AssetLoader,
-  type Logger,
-  type OriginClient,
-  Registry,
-  resilientOrigin,
-} from "../contract/index.ts";
-import type { DocumentStore } from "../store/port.ts";
+import { Registry, resilientOrigin } from "../contract/index.ts";
 import { auditShops } from "./audit.ts";
 import { CatchUp } from "./catch-up.ts";
 import { Consumer } from "./consumer.ts";
 import { createSyncApp } from "./http/app.ts";
 import { Jobs } from "./jobs.ts";
+import type { SyncWorkerOptions } from "./options.ts";
 import { OriginMonitor } from "./origin-monitor.ts";
 import { BatchProcessor } from "./pipeline/process.ts";
 import { Rebuilder } from "./pipeline/rebuild.ts";
-import type { ChangeQueue } from "./queue/port.ts";
 import { LagWindow, newCounters } from "./stats.ts";
 import { Timeline } from "./timeline.ts";
 
-export type SyncWorkerOptions = {
-  store: DocumentStore;
-  queue: ChangeQueue;
-  origin: OriginClient;
-  logger: Logger;
-  tokens: { events: string; admin: string };
-  batchSize?: number;
-  maxAttempts?: number;
-  originTimeoutMs?: number;
-  retryBaseMs?: number;
-  /** Swagger UI files for /docs (server runtimes). */
-  docs?: AssetLoader;
-  /** Per-client rate limits of ingest and admin. */
-  rates?: { ingestPerSec: number; adminPerSec: number };
-  /** How long the origin breaker stays open before a trial call. */
-  breakerCooldownMs?: number;
-  /** How often the origin's outbox is read (the breaker's heartbeat). */
-  originProbeMs?: number;
-  /** One point of the console's 15-minute timeline per step. */
-  timelineStepMs?: number;
-  now?: () => number;
-};
+export { optionsFromEnv, type SyncWorkerOptions } from "./options.ts";
 
 /**
  * Wires one sync-worker from its ports; runtime entries (and the embedded query side) only choose the
@@ -83,7 +55,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     logger: o.logger,
     batchSize: o.batchSize ?? 100,
   });
-  const catchUp = new CatchUp({ origin, store: o.store, queue: o.queue, logger: o.logger });
+  const catchUp = new CatchUp({ origin, store: o.store, queue: o.queue, logger: o.logger, ...o.catchUp });
   const monitor = new OriginMonitor({ origin, logger: o.logger, everyMs: o.originProbeMs ?? 1000 });
   const timeline = new Timeline({
     lag,

@@ -5,7 +5,7 @@ import { openStore } from "../store/open.ts";
 import { createMemoryQueue } from "./queue/memory.ts";
 import type { ChangeQueue } from "./queue/port.ts";
 import { createRedisQueue } from "./queue/redis-streams.ts";
-import { createSyncWorker } from "./service.ts";
+import { createSyncWorker, optionsFromEnv } from "./service.ts";
 
 /** A sync-worker on a server runtime from a parsed environment; the entry passes its `serve`. */
 export async function startSyncWorker(env: SyncWorkerEnv, serve: Serve) {
@@ -25,12 +25,8 @@ export async function startSyncWorker(env: SyncWorkerEnv, serve: Serve) {
     queue,
     origin: httpOriginClient(env.ORIGIN_URL),
     logger,
-    tokens: { events: env.EVENTS_TOKEN, admin: env.ADMIN_TOKEN },
-    batchSize: env.BATCH_SIZE,
-    maxAttempts: env.MAX_ATTEMPTS,
-    originTimeoutMs: env.ORIGIN_TIMEOUT_MS,
+    ...optionsFromEnv(env),
     docs: swaggerAssets,
-    rates: { ingestPerSec: env.INGEST_RATE_PER_S, adminPerSec: env.ADMIN_RATE_PER_S },
   });
   const server = await serve(worker.app.fetch, env.HOST, env.PORT);
   worker.start(env.CATCH_UP_INTERVAL_S * 1000);

@@ -154,6 +154,8 @@ describe("sync-worker end to end (memory store, in-process queue)", () => {
     expect(done).toMatchObject({ total: 40, done: 40, failed: 0 });
     expect(await stack.doc(docKey.detail("s_demo_000001"))).not.toBeNull();
 
+    // The checkpoint passes changes once documents reflect them: the next pass after the rebuild.
+    expect((await stack.admin("POST", "/admin/catch-up")).json).toMatchObject({ held: 0 });
     const status = (await stack.admin("GET", "/admin/status")).json;
     expect(status).toMatchObject({
       queue: { kind: "memory" },

@@ -48,6 +48,23 @@ describe("sync-worker failures: retry with backoff, dead letters, replay", () =>
     expect(await stack.store.countDeadLetters()).toBe(0);
   });
 
+  it("catch-up lets a change go once it has held the checkpoint for CATCH_UP_HOLD_S", async () => {
+    stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
+      demoShops: 3,
+      relay: false,
+      sync: { catchUp: { holdMs: 0, resendAfterMs: 3_600_000 } },
+    });
+    stack.sync.start(0);
+    await waitFor(async () => (await stack.store.countDocuments()).detail === 3, 10_000);
+    await waitFor(async () => (await stack.sync.catchUp.run()).held === 0, 10_000, 50);
+    await stack.sync.consumer.stop(); // nothing will reflect the next change
+    const before = (await stack.store.getCheckpoint("changes")) as number;
+    await stack.origin("PATCH", "/shops/s_demo_000002", { name: "아무도 모르는 변경" });
+    expect(await stack.sync.catchUp.run()).toMatchObject({ events: 1, held: 1, to: before });
+    // Held past its time (0 here): let go, not sent again, and the checkpoint moves past it.
+    expect(await stack.sync.catchUp.run()).toMatchObject({ events: 0, held: 0, to: before + 1 });
+  });
+
   it("catch-up repairs an event lost on the way", async () => {
     stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
       demoShops: 3,

@@ -20,17 +20,32 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
   afterAll(async () => {
     for (const fn of cleanups.reverse()) await fn();
   });
+  const workers: {
+    worker: ReturnType<typeof createSyncWorker>;
+    store: ReturnType<typeof createRedisStore>;
+  }[] = [];
+  let originUrl = "";
+  const originCall = (method: string, path: string, body: unknown) =>
+    fetch(`${originUrl}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }).then((r) => expect(r.status).toBe(200));
+  const deleteQueue = async () => {
+    const { createClient } = await import("redis");
+    const client = createClient({ url: redisUrl as string });
+    await client.connect();
+    await client.del([`${prefix}:q`, `${prefix}:q:delayed`]);
+    await client.close();
+  };
 
   it("share the events between them and converge on the same documents", async () => {
     const db = await (engines()[0] as NonNullable<ReturnType<typeof engines>[0]>).open();
     cleanups.push(() => db.close());
     await seedDemoIfEmpty(db, { shops: 30, seed: 5 });
     const origin = await nodeServe(createOriginApp({ db, logger: silent }).fetch, "127.0.0.1", 0);
+    originUrl = `http://127.0.0.1:${origin.port}`;
     cleanups.push(() => origin.close());
-    const workers: {
-      worker: ReturnType<typeof createSyncWorker>;
-      store: ReturnType<typeof createRedisStore>;
-    }[] = [];
     for (const name of ["w1", "w2"]) {
       const requester = await connectRedisRequester(redisUrl as string);
       const store = createRedisStore(new RawRedis(requester), { prefix, close: requester.close });
@@ -47,6 +62,7 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
         logger: silent,
         tokens: { events: "e".repeat(8), admin: "a".repeat(8) },
         batchSize: 5, // small batches so both workers get some
+        catchUp: { resendAfterMs: 0 },
       });
       worker.consumer.start();
       workers.push({ worker, store });
@@ -55,11 +71,7 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
       // Consumers first, or one would recreate the stream; then the keys; then the connections.
       for (const w of workers) await w.worker.consumer.stop();
       await workers[0]?.store.purgeAll({ deadLetters: true });
-      const { createClient } = await import("redis");
-      const client = createClient({ url: redisUrl as string });
-      await client.connect();
-      await client.del([`${prefix}:q`, `${prefix}:q:delayed`]);
-      await client.close();
+      await deleteQueue();
       for (const w of workers) await w.worker.stop();
     });
     const [first, second] = workers as [(typeof workers)[number], (typeof workers)[number]];
@@ -74,5 +86,30 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
     const detail = await second.store.get(docKey.detail("s_demo_000007"));
     expect(detail?.version).toBe(1);
     expect((await second.store.countDocuments()).main).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("a queue flushed after catch-up queued changes loses none: the checkpoint waits until documents show them", async () => {
+    const [first] = workers as [(typeof workers)[number]];
+    await waitFor(async () => (await first.worker.catchUp.run()).held === 0, 10_000, 100);
+    for (const w of workers) await w.worker.consumer.stop(); // the queue only holds from here
+    const renamed = ["s_demo_000003", "s_demo_000011", "s_demo_000019"];
+    for (const id of renamed) await originCall("PATCH", `/shops/${id}`, { name: `flushed ${id}` });
+    const before = (await first.store.getCheckpoint("changes")) as number;
+
+    const queued = await first.worker.catchUp.run(); // no relay: only catch-up knows of these changes
+    expect(queued).toMatchObject({ events: 3, held: 3, to: before });
+    await deleteQueue(); // the queue is lost with the three events in it
+
+    first.worker.consumer.start();
+    const resent = await first.worker.catchUp.run(); // resendAfterMs 0 here; 60 s by default
+    expect(resent.events).toBe(3);
+    for (const id of renamed)
+      await waitFor(async () => {
+        const doc = await first.store.get(docKey.detail(id));
+        return doc !== null && JSON.parse(doc.body).name === `flushed ${id}`;
+      }, 10_000);
+    const settled = await first.worker.catchUp.run();
+    expect(settled).toMatchObject({ events: 0, held: 0 });
+    expect(settled.to).toBeGreaterThanOrEqual(before + 3);
   }, 60_000);
 });

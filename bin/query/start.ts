@@ -13,7 +13,7 @@ import { createEdge } from "../../edge/service.ts";
 import { openStore } from "../../store/open.ts";
 import { createMemoryQueue } from "../../sync-worker/queue/memory.ts";
 import { createRedisQueue } from "../../sync-worker/queue/redis-streams.ts";
-import { createSyncWorker } from "../../sync-worker/service.ts";
+import { createSyncWorker, optionsFromEnv } from "../../sync-worker/service.ts";
 
 /**
  * The query side in one process (BRIEF §2's one composition exception): the sync-worker and the edge
@@ -39,10 +39,7 @@ export async function startQuery(vars: Record<string, string | undefined>, serve
     queue,
     origin: httpOriginClient(syncEnv.ORIGIN_URL),
     logger: syncLogger,
-    tokens: { events: syncEnv.EVENTS_TOKEN, admin: syncEnv.ADMIN_TOKEN },
-    batchSize: syncEnv.BATCH_SIZE,
-    maxAttempts: syncEnv.MAX_ATTEMPTS,
-    originTimeoutMs: syncEnv.ORIGIN_TIMEOUT_MS,
+    ...optionsFromEnv(syncEnv),
     docs: swaggerAssets,
   });
   const edge = createEdge({

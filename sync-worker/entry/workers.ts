@@ -8,7 +8,7 @@ import {
 import { stringVars, workersStore } from "../../store/workers.ts";
 import { cloudflareQueue } from "../queue/cloudflare.ts";
 import type { Delivery } from "../queue/port.ts";
-import { createSyncWorker } from "../service.ts";
+import { createSyncWorker, optionsFromEnv } from "../service.ts";
 
 /**
  * Cloudflare Workers entry: the same sync-worker with KV (or Upstash) as the store, Cloudflare
@@ -30,9 +30,7 @@ function workerFor(env: Bindings): Worker {
     queue: cloudflareQueue(env.CHANGES),
     origin: httpOriginClient(vars.ORIGIN_URL),
     logger,
-    tokens: { events: vars.EVENTS_TOKEN, admin: vars.ADMIN_TOKEN },
-    maxAttempts: vars.MAX_ATTEMPTS,
-    originTimeoutMs: vars.ORIGIN_TIMEOUT_MS,
+    ...optionsFromEnv(vars),
   });
   cached = { env, worker };
   return worker;

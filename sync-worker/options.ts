@@ -1,0 +1,38 @@
+import type { AssetLoader, Logger, OriginClient, SyncWorkerEnv } from "../contract/index.ts";
+import type { DocumentStore } from "../store/port.ts";
+import type { ChangeQueue } from "./queue/port.ts";
+
+export type SyncWorkerOptions = {
+  store: DocumentStore;
+  queue: ChangeQueue;
+  origin: OriginClient;
+  logger: Logger;
+  tokens: { events: string; admin: string };
+  batchSize?: number;
+  maxAttempts?: number;
+  originTimeoutMs?: number;
+  retryBaseMs?: number;
+  /** Swagger UI files for /docs (server runtimes). */
+  docs?: AssetLoader;
+  /** Per-client rate limits of ingest and admin. */
+  rates?: { ingestPerSec: number; adminPerSec: number };
+  /** How long the origin breaker stays open before a trial call. */
+  breakerCooldownMs?: number;
+  /** How often the origin's outbox is read (the breaker's heartbeat). */
+  originProbeMs?: number;
+  /** One point of the console's 15-minute timeline per step. */
+  timelineStepMs?: number;
+  /** Catch-up's hold on changes it queued (see CatchUp). */
+  catchUp?: { resendAfterMs?: number; holdMs?: number };
+  now?: () => number;
+};
+
+/** The options every server and Workers entry takes from its parsed environment. */
+export const optionsFromEnv = (env: SyncWorkerEnv) => ({
+  tokens: { events: env.EVENTS_TOKEN, admin: env.ADMIN_TOKEN },
+  batchSize: env.BATCH_SIZE,
+  maxAttempts: env.MAX_ATTEMPTS,
+  originTimeoutMs: env.ORIGIN_TIMEOUT_MS,
+  rates: { ingestPerSec: env.INGEST_RATE_PER_S, adminPerSec: env.ADMIN_RATE_PER_S },
+  catchUp: { resendAfterMs: env.CATCH_UP_RESEND_S * 1000, holdMs: env.CATCH_UP_HOLD_S * 1000 },
+});
