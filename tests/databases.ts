@@ -1,10 +1,8 @@
 import { readFile } from "node:fs/promises";
-import postgres from "postgres";
 import { inject } from "vitest";
-import { migrate } from "../origin/db/migrations.ts";
 import { openPglite } from "../origin/db/pglite.ts";
-import { openPostgres } from "../origin/db/postgres.ts";
 import type { Database } from "../origin/db/sql.ts";
+import { openThrowawayPostgres } from "./throwaway-postgres.ts";
 
 export type Engine = { name: "pglite" | "postgres"; open(): Promise<Database> };
 
@@ -21,23 +19,4 @@ export function engines(): Engine[] {
 async function openFreshPglite(): Promise<Database> {
   dump ??= new Blob([await readFile(inject("pgliteDump"))]);
   return openPglite({ loadDataDir: dump });
-}
-
-/** A database of its own per test, dropped on close: tests never see each other's rows. */
-async function openThrowawayPostgres(url: string): Promise<Database> {
-  const name = `edge_cache_t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const db = await openPostgres(target.toString(), { max: 4 });
-  await migrate(db);
-  return {
-    ...db,
-    async close() {
-      await db.close();
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end({ timeout: 1 });
-    },
-  };
 }

@@ -78,6 +78,7 @@ export function consoleRoutes(deps: SyncDeps, closing: () => boolean): Hono {
         await stream.writeSSE({ event: "panels", id: String(id), data: JSON.stringify(await panels()) });
         await stream.sleep(1000);
       }
+      deps.logger.debug("console.stream_ended", { aborted: stream.aborted });
     });
   });
 
