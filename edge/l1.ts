@@ -19,6 +19,8 @@ export type L1Entry = {
   /** Parsed once for list documents, so pages can be cut without parsing again. */
   list?: ShopListDoc;
   pages?: Map<string, Page>;
+  /** The last 200 answer's headers, reused while its Age and X-Cache stay the same (see respond). */
+  hot?: { age: number; xcache: string; headers: Headers };
 };
 
 export type Page = { bytes: Uint8Array<ArrayBuffer>; etag: string };

@@ -56,6 +56,7 @@ export function createEdge(o: EdgeOptions) {
   );
   registry.gauge("origin_up", "0 while the origin is considered down", () => (health.isDown() ? 0 : 1));
   registry.gauge("l1_entries", "Documents held in the in-process L1", () => l1.size);
+  const served: Record<string, { inc(): void }> = {}; // one series per X-Cache value, found once
   const reader = new Reader({
     store: o.store,
     origin: policy.client,
@@ -63,7 +64,7 @@ export function createEdge(o: EdgeOptions) {
     l1,
     config: o.config,
     logger: o.logger,
-    onServed: (result) => results.inc({ result }),
+    onServed: (result) => (served[result] ??= results.child({ result })).inc(),
     onOriginFetch: (result) => fetches.inc({ result }),
   });
   const app = createEdgeApp({

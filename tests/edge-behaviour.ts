@@ -50,6 +50,11 @@ export function edgeBehaviourSuite(name: string, make: () => Promise<EdgeTarget>
       const second = await t.get("/v1/shops/s_demo_000001");
       expect(second.headers.get("x-cache")).toBe("HIT");
       expect(second.text).toBe(first.text);
+      // A hit reuses the headers made for the previous one (same second): in another request, too.
+      const third = await t.get("/v1/shops/s_demo_000001");
+      expect(third.text).toBe(first.text);
+      for (const h of ["etag", "x-cache", "x-doc-version", "cache-control", "content-type"])
+        expect(third.headers.get(h)).toBe(second.headers.get(h));
       const notModified = await t.get("/v1/shops/s_demo_000001", {
         "if-none-match": first.headers.get("etag") as string,
       });
