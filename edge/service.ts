@@ -56,7 +56,10 @@ export function createEdge(o: EdgeOptions) {
   );
   registry.gauge("origin_up", "0 while the origin is considered down", () => (health.isDown() ? 0 : 1));
   registry.gauge("l1_entries", "Documents held in the in-process L1", () => l1.size);
-  const served: Record<string, { inc(): void }> = {}; // one series per X-Cache value, found once
+  // One series per result, bound once (and exported from zero, as Prometheus prefers).
+  const served = Object.fromEntries(
+    ["HIT", "MISS", "STALE", "REVALIDATED", "UNAVAILABLE"].map((r) => [r, results.child({ result: r })]),
+  );
   const reader = new Reader({
     store: o.store,
     origin: policy.client,
@@ -64,7 +67,7 @@ export function createEdge(o: EdgeOptions) {
     l1,
     config: o.config,
     logger: o.logger,
-    onServed: (result) => (served[result] ??= results.child({ result })).inc(),
+    onServed: (result) => served[result]?.inc(),
     onOriginFetch: (result) => fetches.inc({ result }),
   });
   const app = createEdgeApp({
