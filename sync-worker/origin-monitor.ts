@@ -33,8 +33,11 @@ export class OriginMonitor {
     return this.timer !== null;
   }
 
+  /** Reads now (status right after start has a figure), then every `everyMs`. */
   start(): void {
-    this.timer ??= setInterval(() => void this.refresh(), this.o.everyMs ?? 1000);
+    if (this.timer) return;
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.o.everyMs ?? 1000);
   }
 
   stop(): void {

@@ -265,7 +265,16 @@ describe("chaos: faults everywhere, then convergence", () => {
       60_000,
       100,
     );
-    const status = (await admin(1, "/admin/status")) as unknown as { documents: { detail: number } };
+    // Status counts are shared for 5 s on Redis (a scan each): wait for a count taken after convergence.
+    let status = { documents: { detail: -1 } };
+    await waitFor(
+      async () => {
+        status = (await admin(1, "/admin/status")) as unknown as typeof status;
+        return status.documents.detail === SHOPS;
+      },
+      15_000,
+      500,
+    );
     console.log(
       `chaos figures: ${JSON.stringify({ ...figures, convergedAfterMs: Date.now() - converging, documents: status.documents })}`,
     );

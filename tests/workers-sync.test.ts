@@ -97,6 +97,7 @@ describe("sync-worker on Workers (workerd via Miniflare, KV + Queues)", () => {
     while (!text.includes("\n\n")) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     expect(text).toContain("event: panels");
+    expect(text).toContain("retry: 1000"); // streams end after a minute; the browser comes back
     expect(text).toContain("panel-breaker");
   });
 

@@ -14,6 +14,7 @@ import { closeSession, hasSession, openSession, tokenMatches } from "./session.t
 import { CONSOLE_CSS } from "./style.ts";
 import { Dashboard, LoginPage } from "./views.tsx";
 
+const STREAM_MS = 60_000;
 const LoginForm = z.object({ token: z.string().min(1).max(4096) });
 const page = async (c: Context, node: JSX.Element, status: 200 | 400 | 401 = 200) =>
   c.html(`<!doctype html>${await node.toString()}`, status);
@@ -73,9 +74,18 @@ export function consoleRoutes(deps: SyncDeps, closing: () => boolean): Hono {
 
   app.get("/events", async (c) => {
     if (!(await hasSession(c, token))) throw new AppError("unauthorized", "sign in at /console first");
+    // Each stream ends after a minute and the browser reconnects (`retry`): on Workers a request may
+    // only make so many subrequests, and every tick reads the store and the origin.
+    const endAt = Date.now() + STREAM_MS;
     return streamSSE(c, async (stream) => {
-      for (let id = 0; !stream.aborted && !closing(); id++) {
-        await stream.writeSSE({ event: "panels", id: String(id), data: JSON.stringify(await panels()) });
+      for (let id = 0; !stream.aborted && !closing() && Date.now() < endAt; id++) {
+        const data = JSON.stringify(await panels());
+        await stream.writeSSE({
+          event: "panels",
+          id: String(id),
+          data,
+          ...(id === 0 ? { retry: 1000 } : {}),
+        });
         await stream.sleep(1000);
       }
       deps.logger.debug("console.stream_ended", { aborted: stream.aborted });

@@ -40,8 +40,10 @@ export const CONSOLE_JS = `"use strict";
     live.textContent = "live"; document.body.dataset.live = "on";
   });
   stream.onerror = function () {
+    // The server ends each stream after a minute and the browser reconnects within a second; a
+    // closed stream (signed out, server gone) reloads, which shows the login form if need be.
     live.textContent = "reconnecting…"; document.body.dataset.live = "off";
-    if (stream.readyState === EventSource.CLOSED) location.reload();
+    if (stream.readyState === EventSource.CLOSED) setTimeout(function () { location.reload(); }, 2000);
   };
 
   var list = function (v) { return v.split(/[\\s,]+/).filter(Boolean); };

@@ -1,5 +1,23 @@
+import type { DocCounts } from "../../store/port.ts";
 import { CHECKPOINT } from "../catch-up.ts";
 import type { SyncDeps } from "./deps.ts";
+
+/*
+ * Counting documents and dead letters is a scan on Redis and a list on KV: every open console asks
+ * each second, so the counts are shared for a while, longer where a scan costs more (KV lists are
+ * billed subrequests). Values, not promises, are kept: workerd refuses a promise made in one request
+ * from being awaited in another.
+ */
+const COUNTS_TTL_MS = { memory: 0, redis: 5_000, kv: 30_000 } as const;
+const counts = new WeakMap<object, { at: number; dlq: number; documents: DocCounts }>();
+
+async function storeCounts(deps: SyncDeps): Promise<{ dlq: number; documents: DocCounts }> {
+  const held = counts.get(deps.store);
+  if (held && Date.now() - held.at < COUNTS_TTL_MS[deps.store.kind]) return held;
+  const [dlq, documents] = await Promise.all([deps.store.countDeadLetters(), deps.store.countDocuments()]);
+  counts.set(deps.store, { at: Date.now(), dlq, documents });
+  return { dlq, documents };
+}
 
 /**
  * What `GET /admin/status` answers and the console shows: one report, so the CLI and the page never
@@ -7,10 +25,9 @@ import type { SyncDeps } from "./deps.ts";
  * breaker and jobs are this process's.
  */
 export async function statusReport(deps: SyncDeps) {
-  const [depth, dlq, documents, checkpoint] = await Promise.all([
+  const [depth, { dlq, documents }, checkpoint] = await Promise.all([
     deps.queue.depth(),
-    deps.store.countDeadLetters(),
-    deps.store.countDocuments(),
+    storeCounts(deps),
     deps.store.getCheckpoint(CHECKPOINT),
   ]);
   const origin = deps.monitor.last;
