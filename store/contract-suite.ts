@@ -130,6 +130,31 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
       expect(await store.countDeadLetters()).toBe(0 + 1);
     });
 
+    it("keeps resync jobs for every sync-worker, newest first, through a purge", async () => {
+      const job = (id: string, startedAt: string) => ({
+        id,
+        kind: "resync" as const,
+        scope: "all",
+        state: "running" as const,
+        total: null,
+        done: 0,
+        failed: 0,
+        startedAt,
+        finishedAt: null,
+      });
+      expect(await store.getJob("j-none")).toBeNull();
+      await store.putJob(job("j-old", "2026-11-26T10:00:00.000Z"));
+      await store.putJob(job("j-new", "2026-11-26T11:00:00.000Z"));
+      await store.putJob({ ...job("j-old", "2026-11-26T10:00:00.000Z"), state: "done", total: 3, done: 3 });
+      expect(await store.getJob("j-old")).toMatchObject({ state: "done", total: 3, done: 3 });
+      expect((await store.listJobs()).map((j) => j.id)).toEqual(["j-new", "j-old"]);
+      expect((await store.listJobs(1)).map((j) => j.id)).toEqual(["j-new"]);
+      await store.purgeAll();
+      expect((await store.getJob("j-new"))?.state).toBe("running");
+      await store.purgeAll({ deadLetters: true });
+      expect(await store.listJobs()).toEqual([]);
+    });
+
     it("counts documents by kind and purges everything under its prefix, dead letters on request", async () => {
       await store.put("detail:x", doc(1, 1));
       await store.put("list:mapo:cafe", doc(0, 1));

@@ -1,10 +1,13 @@
 import { z } from "zod";
-import { DeadLetter, DocMeta, docKey } from "../contract/index.ts";
+import { DeadLetter, DocMeta, docKey, Job } from "../contract/index.ts";
+import { BULK, kvLister } from "./kv-list.ts";
 import {
   byFirstFailure,
   countByKind,
   type DocumentStore,
+  JOBS_KEPT,
   type NewDoc,
+  newestJobFirst,
   type PutResult,
   type StoredDoc,
   supersedes,
@@ -22,7 +25,6 @@ import {
  * older one, because the consumer always builds from a state fetch made after the event.
  * Miniflare's local KV is immediately consistent and hides all of this (BRIEF §7).
  */
-const BULK = 100; // bulk reads take at most 100 keys
 const ListKeys = z.array(z.string());
 
 export function createKvStore(kv: KVNamespace, options: { prefix: string }): DocumentStore {
@@ -30,29 +32,12 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
   const doc = (key: string) => `${p}d:${key}`;
   const mem = (shopId: string) => `${p}m:${shopId}`;
   const dead = (id: string) => `${p}q:${id}`;
+  const job = (id: string) => `${p}j:${id}`;
 
   const toDoc = (key: string, value: string | null, metadata: unknown): StoredDoc | null =>
     value === null ? null : { key, body: value, ...DocMeta.parse(metadata) };
 
-  async function listAll(prefix: string): Promise<string[]> {
-    const names: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page: KVNamespaceListResult<unknown, string> = await kv.list({
-        prefix,
-        ...(cursor ? { cursor } : {}),
-      });
-      names.push(...page.keys.map((k) => k.name));
-      cursor = page.list_complete ? undefined : page.cursor;
-    } while (cursor);
-    return names;
-  }
-
-  async function deleteAll(names: string[]): Promise<number> {
-    for (let i = 0; i < names.length; i += 50)
-      await Promise.all(names.slice(i, i + 50).map((n) => kv.delete(n)));
-    return names.length;
-  }
+  const { listAll, deleteAll, valuesUnder } = kvLister(kv);
 
   return {
     kind: "kv",
@@ -98,7 +83,8 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
     },
     async purgeAll(options = {}) {
       const names = await listAll(p);
-      return deleteAll(options.deadLetters ? names : names.filter((n) => !n.startsWith(`${p}q:`)));
+      const kept = (n: string) => !options.deadLetters && (n.startsWith(`${p}q:`) || n.startsWith(`${p}j:`));
+      return deleteAll(names.filter((n) => !kept(n)));
     },
     async countDocuments() {
       return countByKind((await listAll(`${p}d:`)).map((n) => n.slice(p.length + 2)));
@@ -118,17 +104,22 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
     async setCheckpoint(name, value) {
       await kv.put(`${p}cp:${name}`, String(value));
     },
+    async putJob(j) {
+      // KV takes one write per key per second: the Jobs class persists progress at most that often.
+      await kv.put(job(j.id), JSON.stringify(Job.parse(j)), { expirationTtl: 7 * 86_400 });
+    },
+    async getJob(id) {
+      const raw = await kv.get(job(id), "text");
+      return raw ? Job.parse(JSON.parse(raw)) : null;
+    },
+    async listJobs(limit = 20) {
+      return (await valuesUnder(`${p}j:`, Job, JOBS_KEPT)).sort(newestJobFirst).slice(0, limit);
+    },
     async putDeadLetter(entry) {
       await kv.put(dead(entry.id), JSON.stringify(DeadLetter.parse(entry)));
     },
     async listDeadLetters(limit = 100) {
-      const names = await listAll(`${p}q:`);
-      const entries: DeadLetter[] = [];
-      for (let i = 0; i < names.length; i += BULK) {
-        const found = await kv.get(names.slice(i, i + BULK), "text");
-        for (const value of found.values()) if (value) entries.push(DeadLetter.parse(JSON.parse(value)));
-      }
-      return entries.sort(byFirstFailure).slice(0, limit);
+      return (await valuesUnder(`${p}q:`, DeadLetter)).sort(byFirstFailure).slice(0, limit);
     },
     async deleteDeadLetters(ids) {
       const names: string[] = [];

@@ -1,10 +1,12 @@
 import { LRUCache } from "lru-cache";
-import { type DeadLetter, docKey } from "../contract/index.ts";
+import { type DeadLetter, docKey, type Job } from "../contract/index.ts";
 import {
   byFirstFailure,
   countByKind,
   type DocumentStore,
+  JOBS_KEPT,
   type NewDoc,
+  newestJobFirst,
   type PutResult,
   type StoredDoc,
   supersedes,
@@ -28,6 +30,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
   const memberships = new Map<string, string[]>();
   const checkpoints = new Map<string, number>();
   const dead = new Map<string, DeadLetter>();
+  const jobs = new Map<string, Job>();
   const listeners = new Set<(key: string) => void>();
   const written = (key: string) => {
     for (const l of listeners) l(key);
@@ -72,6 +75,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       memberships.clear();
       checkpoints.clear();
       if (options.deadLetters) dead.clear();
+      if (options.deadLetters) jobs.clear();
       return n;
     },
     async countDocuments() {
@@ -89,6 +93,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     },
     async setCheckpoint(name, value) {
       checkpoints.set(name, value);
+    },
+    async putJob(job) {
+      jobs.set(job.id, structuredClone(job));
+      for (const old of [...jobs.values()].sort(newestJobFirst).slice(JOBS_KEPT)) jobs.delete(old.id);
+    },
+    async getJob(id) {
+      const job = jobs.get(id);
+      return job ? structuredClone(job) : null;
+    },
+    async listJobs(limit = 20) {
+      return [...jobs.values()]
+        .sort(newestJobFirst)
+        .slice(0, limit)
+        .map((j) => structuredClone(j));
     },
     async putDeadLetter(entry) {
       dead.set(entry.id, structuredClone(entry));

@@ -1,4 +1,4 @@
-import type { DeadLetter, DocMeta } from "../contract/index.ts";
+import type { DeadLetter, DocMeta, Job } from "../contract/index.ts";
 
 export type { DeadLetter, DocMeta } from "../contract/index.ts";
 
@@ -29,7 +29,7 @@ export interface DocumentStore {
   purgeShop(shopId: string): Promise<{ deleted: number; lists: string[] }>;
   /**
    * Everything under this deployment's prefix: documents and bookkeeping (so a catch-up starts from
-   * the beginning of the change feed). Dead letters stay unless `deadLetters` is true.
+   * the beginning of the change feed). Dead letters and resync jobs stay unless `deadLetters` is true.
    */
   purgeAll(options?: { deadLetters?: boolean }): Promise<number>;
   /** Documents held, by kind (for status; a scan on Redis and KV, so not for hot paths). */
@@ -45,6 +45,15 @@ export interface DocumentStore {
   listDeadLetters(limit?: number): Promise<DeadLetter[]>;
   deleteDeadLetters(ids: readonly string[]): Promise<number>;
   countDeadLetters(): Promise<number>;
+
+  /**
+   * Resync jobs, so any sync-worker on the store can answer for a job another one runs. The newest
+   * 100 (Redis, memory) or 7 days (KV) are kept.
+   */
+  putJob(job: Job): Promise<void>;
+  getJob(id: string): Promise<Job | null>;
+  /** Newest first. */
+  listJobs(limit?: number): Promise<Job[]>;
 
   /**
    * Where the store can tell: calls `listener` with each document key written or deleted, by any
@@ -69,6 +78,9 @@ export function supersedes(
 }
 
 /** Dead letters list oldest failure first, so an operator replays in the order things broke. */
+export const newestJobFirst = (a: Job, b: Job): number => (a.startedAt < b.startedAt ? 1 : -1);
+export const JOBS_KEPT = 100;
+
 export const byFirstFailure = (a: DeadLetter, b: DeadLetter): number =>
   a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : 1;
 

@@ -1,14 +1,8 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
-import { DeadLetter, DocMeta, docKey } from "../contract/index.ts";
-import {
-  byFirstFailure,
-  countByKind,
-  type DocumentStore,
-  type NewDoc,
-  type PutResult,
-  type StoredDoc,
-} from "./port.ts";
+import { DocMeta, docKey } from "../contract/index.ts";
+import { countByKind, type DocumentStore, type NewDoc, type PutResult, type StoredDoc } from "./port.ts";
+import { recordKeys, redisRecords } from "./redis-records.ts";
 
 /**
  * Redis adapter over @upstash/redis: Upstash REST, or a plain server through the TCP requester.
@@ -16,7 +10,7 @@ import {
  * replies are raw Redis arrays and strings — hence the casts below.
  *
  * Layout under `prefix`: `d:<doc key>` hash {body, version, seq, builtAt}; `m:<shop>` JSON list of
- * list keys; `cp:<name>` checkpoints; `dlq` hash of dead letters.
+ * list keys; `cp:<name>` checkpoints; `dlq` and `jobs` hashes (see redis-records.ts).
  */
 const FIELDS = ["body", "version", "seq", "builtAt"] as const;
 
@@ -54,7 +48,7 @@ export function createRedisStore(
   const p = options.prefix.endsWith(":") ? options.prefix : `${options.prefix}:`;
   const doc = (key: string) => `${p}d:${key}`;
   const mem = (shopId: string) => `${p}m:${shopId}`;
-  const dlq = `${p}dlq`;
+  const { dlq, jobs } = recordKeys(p);
   // Written document keys are published here (from inside the guarded-put script: atomic with the write).
   const channel = `${p}written`;
   const announce = async (keys: readonly string[]) => {
@@ -119,7 +113,7 @@ export function createRedisStore(
           if (keys.length) removed += await redis.unlink(...keys);
         });
       }
-      if (options.deadLetters) removed += await redis.unlink(dlq);
+      if (options.deadLetters) removed += await redis.unlink(dlq, jobs);
       return removed;
     },
     async countDocuments() {
@@ -144,21 +138,7 @@ export function createRedisStore(
     async setCheckpoint(name, value) {
       await redis.set(`${p}cp:${name}`, String(value));
     },
-    async putDeadLetter(entry) {
-      await redis.hset(dlq, { [entry.id]: JSON.stringify(DeadLetter.parse(entry)) });
-    },
-    async listDeadLetters(limit = 100) {
-      const flat = ((await redis.hgetall(dlq)) ?? []) as unknown as string[];
-      const entries: DeadLetter[] = [];
-      for (let i = 1; i < flat.length; i += 2) entries.push(DeadLetter.parse(JSON.parse(flat[i] as string)));
-      return entries.sort(byFirstFailure).slice(0, limit);
-    },
-    async deleteDeadLetters(ids) {
-      return ids.length ? redis.hdel(dlq, ...ids) : 0;
-    },
-    async countDeadLetters() {
-      return redis.hlen(dlq);
-    },
+    ...redisRecords(redis, p),
     ...(options.subscribe
       ? {
           async onWrite(listener: (key: string) => void) {

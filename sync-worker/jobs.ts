@@ -1,4 +1,5 @@
 import { durationMs, type Job, type Logger, type OriginClient, type ResyncBody } from "../contract/index.ts";
+import { type DocumentStore, newestJobFirst } from "../store/port.ts";
 import type { Rebuilder } from "./pipeline/rebuild.ts";
 
 const CHUNK = 100;
@@ -6,20 +7,44 @@ const CHUNK = 100;
 /**
  * Resync jobs (BRIEF §1's "full resync over the APIs" and "everything updated in the last N minutes").
  * A job enumerates shop ids from the origin, then rebuilds them in chunks directly — not through
- * the queue — so its progress counts shops actually rebuilt. Jobs live in this process's memory.
+ * the queue — so its progress counts shops actually rebuilt. A job runs in the process that started
+ * it and is written to the store as it goes (at most once a second, KV's limit per key), so every
+ * sync-worker on the store can answer for it: a CLI behind a load balancer polls whichever.
  */
 export class Jobs {
   private readonly jobs = new Map<string, Job>();
+  private readonly persistedAt = new Map<string, number>();
+  private shared: { at: number; jobs: Job[] } = { at: 0, jobs: [] };
   constructor(
-    private readonly o: { origin: OriginClient; rebuilder: Rebuilder; logger: Logger; now?: () => number },
+    private readonly o: {
+      origin: OriginClient;
+      rebuilder: Rebuilder;
+      store: Pick<DocumentStore, "putJob" | "getJob" | "listJobs">;
+      logger: Logger;
+      now?: () => number;
+    },
   ) {}
 
-  get(id: string): Job | null {
-    return this.jobs.get(id) ?? null;
+  async get(id: string): Promise<Job | null> {
+    return this.jobs.get(id) ?? (await this.o.store.getJob(id));
   }
 
-  list(): Job[] {
-    return [...this.jobs.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1)).slice(0, 50);
+  /** This process's jobs as they are, merged with the store's (read at most every 2 s). */
+  async list(): Promise<Job[]> {
+    if (Date.now() - this.shared.at > 2000)
+      this.shared = { at: Date.now(), jobs: await this.o.store.listJobs(50) };
+    const merged = new Map(this.shared.jobs.map((j) => [j.id, j]));
+    for (const [id, job] of this.jobs) merged.set(id, job);
+    return [...merged.values()].sort(newestJobFirst).slice(0, 50);
+  }
+
+  private persist(job: Job, force = false): void {
+    const now = Date.now();
+    if (!force && now - (this.persistedAt.get(job.id) ?? 0) < 1000) return;
+    this.persistedAt.set(job.id, now);
+    this.o.store.putJob({ ...job }).catch((error) => {
+      this.o.logger.warn("resync.persist_failed", { job: job.id, error: String(error) });
+    });
   }
 
   /** Starts a resync and answers at once; the returned job updates as it runs. */
@@ -36,6 +61,7 @@ export class Jobs {
       finishedAt: null,
     };
     this.jobs.set(job.id, job);
+    this.persist(job, true);
     void this.run(job, scope);
     return job;
   }
@@ -56,6 +82,7 @@ export class Jobs {
         const outcome = await this.o.rebuilder.rebuildShops(chunk);
         job.failed += outcome.failed.size;
         job.done += chunk.length;
+        this.persist(job);
       }
       job.state = "done";
     } catch (error) {
@@ -64,6 +91,9 @@ export class Jobs {
       this.o.logger.warn("resync.failed", { job: job.id, error: job.error });
     }
     job.finishedAt = new Date().toISOString();
+    this.persist(job, true);
+    this.persistedAt.delete(job.id);
+    if (this.jobs.size > 50) this.jobs.delete(this.jobs.keys().next().value as string); // oldest
   }
 
   private async enumerate(scope: ResyncBody): Promise<string[]> {

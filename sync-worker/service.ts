@@ -63,7 +63,13 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     depth: () => o.queue.depth(),
     stepMs: o.timelineStepMs ?? 5000,
   });
-  const jobs = new Jobs({ origin, rebuilder, logger: o.logger, ...(o.now ? { now: o.now } : {}) });
+  const jobs = new Jobs({
+    origin,
+    rebuilder,
+    store: o.store,
+    logger: o.logger,
+    ...(o.now ? { now: o.now } : {}),
+  });
   let closing = false;
   const app = createSyncApp({
     closing: () => closing,

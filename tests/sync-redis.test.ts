@@ -88,6 +88,31 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
     expect((await second.store.countDocuments()).main).toBeGreaterThan(0);
   }, 60_000);
 
+  it("a resync started on one sync-worker can be followed on the other", async () => {
+    const [first, second] = workers as [(typeof workers)[number], (typeof workers)[number]];
+    const admin = (w: (typeof workers)[number], method: string, path: string, body?: unknown) =>
+      w.worker.app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${"a".repeat(8)}`, "content-type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const started = (await (await admin(first, "POST", "/admin/resync", { all: true })).json()) as {
+      id: string;
+    };
+    const done = await waitFor(
+      async () => {
+        const res = await admin(second, "GET", `/admin/jobs/${started.id}`);
+        const job = res.status === 200 ? ((await res.json()) as { state: string; done: number }) : null;
+        return job?.state === "done" ? job : null;
+      },
+      20_000,
+      100,
+    );
+    expect(done).toMatchObject({ state: "done", done: 30, total: 30, failed: 0 });
+    const listed = (await (await admin(second, "GET", "/admin/jobs")).json()) as { jobs: { id: string }[] };
+    expect(listed.jobs.map((j) => j.id)).toContain(started.id);
+  }, 30_000);
+
   it("a queue flushed after catch-up queued changes loses none: the checkpoint waits until documents show them", async () => {
     const [first] = workers as [(typeof workers)[number]];
     await waitFor(async () => (await first.worker.catchUp.run()).held === 0, 10_000, 100);

@@ -47,9 +47,9 @@ export function adminRoutes(deps: SyncDeps): Hono {
   app.post("/resync", async (c) =>
     c.json(deps.jobs.startResync(parseOr400(ResyncBody, await readJson(c), "body")), 202),
   );
-  app.get("/jobs", (c) => c.json({ jobs: deps.jobs.list() }));
-  app.get("/jobs/:id", (c) => {
-    const job = deps.jobs.get(c.req.param("id"));
+  app.get("/jobs", async (c) => c.json({ jobs: await deps.jobs.list() }));
+  app.get("/jobs/:id", async (c) => {
+    const job = await deps.jobs.get(c.req.param("id"));
     if (!job) throw new AppError("not_found", `no job ${c.req.param("id")}`);
     return c.json(job);
   });

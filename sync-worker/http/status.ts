@@ -48,7 +48,7 @@ export async function statusReport(deps: SyncDeps) {
     documents,
     store: deps.store.kind,
     counters: deps.counters,
-    jobs: deps.jobs.list().slice(0, 10),
+    jobs: (await deps.jobs.list()).slice(0, 10),
   };
 }
 
