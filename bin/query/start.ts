@@ -63,6 +63,7 @@ export async function startQuery(vars: Record<string, string | undefined>, serve
     edgePort: edgeServer.port,
     syncPort: syncServer.port,
     async stop() {
+      sync.endStreams(); // open console streams would hold the server's close for up to a minute
       await edgeServer.close();
       await syncServer.close();
       edge.health.stop();
