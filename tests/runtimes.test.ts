@@ -50,4 +50,38 @@ describe("edge entries on Bun and Deno (processes)", () => {
       }
     }, 90_000);
   }
+  for (const runtime of ["bun", "deno"] as Runtime[]) {
+    it(`serves the sync-worker's console on ${runtime}, and stops cleanly with a stream open`, async () => {
+      const sync = await startService(
+        `sync-worker/entry/${runtime}.ts`,
+        { ORIGIN_URL: origin.url, LOG_LEVEL: "warn", CATCH_UP_INTERVAL_S: "0" },
+        await freePort(),
+        60_000,
+        runtime,
+      );
+      const reader = { cancel: async () => {} };
+      try {
+        const login = await fetch(`${sync.url}/console/login`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: sync.url },
+          body: "token=dev-admin-token",
+          redirect: "manual",
+        });
+        expect(login.status).toBe(303);
+        const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
+        expect(await (await fetch(`${sync.url}/console`, { headers: { cookie } })).text()).toContain(
+          "Origin circuit breaker",
+        );
+        const events = await fetch(`${sync.url}/console/events`, { headers: { cookie } });
+        const stream = (events.body as ReadableStream<Uint8Array>).getReader();
+        reader.cancel = () => stream.cancel();
+        expect(new TextDecoder().decode((await stream.read()).value)).toContain("event: panels");
+      } finally {
+        const stopping = Date.now();
+        expect(await sync.stop("SIGTERM")).toBe(0); // the open stream must not hold the exit
+        expect(Date.now() - stopping).toBeLessThan(10_000);
+        await reader.cancel().catch(() => {});
+      }
+    }, 90_000);
+  }
 });
