@@ -18,10 +18,12 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "3" },
     seconds: { type: "string", default: "5" },
     connections: { type: "string", default: "50" },
+    // Any read path, e.g. a list: /v1/shops?region=gangnam&category=chicken (the full app, not the fast path)
+    path: { type: "string", default: "/v1/shops/s_demo_000001" },
   },
 });
 const dir = await mkdtemp(join(tmpdir(), "bench-edge-"));
-const path = "/v1/shops/s_demo_000001";
+const path = args.path;
 
 /** Waits up to 10 s for a server to answer 2xx. */
 const answers = (url: string) =>
@@ -100,12 +102,13 @@ const result = {
   target: 0.85,
   pass: ratio >= 0.85,
 };
-console.log(`\n| hot shop detail (${body.length} B) | req/s (median of ${args.rounds}) |\n|---|---:|`);
+console.log(`\n| ${path} (${body.length} B) | req/s (median of ${args.rounds}) |\n|---|---:|`);
 console.log(
   `| edge on Bun (memory store, L1) | ${result.edgeMedian.toFixed(0)} |\n| bare Bun.serve, same bytes | ${result.bareMedian.toFixed(0)} |`,
 );
 console.log(`| ratio (target ≥ 0.85) | ${ratio.toFixed(3)} ${result.pass ? "pass" : "FAIL"} |`);
-await writeFile("bench/results/edge-bun.json", `${JSON.stringify(result, null, 2)}\n`);
+const file = args.path === "/v1/shops/s_demo_000001" ? "edge-bun.json" : "edge-bun-path.json";
+await writeFile(`bench/results/${file}`, `${JSON.stringify({ path, ...result }, null, 2)}\n`);
 edge.kill("SIGTERM");
 bare.kill("SIGTERM");
 await origin.stop();
