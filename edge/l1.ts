@@ -19,11 +19,12 @@ export type L1Entry = {
   /** Parsed once for list documents, so pages can be cut without parsing again. */
   list?: ShopListDoc;
   pages?: Map<string, Page>;
-  /** The last 200 answer's headers, reused while its Age and X-Cache stay the same (see respond). */
-  hot?: { age: number; xcache: string; headers: Headers };
+  hot?: HotHeaders;
 };
 
-export type Page = { bytes: Uint8Array<ArrayBuffer>; etag: string };
+export type Page = { bytes: Uint8Array<ArrayBuffer>; etag: string; hot?: HotHeaders };
+/** The last 200 answer's headers, reused while its Age and X-Cache stay the same (see respond). */
+export type HotHeaders = { age: number; xcache: string; headers: Headers };
 
 const encoder = new TextEncoder();
 export const encode = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);

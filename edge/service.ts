@@ -9,7 +9,7 @@ import {
 import type { DocumentStore } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
 import { createEdgeApp } from "./http/app.ts";
-import { fastDetail } from "./http/fast-path.ts";
+import { fastRead } from "./http/fast-path.ts";
 import { L1 } from "./l1.ts";
 import { OriginHealth } from "./origin-health.ts";
 import { Reader } from "./reader.ts";
@@ -83,7 +83,7 @@ export function createEdge(o: EdgeOptions) {
       l1Entries: l1.size,
     }),
   });
-  const fast = fastDetail(reader, o.config);
+  const fast = fastRead(reader, o.config);
   // Where the store announces writes, a changed document leaves L1 at once (not after the TTL).
   const unsubscribe = o.store
     .onWrite?.((key) => l1.delete(key))
@@ -93,7 +93,7 @@ export function createEdge(o: EdgeOptions) {
     });
   return {
     app,
-    /** What server entries serve: the fast path for hot details, the app for everything else. */
+    /** What server entries serve: the fast path for hot reads, the app for everything else. */
     fetch: (req: Request): Response | Promise<Response> => fast(req) ?? app.fetch(req),
     reader,
     l1,

@@ -62,6 +62,23 @@ export function edgeBehaviourSuite(name: string, make: () => Promise<EdgeTarget>
       expect((await t.getDoc(docKey.detail("s_demo_000001")))?.version).toBe(1); // written through
     });
 
+    it("repeated list pages and mains are L1 hits with the same bytes, ETags and 304s", async () => {
+      for (const path of ["/v1/shops?region=gangnam&category=chicken&limit=2", "/v1/main?region=gangnam"]) {
+        const first = await t.get(path);
+        const again = await t.get(path, { "x-request-id": "rid-1" });
+        expect(again.headers.get("x-cache"), path).toBe("HIT");
+        expect(again.text).toBe(first.text);
+        expect(again.headers.get("etag")).toBe(first.headers.get("etag"));
+        expect(again.headers.get("x-request-id")).toBe("rid-1");
+        const notModified = await t.get(path, { "if-none-match": first.headers.get("etag") as string });
+        expect(notModified.status, path).toBe(304);
+      }
+      // The plain forms only: anything unusual takes the app, which validates.
+      expect((await t.get("/v1/shops?region=gangnam&category=chicken&limit=0")).status).toBe(400);
+      expect((await t.get("/v1/shops?region=gangnam&category=chicken&cursor=zzz")).status).toBe(400);
+      expect((await t.get("/v1/main?region=gangnam&extra=1")).status).toBe(400);
+    });
+
     it("lists and main: pages with cursors, categories of a region", async () => {
       const full = (await t.get("/v1/shops?region=gangnam&category=chicken&limit=100")).json;
       expect(full.total).toBeGreaterThanOrEqual(2);

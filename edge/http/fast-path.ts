@@ -1,26 +1,85 @@
+import { CATEGORIES, type Category } from "../../contract/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
+import { decodeCursor, listPage } from "./pages.ts";
 import { respond } from "./respond.ts";
 
-const PREFIX = "/v1/shops/";
+const DETAIL = "/v1/shops/";
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const REGION = /^[a-z][a-z0-9-]{0,39}$/; // the contract's Region
+const CATEGORY = new Set<string>(CATEGORIES);
+const LIMIT = /^[1-9]\d?$|^100$/;
+
+/** `a=1&b=2` → entries, or null when a key repeats or one is not in `allowed`: the app decides those. */
+function params(query: string, allowed: readonly string[]): Map<string, string> | null {
+  const out = new Map<string, string>();
+  for (const [k, v] of new URLSearchParams(query)) {
+    if (out.has(k) || !allowed.includes(k)) return null;
+    out.set(k, v);
+  }
+  return out;
+}
 
 /**
- * Varnish-style fast path in front of the Hono app, for server runtimes: a GET of a shop detail
- * that is fresh in L1 is answered here — no router, no context object, no promise. Everything else
- * (misses, read-your-writes, other routes, bad input) returns null and takes the full app.
+ * Varnish-style fast path in front of the Hono app, for server runtimes: a GET of a shop detail, a
+ * list page or a main that is fresh in L1 is answered here — no router, no context object, no zod,
+ * no promise. It accepts only the plain forms of each request; everything else (misses,
+ * read-your-writes, other routes, anything unusual or invalid) returns null and takes the full app,
+ * which owns validation and its error bodies.
  */
-export function fastDetail(reader: Reader, config: EdgeConfig) {
+export function fastRead(reader: Reader, config: EdgeConfig) {
+  const answer = hotAnswer(reader, config);
+  return (req: Request): Response | null => {
+    const res = answer(req);
+    // A caller's request id is echoed, as the app does; none is made up here (a UUID per hit costs).
+    const id = res && req.headers.get("x-request-id");
+    if (id) res.headers.set("x-request-id", id);
+    return res;
+  };
+}
+
+function hotAnswer(reader: Reader, config: EdgeConfig) {
   return (req: Request): Response | null => {
     if (req.method !== "GET") return null;
     const url = req.url;
     const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-    if (pathStart < 0 || !url.startsWith(PREFIX, pathStart) || url.includes("?", pathStart)) return null;
-    const id = url.slice(pathStart + PREFIX.length);
-    if (!ID.test(id)) return null;
+    if (pathStart < 0) return null;
+    const q = url.indexOf("?", pathStart);
+    const path = q < 0 ? url.slice(pathStart) : url.slice(pathStart, q);
     const headers = req.headers;
-    if (headers.get("x-min-version") !== null) return null;
-    const hit = reader.hit({ kind: "detail", shopId: id }, `detail:${id}`);
-    return hit ? respond(headers.get("if-none-match") ?? undefined, hit, config) : null;
+    if (path.startsWith(DETAIL)) {
+      const id = path.slice(DETAIL.length);
+      if (q >= 0 || !ID.test(id) || headers.get("x-min-version") !== null) return null;
+      const hit = reader.hit({ kind: "detail", shopId: id }, `detail:${id}`);
+      return hit ? respond(headers.get("if-none-match") ?? undefined, hit, config) : null;
+    }
+    if (path === "/v1/main" && q >= 0) {
+      const p = params(url.slice(q + 1), ["region"]);
+      const region = p?.get("region");
+      if (!region || !REGION.test(region)) return null;
+      const hit = reader.hit({ kind: "main", region }, `main:${region}`);
+      return hit ? respond(headers.get("if-none-match") ?? undefined, hit, config) : null;
+    }
+    if (path === "/v1/shops" && q >= 0) {
+      const p = params(url.slice(q + 1), ["region", "category", "limit", "cursor"]);
+      const region = p?.get("region");
+      const category = p?.get("category");
+      const limit = p?.get("limit") ?? "20";
+      if (!p || !region || !REGION.test(region) || !category || !CATEGORY.has(category)) return null;
+      if (!LIMIT.test(limit)) return null;
+      let offset: number;
+      try {
+        offset = decodeCursor(p.get("cursor"));
+      } catch {
+        return null;
+      }
+      const key = { kind: "list" as const, region, category: category as Category };
+      const hit = reader.hit(key, `list:${region}:${category}`);
+      if (!hit) return null;
+      const inm = headers.get("if-none-match") ?? undefined;
+      if ("unavailable" in hit || hit.entry.status !== 200) return respond(inm, hit, config);
+      return respond(inm, hit, config, listPage(hit.entry, offset, Number(limit)));
+    }
+    return null;
   };
 }
