@@ -21,9 +21,11 @@ export const AdProduct = z.enum(["open_list", "ultra_call"]);
 export const AdStatus = z.enum(["active", "paused"]);
 
 /** Ids travel in URLs and document keys, so they stay URL- and key-safe. */
-export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ -");
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const Id = z.string().regex(ID_PATTERN, "must be 1-64 characters of A-Z a-z 0-9 _ -");
 /** Regions are delivery-area slugs such as `gangnam`; they appear in document keys. */
-export const Region = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "must be a lowercase slug like gangnam");
+export const REGION_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
+export const Region = z.string().regex(REGION_PATTERN, "must be a lowercase slug like gangnam");
 export const Regions = z.array(Region).min(1).max(50);
 export const OpenHours = z
   .string()

@@ -11,6 +11,9 @@ export type OriginPolicyOptions = {
 
 export type BreakerState = "closed" | "open" | "half-open";
 export type BreakerChange = { at: string; state: BreakerState };
+/** The breaker as a Prometheus gauge value: 1 open, 0.5 half-open, 0 closed. */
+export const breakerGaugeValue = (state: BreakerState): number =>
+  ({ closed: 0, "half-open": 0.5, open: 1 })[state];
 
 /** Thrown without calling the origin while the breaker is open. */
 export class BrokenCircuitError extends Error {

@@ -1,5 +1,6 @@
 import {
   type AssetLoader,
+  breakerGaugeValue,
   httpOriginClient,
   type Logger,
   type OriginClient,
@@ -52,7 +53,7 @@ export function createEdge(o: EdgeOptions) {
   registry.gauge(
     "origin_breaker_open",
     "1 while the origin circuit breaker is open, 0.5 half-open, 0 closed",
-    () => ({ closed: 0, "half-open": 0.5, open: 1 })[policy.breaker.state()],
+    () => breakerGaugeValue(policy.breaker.state()),
   );
   registry.gauge("origin_up", "0 while the origin is considered down", () => (health.isDown() ? 0 : 1));
   registry.gauge("l1_entries", "Documents held in the in-process L1", () => l1.size);

@@ -5,7 +5,9 @@ import {
   AppError,
   type AssetLoader,
   Category,
+  docKey,
   edgeOpenApi,
+  ID_PATTERN,
   Id,
   type Logger,
   mountDocs,
@@ -55,7 +57,6 @@ function minVersionOf(header: string | undefined): number | undefined {
  */
 type Ctx = { env?: { waitUntil?: (p: Promise<unknown>) => void } };
 const waitUntilOf = (c: Ctx) => c.env?.waitUntil;
-const ID = /^[A-Za-z0-9_-]{1,64}$/; // contract Id, tested without zod on the hot path
 
 /** The edge read API (BRIEF §5), runtime-free. */
 export function createEdgeApp(deps: EdgeDeps): Hono {
@@ -101,11 +102,11 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
 
   app.get("/v1/shops/:id", async (c) => {
     const raw = c.req.param("id");
-    const shopId = ID.test(raw) ? raw : parseOr400(Id, raw, "path parameter id");
+    const shopId = ID_PATTERN.test(raw) ? raw : parseOr400(Id, raw, "path parameter id"); // zod only for errors
     const minVersion = minVersionOf(c.req.header("x-min-version"));
     const key = { kind: "detail" as const, shopId };
     const served =
-      (minVersion === undefined ? deps.reader.hit(key, `detail:${shopId}`) : null) ??
+      (minVersion === undefined ? deps.reader.hit(key, docKey.detail(shopId)) : null) ??
       (await deps.reader.read(key, {
         ...(minVersion !== undefined ? { minVersion } : {}),
         waitUntil: waitUntilOf(c as Ctx),

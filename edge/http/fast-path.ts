@@ -1,12 +1,10 @@
-import { CATEGORIES, type Category } from "../../contract/index.ts";
+import { CATEGORIES, type Category, docKey, ID_PATTERN, REGION_PATTERN } from "../../contract/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
 import { decodeCursor, listPage } from "./pages.ts";
 import { respond } from "./respond.ts";
 
 const DETAIL = "/v1/shops/";
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const REGION = /^[a-z][a-z0-9-]{0,39}$/; // the contract's Region
 const CATEGORY = new Set<string>(CATEGORIES);
 const LIMIT = /^[1-9]\d?$|^100$/;
 
@@ -49,15 +47,15 @@ function hotAnswer(reader: Reader, config: EdgeConfig) {
     const headers = req.headers;
     if (path.startsWith(DETAIL)) {
       const id = path.slice(DETAIL.length);
-      if (q >= 0 || !ID.test(id) || headers.get("x-min-version") !== null) return null;
-      const hit = reader.hit({ kind: "detail", shopId: id }, `detail:${id}`);
+      if (q >= 0 || !ID_PATTERN.test(id) || headers.get("x-min-version") !== null) return null;
+      const hit = reader.hit({ kind: "detail", shopId: id }, docKey.detail(id));
       return hit ? respond(headers.get("if-none-match") ?? undefined, hit, config) : null;
     }
     if (path === "/v1/main" && q >= 0) {
       const p = params(url.slice(q + 1), ["region"]);
       const region = p?.get("region");
-      if (!region || !REGION.test(region)) return null;
-      const hit = reader.hit({ kind: "main", region }, `main:${region}`);
+      if (!region || !REGION_PATTERN.test(region)) return null;
+      const hit = reader.hit({ kind: "main", region }, docKey.main(region));
       return hit ? respond(headers.get("if-none-match") ?? undefined, hit, config) : null;
     }
     if (path === "/v1/shops" && q >= 0) {
@@ -65,7 +63,7 @@ function hotAnswer(reader: Reader, config: EdgeConfig) {
       const region = p?.get("region");
       const category = p?.get("category");
       const limit = p?.get("limit") ?? "20";
-      if (!p || !region || !REGION.test(region) || !category || !CATEGORY.has(category)) return null;
+      if (!p || !region || !REGION_PATTERN.test(region) || !category || !CATEGORY.has(category)) return null;
       if (!LIMIT.test(limit)) return null;
       let offset: number;
       try {
@@ -74,7 +72,7 @@ function hotAnswer(reader: Reader, config: EdgeConfig) {
         return null;
       }
       const key = { kind: "list" as const, region, category: category as Category };
-      const hit = reader.hit(key, `list:${region}:${category}`);
+      const hit = reader.hit(key, docKey.list(region, key.category));
       if (!hit) return null;
       const inm = headers.get("if-none-match") ?? undefined;
       if ("unavailable" in hit || hit.entry.status !== 200) return respond(inm, hit, config);

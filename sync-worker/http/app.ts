@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { mountDocs, serviceApp, syncOpenApi } from "../../contract/index.ts";
+import { breakerGaugeValue, mountDocs, serviceApp, syncOpenApi } from "../../contract/index.ts";
 import { consoleRoutes } from "../console/routes.tsx";
 import { adminRoutes } from "./admin.ts";
 import type { SyncDeps } from "./deps.ts";
@@ -22,10 +22,8 @@ export function createSyncApp(deps: SyncDeps): Hono {
   r.counterFrom("dead_lettered_total", "Events moved to the dead-letter queue", () => c.deadLettered);
   r.gauge("queue_depth", "Events waiting in the queue (ready, in flight, delayed)", () => deps.queue.depth());
   r.gauge("dlq_size", "Dead letters waiting for a replay", () => deps.store.countDeadLetters());
-  r.gauge(
-    "origin_breaker_open",
-    "1 while the origin circuit breaker is open, 0.5 half-open, 0 closed",
-    () => ({ closed: 0, "half-open": 0.5, open: 1 })[deps.breaker.state()],
+  r.gauge("origin_breaker_open", "1 while the origin circuit breaker is open, 0.5 half-open, 0 closed", () =>
+    breakerGaugeValue(deps.breaker.state()),
   );
   app.get("/healthz", async (c) => c.json({ status: "ok", queue: deps.queue.kind, store: deps.store.kind }));
   mountDocs(app, "edge-cache sync-worker", syncOpenApi, deps.docs);
