@@ -17,3 +17,4 @@ export * from "./rate-limit.ts";
 export * from "./serve.ts";
 export * from "./state.ts";
 export * from "./store.ts";
+export * from "./list-order.ts";

@@ -2,7 +2,11 @@ import { CATEGORIES, type DocKey, docKey, type OriginClient } from "../contract/
 import { projectDetail, projectList, projectMain } from "../projection/index.ts";
 import type { NewDoc } from "../store/port.ts";
 
-export type Built = { key: string; doc: NewDoc; parsed: unknown };
+/**
+ * `store: false` for lists: the sync-worker keeps them entry by entry (store/port.ts), so a list
+ * fetched here is served and kept in L1, never written whole.
+ */
+export type Built = { key: string; doc: NewDoc; parsed: unknown; store?: false };
 
 /**
  * Builds a document from the origin's state with the same projection the sync-worker uses, so a
@@ -35,6 +39,7 @@ export async function buildFromOrigin(
         key: docKey.list(key.region, key.category),
         doc: { body: JSON.stringify(doc), version: 0, seq: state.seq, builtAt },
         parsed: doc,
+        store: false,
       },
     ];
   }
@@ -56,6 +61,7 @@ export async function buildFromOrigin(
         key: docKey.list(l.region, l.category),
         doc: { body: JSON.stringify(l), version: 0, seq: l.seq, builtAt },
         parsed: l,
+        store: false as const,
       })),
   ];
 }

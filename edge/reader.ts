@@ -151,10 +151,12 @@ export class Reader {
         // Write-through is best effort: the answer does not wait for, or fail with, the store. On
         // Workers it must be handed to waitUntil, or it dies with the request. It starts before the
         // L1 fill, so a store that announces writes synchronously (memory) does not evict the entry.
-        const put = this.d.store
-          .put(b.key, b.doc)
-          .catch((e) => this.d.logger.warn("edge.write_through_failed", { key: b.key, error: String(e) }));
-        waitUntil?.(put);
+        if (b.store !== false) {
+          const put = this.d.store
+            .put(b.key, b.doc)
+            .catch((e) => this.d.logger.warn("edge.write_through_failed", { key: b.key, error: String(e) }));
+          waitUntil?.(put);
+        }
         const entry = this.remember(b.key, { key: b.key, ...b.doc }, now, b.parsed);
         if (b.key === k) mine = entry;
       }

@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { type DeadLetter, docKey } from "../contract/index.ts";
+import { listChange } from "./list-suite.ts";
 import type { DocumentStore, NewDoc } from "./port.ts";
 
 export type StoreFactory = () => Promise<{ store: DocumentStore; cleanup?: () => Promise<void> }>;
@@ -54,7 +55,7 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
 
     it("reads many keys in the order asked, null where missing", async () => {
       await store.put("main:gangnam", doc(0, 5));
-      await store.put("list:gangnam:chicken", doc(0, 6));
+      await store.applyLists([listChange("list:gangnam:chicken", "s_1", 6)], BUILT);
       const got = await store.getMany(["list:gangnam:chicken", "detail:none", "main:gangnam"]);
       expect(got.map((d) => d?.seq ?? null)).toEqual([6, null, 5]);
       expect(await store.getMany([])).toEqual([]);
@@ -100,8 +101,9 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
     it("purges a shop: its detail and its list bookkeeping, nothing of other shops", async () => {
       await store.put(docKey.detail("s_p"), doc(2, 2));
       await store.put(docKey.detail("s_q"), doc(2, 2));
-      await store.setMemberships("s_p", [docKey.list("mapo", "pizza"), docKey.list("gangnam", "pizza")]);
-      await store.setMemberships("s_q", [docKey.list("mapo", "pizza")]);
+      const g = { version: 2, seq: 2 };
+      await store.registerLists("s_p", g, [docKey.list("mapo", "pizza"), docKey.list("gangnam", "pizza")]);
+      await store.registerLists("s_q", g, [docKey.list("mapo", "pizza")]);
       expect(await store.getMemberships("s_p")).toEqual(["list:gangnam:pizza", "list:mapo:pizza"]);
       expect(await store.purgeShop("s_p")).toEqual({
         deleted: 1,
@@ -157,11 +159,11 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
 
     it("counts documents by kind and purges everything under its prefix, dead letters on request", async () => {
       await store.put("detail:x", doc(1, 1));
-      await store.put("list:mapo:cafe", doc(0, 1));
+      await store.applyLists([listChange("list:mapo:cafe", "x", 1)], BUILT);
       await store.put("main:mapo", doc(0, 1));
       await store.put("detail:y", doc(1, 1));
       expect(await store.countDocuments()).toEqual({ detail: 2, list: 1, main: 1 });
-      await store.setMemberships("x", ["list:mapo:cafe"]);
+      await store.registerLists("x", { version: 1, seq: 1 }, ["list:mapo:cafe"]);
       await store.setCheckpoint("catch-up", 9);
       await store.putDeadLetter(dead("x", BUILT));
       expect(await store.purgeAll()).toBeGreaterThanOrEqual(6);

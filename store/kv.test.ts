@@ -2,6 +2,7 @@ import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe } from "vitest";
 import { storeContractSuite } from "./contract-suite.ts";
 import { createKvStore } from "./kv.ts";
+import { listStoreSuite } from "./list-suite.ts";
 
 /**
  * Workers KV inside workerd, through Miniflare. Miniflare's local KV is immediately consistent and
@@ -28,4 +29,6 @@ describe("Workers KV adapter (workerd via Miniflare)", () => {
   storeContractSuite("kv", async () => ({ store: createKvStore(kv, { prefix: `t${++n}` }) }), {
     atomicGuard: false,
   });
+  // One writer per list on KV (see kv-lists.ts): no concurrent-writers case.
+  listStoreSuite("kv", async () => ({ store: createKvStore(kv, { prefix: `t${++n}` }) }), { atomic: false });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DeadLetter, DocMeta, docKey, Job } from "../contract/index.ts";
 import { BULK, kvLister } from "./kv-list.ts";
+import { kvLists } from "./kv-lists.ts";
 import {
   byFirstFailure,
   countByKind,
@@ -9,6 +10,7 @@ import {
   type NewDoc,
   newestJobFirst,
   type PutResult,
+  refuseList,
   type StoredDoc,
   supersedes,
 } from "./port.ts";
@@ -25,8 +27,6 @@ import {
  * older one, because the consumer always builds from a state fetch made after the event.
  * Miniflare's local KV is immediately consistent and hides all of this (BRIEF §7).
  */
-const ListKeys = z.array(z.string());
-
 export function createKvStore(kv: KVNamespace, options: { prefix: string }): DocumentStore {
   const p = options.prefix.endsWith(":") ? options.prefix : `${options.prefix}:`;
   const doc = (key: string) => `${p}d:${key}`;
@@ -38,14 +38,19 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
     value === null ? null : { key, body: value, ...DocMeta.parse(metadata) };
 
   const { listAll, deleteAll, valuesUnder } = kvLister(kv);
+  const lists = kvLists(kv, p);
+  const isList = (key: string) => key.startsWith("list:");
+  const stored = (key: string) => (isList(key) ? lists.name(key) : doc(key));
 
   return {
     kind: "kv",
     async get(key) {
+      if (isList(key)) return (await lists.readLists([key]))[0] ?? null;
       const { value, metadata } = await kv.getWithMetadata(doc(key), "text");
       return toDoc(key, value, metadata);
     },
     async getMany(keys) {
+      if (keys.some(isList)) return Promise.all(keys.map((k) => this.get(k)));
       const out: (StoredDoc | null)[] = [];
       for (let i = 0; i < keys.length; i += BULK) {
         const chunk = keys.slice(i, i + BULK);
@@ -58,6 +63,7 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
       return out;
     },
     async put(key, d: NewDoc): Promise<PutResult> {
+      refuseList(key);
       // Only the metadata is needed, but a stream cancelled unread breaks Miniflare's proxy under
       // load; the value is read as text (one read per coalesced write, not per request).
       const current = await kv.getWithMetadata(doc(key), "text");
@@ -72,14 +78,14 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
     },
     async delete(keys) {
       const existing = (await this.getMany(keys)).filter((x) => x !== null).length;
-      await Promise.all(keys.map((k) => kv.delete(doc(k))));
+      await Promise.all(keys.map((k) => kv.delete(stored(k))));
       return existing;
     },
     async purgeShop(shopId) {
-      const lists = await this.getMemberships(shopId);
+      const was = await this.getMemberships(shopId);
       const deleted = await this.delete([docKey.detail(shopId)]);
       await kv.delete(mem(shopId));
-      return { deleted, lists };
+      return { deleted, lists: was };
     },
     async purgeAll(options = {}) {
       const names = await listAll(p);
@@ -87,16 +93,14 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
       return deleteAll(names.filter((n) => !kept(n)));
     },
     async countDocuments() {
-      return countByKind((await listAll(`${p}d:`)).map((n) => n.slice(p.length + 2)));
+      const names = [...(await listAll(`${p}d:`)), ...(await listAll(`${p}l:`))];
+      return countByKind(names.map((n) => n.slice(n.indexOf(":", p.length) + 1)));
     },
-    async getMemberships(shopId) {
-      const raw = await kv.get(mem(shopId), "text");
-      return raw ? ListKeys.parse(JSON.parse(raw)) : [];
-    },
-    async setMemberships(shopId, listKeys) {
-      if (listKeys.length === 0) await kv.delete(mem(shopId));
-      else await kv.put(mem(shopId), JSON.stringify([...listKeys].sort()));
-    },
+    applyLists: lists.applyLists,
+    listHeads: lists.listHeads,
+    getMemberships: lists.getMemberships,
+    registerLists: lists.registerLists,
+    releaseLists: lists.releaseLists,
     async getCheckpoint(name) {
       const raw = await kv.get(`${p}cp:${name}`, "text");
       return raw == null ? null : z.coerce.number().parse(raw);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { storeContractSuite } from "./contract-suite.ts";
+import { listStoreSuite } from "./list-suite.ts";
 import { createMemoryStore } from "./memory.ts";
 
 storeContractSuite("memory", async () => ({ store: createMemoryStore() }), {
@@ -7,10 +8,12 @@ storeContractSuite("memory", async () => ({ store: createMemoryStore() }), {
   notifies: true,
 });
 
+listStoreSuite("memory", async () => ({ store: createMemoryStore() }), { atomic: true });
+
 describe("memory store bounds", () => {
   it("evicts the least recently used documents past its byte budget, never bookkeeping", async () => {
     const store = createMemoryStore({ maxBytes: 10_000 });
-    await store.setMemberships("s_1", ["list:mapo:cafe"]);
+    await store.registerLists("s_1", { version: 1, seq: 1 }, ["list:mapo:cafe"]);
     for (let i = 0; i < 20; i++) {
       await store.put(`detail:s_${i}`, {
         body: "x".repeat(1000),

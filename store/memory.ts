@@ -1,6 +1,17 @@
 import { LRUCache } from "lru-cache";
 import { type DeadLetter, docKey, type Job } from "../contract/index.ts";
 import {
+  applyToRecord,
+  assembleList,
+  byList,
+  emptyRecord,
+  headOf,
+  type ListRecord,
+  type Memberships,
+  registerIn,
+  releaseFrom,
+} from "./list-record.ts";
+import {
   byFirstFailure,
   countByKind,
   type DocumentStore,
@@ -8,6 +19,7 @@ import {
   type NewDoc,
   newestJobFirst,
   type PutResult,
+  refuseList,
   type StoredDoc,
   supersedes,
 } from "./port.ts";
@@ -27,7 +39,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
     sizeCalculation: (doc) => doc.body.length * 2 + doc.key.length * 2 + 64,
   });
-  const memberships = new Map<string, string[]>();
+  // Lists are bookkeeping too: never evicted, as an evicted entry would silently shorten a list.
+  const lists = new Map<string, ListRecord>();
+  let rev = 0;
+  const memberships = new Map<string, Memberships>();
   const checkpoints = new Map<string, number>();
   const dead = new Map<string, DeadLetter>();
   const jobs = new Map<string, Job>();
@@ -36,16 +51,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     for (const l of listeners) l(key);
   };
 
+  const read = (key: string): StoredDoc | null => {
+    if (!key.startsWith("list:")) return docs.get(key) ?? null;
+    const rec = lists.get(key);
+    const body = rec ? assembleList(key, rec) : null;
+    return rec && body ? { key, body, version: rec.rev, seq: rec.seq, builtAt: rec.at } : null;
+  };
+
   return {
     kind: "memory",
     async get(key) {
-      return docs.get(key) ?? null;
+      return read(key);
     },
     async getMany(keys) {
-      return keys.map((key) => docs.get(key) ?? null);
+      return keys.map(read);
     },
     // Synchronous between the read and the write: atomic on a single-threaded runtime.
     async put(key, doc: NewDoc): Promise<PutResult> {
+      refuseList(key);
       const current = docs.get(key);
       if (current && !supersedes(doc, current)) {
         return { written: false, current: { version: current.version, seq: current.seq } };
@@ -57,21 +80,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     async delete(keys) {
       let n = 0;
       for (const key of keys) {
-        if (docs.delete(key)) n++;
+        const list = lists.get(key);
+        if (docs.delete(key) || (list && lists.delete(key) && list.rev > 0)) n++;
         written(key);
       }
       return n;
     },
     async purgeShop(shopId) {
-      const lists = memberships.get(shopId) ?? [];
+      const was = [...(memberships.get(shopId)?.keys() ?? [])].sort();
       const deleted = docs.delete(docKey.detail(shopId)) ? 1 : 0;
       written(docKey.detail(shopId));
       memberships.delete(shopId);
-      return { deleted, lists };
+      return { deleted, lists: was };
     },
     async purgeAll(options = {}) {
-      const n = docs.size + memberships.size + checkpoints.size + (options.deadLetters ? dead.size : 0);
+      const n =
+        docs.size + lists.size + memberships.size + checkpoints.size + (options.deadLetters ? dead.size : 0);
       docs.clear();
+      lists.clear();
       memberships.clear();
       checkpoints.clear();
       if (options.deadLetters) dead.clear();
@@ -79,14 +105,46 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       return n;
     },
     async countDocuments() {
-      return countByKind(docs.keys());
+      return countByKind([...docs.keys(), ...[...lists].filter(([, l]) => l.rev > 0).map(([k]) => k)]);
+    },
+    async applyLists(changes, builtAt) {
+      const bytes = changes.map(() => 0);
+      const changed: string[] = [];
+      for (const [key, group] of byList(changes)) {
+        const rec = lists.get(key) ?? emptyRecord();
+        lists.set(key, rec);
+        const applied = applyToRecord(
+          rec,
+          group.map((g) => g.change),
+          () => ++rev,
+          builtAt,
+        );
+        group.forEach((g, i) => {
+          bytes[g.at] = applied.bytes[i] as number;
+        });
+        if (applied.changed) {
+          changed.push(key);
+          written(key);
+        }
+      }
+      return { changed, bytes };
+    },
+    async listHeads(keys, n) {
+      return keys.map((key) => headOf(key, lists.get(key), n));
     },
     async getMemberships(shopId) {
-      return [...(memberships.get(shopId) ?? [])];
+      return [...(memberships.get(shopId)?.keys() ?? [])].sort();
     },
-    async setMemberships(shopId, listKeys) {
-      if (listKeys.length === 0) memberships.delete(shopId);
-      else memberships.set(shopId, [...listKeys].sort());
+    async registerLists(shopId, guard, listKeys) {
+      const rec = memberships.get(shopId) ?? new Map();
+      memberships.set(shopId, rec);
+      return registerIn(rec, guard, listKeys);
+    },
+    async releaseLists(shopId, guard, listKeys) {
+      const rec = memberships.get(shopId);
+      if (!rec) return;
+      releaseFrom(rec, guard, listKeys);
+      if (rec.size === 0) memberships.delete(shopId);
     },
     async getCheckpoint(name) {
       return checkpoints.get(name) ?? null;

@@ -8,6 +8,24 @@ export type NewDoc = DocMeta & { body: string };
 export type DocCounts = { detail: number; list: number; main: number };
 export type PutResult = { written: boolean; current: { version: number; seq: number } };
 
+/** The (version, seq) of the shop state a list change was built from: each entry's own guard. */
+export type Guard = { version: number; seq: number };
+/**
+ * One shop's entry in one list: upserted (its member — `listMember` of contract/list-order.ts — and
+ * its card, the public ListEntry JSON) or removed (null). Applied only when `guard` supersedes the
+ * guard the list holds for that shop, so any order of two workers' changes ends the same.
+ */
+export type ListChange = {
+  list: string;
+  id: string;
+  guard: Guard;
+  entry: { member: string; card: string } | null;
+};
+/** Lists that changed, and bytes written per change (0 where nothing differed or the guard refused). */
+export type ListApplied = { changed: string[]; bytes: number[] };
+/** The first entries of a list and its size: what main needs, without reading the list. */
+export type ListHead = { key: string; total: number; rev: number; seq: number; cards: string[] };
+
 /**
  * The document store port (BRIEF §10). Adapters are plain: they store, fetch and guard, and hold no
  * freshness, grace or stale policy — that lives above them, in the sync-worker and the edge.
@@ -35,9 +53,22 @@ export interface DocumentStore {
   /** Documents held, by kind (for status; a scan on Redis and KV, so not for hot paths). */
   countDocuments(): Promise<DocCounts>;
 
-  /** Which list documents a shop was last projected into (so a move or delete can leave them). */
+  /**
+   * Lists are kept entry by entry, not as whole documents: `get` of a `list:` key assembles the
+   * document (one consistent version) from the stored entries, `put` refuses list keys, and a change
+   * writes only the entries that differ. Atomic per list on memory and Redis (one script); on KV one
+   * writer per list (see kv.ts).
+   */
+  applyLists(changes: readonly ListChange[], builtAt: string): Promise<ListApplied>;
+  /** The first `n` cards of each list (in serving order) and its total, for main. */
+  listHeads(keys: readonly string[], n: number): Promise<ListHead[]>;
+
+  /** Lists a shop may have an entry in (so a move or delete can leave them). */
   getMemberships(shopId: string): Promise<string[]>;
-  setMemberships(shopId: string, listKeys: readonly string[]): Promise<void>;
+  /** Adds lists (kept with the newest guard that wanted them); answers every list now recorded. */
+  registerLists(shopId: string, guard: Guard, lists: readonly string[]): Promise<string[]>;
+  /** Forgets lists the shop has left, unless a newer guard registered them since. */
+  releaseLists(shopId: string, guard: Guard, lists: readonly string[]): Promise<void>;
   getCheckpoint(name: string): Promise<number | null>;
   setCheckpoint(name: string, value: number): Promise<void>;
 
@@ -92,4 +123,9 @@ export function countByKind(keys: Iterable<string>): DocCounts {
     if (kind === "detail" || kind === "list" || kind === "main") counts[kind]++;
   }
   return counts;
+}
+
+/** Lists are written entry by entry (applyLists); a whole-list put would undo that. */
+export function refuseList(key: string): void {
+  if (key.startsWith("list:")) throw new Error(`${key}: lists are written with applyLists, not put`);
 }

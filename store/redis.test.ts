@@ -1,7 +1,8 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startUpstashRestServer } from "../tests/upstash-rest-server.ts";
-import { storeContractSuite } from "./contract-suite.ts";
+import { type StoreFactory, storeContractSuite } from "./contract-suite.ts";
+import { listStoreSuite } from "./list-suite.ts";
 import { createRedisStore } from "./redis.ts";
 import { connectRedisRequester, RawRedis } from "./redis-tcp.ts";
 
@@ -12,25 +13,23 @@ const uniquePrefix = () => `ec-test-${process.pid}-${Math.random().toString(36).
 describe.runIf(redisUrl)("Redis adapters (real server)", () => {
   const url = redisUrl as string;
 
-  storeContractSuite(
-    "redis over TCP (custom Requester)",
-    async () => {
-      const requester = await connectRedisRequester(url);
-      const store = createRedisStore(new RawRedis(requester), {
-        prefix: uniquePrefix(),
-        close: requester.close,
-        subscribe: requester.subscribe,
-      });
-      return {
-        store,
-        cleanup: async () => {
-          await store.purgeAll({ deadLetters: true });
-          await store.close();
-        },
-      };
-    },
-    { atomicGuard: true, notifies: true },
-  );
+  const overTcp: StoreFactory = async () => {
+    const requester = await connectRedisRequester(url);
+    const store = createRedisStore(new RawRedis(requester), {
+      prefix: uniquePrefix(),
+      close: requester.close,
+      subscribe: requester.subscribe,
+    });
+    return {
+      store,
+      cleanup: async () => {
+        await store.purgeAll({ deadLetters: true });
+        await store.close();
+      },
+    };
+  };
+  storeContractSuite("redis over TCP (custom Requester)", overTcp, { atomicGuard: true, notifies: true });
+  listStoreSuite("redis over TCP", overTcp, { atomic: true });
 
   let rest: Awaited<ReturnType<typeof startUpstashRestServer>>;
   beforeAll(async () => {
@@ -38,20 +37,18 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
   });
   afterAll(() => rest?.close());
 
-  storeContractSuite(
-    "redis over Upstash REST (@upstash/redis HTTP client)",
-    async () => {
-      const redis = new Redis({
-        url: rest.url,
-        token: "rest-test-token",
-        automaticDeserialization: false,
-        enableTelemetry: false,
-      });
-      const store = createRedisStore(redis, { prefix: uniquePrefix() });
-      return { store, cleanup: async () => void (await store.purgeAll({ deadLetters: true })) };
-    },
-    { atomicGuard: true },
-  );
+  const overRest: StoreFactory = async () => {
+    const redis = new Redis({
+      url: rest.url,
+      token: "rest-test-token",
+      automaticDeserialization: false,
+      enableTelemetry: false,
+    });
+    const store = createRedisStore(redis, { prefix: uniquePrefix() });
+    return { store, cleanup: async () => void (await store.purgeAll({ deadLetters: true })) };
+  };
+  storeContractSuite("redis over Upstash REST (@upstash/redis HTTP client)", overRest, { atomicGuard: true });
+  listStoreSuite("redis over Upstash REST", overRest, { atomic: true });
 
   it("keeps documents of two prefixes apart, and purges none of a queue sharing its prefix", async () => {
     const requester = await connectRedisRequester(url);

@@ -1,7 +1,15 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import { DocMeta, docKey } from "../contract/index.ts";
-import { countByKind, type DocumentStore, type NewDoc, type PutResult, type StoredDoc } from "./port.ts";
+import {
+  countByKind,
+  type DocumentStore,
+  type NewDoc,
+  type PutResult,
+  refuseList,
+  type StoredDoc,
+} from "./port.ts";
+import { MEMBERSHIPS, redisLists } from "./redis-lists.ts";
 import { recordKeys, redisRecords } from "./redis-records.ts";
 
 /**
@@ -9,8 +17,9 @@ import { recordKeys, redisRecords } from "./redis-records.ts";
  * The client must run with automatic deserialization off (bodies come back byte for byte), so
  * replies are raw Redis arrays and strings — hence the casts below.
  *
- * Layout under `prefix`: `d:<doc key>` hash {body, version, seq, builtAt}; `m:<shop>` JSON list of
- * list keys; `cp:<name>` checkpoints; `dlq` and `jobs` hashes (see redis-records.ts).
+ * Layout under `prefix`: `d:<doc key>` hash {body, version, seq, builtAt} (details, mains);
+ * `lh:`/`lz:<list key>` a list's hash and sorted set (see redis-lists.ts); `m:<shop>` hash of the
+ * lists a shop may be in; `cp:<name>` checkpoints; `dlq` and `jobs` hashes (see redis-records.ts).
  */
 const FIELDS = ["body", "version", "seq", "builtAt"] as const;
 
@@ -28,10 +37,8 @@ redis.call('PUBLISH', ARGV[5], ARGV[6])
 return {1, v, s}`;
 
 const PURGE_SHOP = `
-local lists = redis.call('GET', KEYS[2])
 local deleted = redis.call('DEL', KEYS[1])
-redis.call('DEL', KEYS[2])
-return {deleted, lists or '[]'}`;
+return deleted`;
 
 const ListKeys = z.array(z.string());
 
@@ -54,6 +61,8 @@ export function createRedisStore(
   const announce = async (keys: readonly string[]) => {
     for (const key of keys) await redis.publish(channel, key);
   };
+  const lists = redisLists(redis, p, channel);
+  const isList = (key: string) => key.startsWith("list:");
 
   async function scan(match: string, each: (keys: string[]) => Promise<void>) {
     let cursor = "0";
@@ -73,16 +82,24 @@ export function createRedisStore(
   return {
     kind: "redis",
     async get(key) {
+      if (isList(key)) return (await lists.readLists([key], 0))[0] ?? null;
       return toDoc(key, await redis.hmget(doc(key), ...FIELDS));
     },
     async getMany(keys) {
-      if (keys.length === 0) return [];
-      const pipe = redis.pipeline();
-      for (const key of keys) pipe.hmget(doc(key), ...FIELDS);
-      const replies = await pipe.exec();
-      return keys.map((key, i) => toDoc(key, replies[i]));
+      const plain = keys.filter((k) => !isList(k));
+      const listed = keys.filter(isList);
+      const found = new Map<string, StoredDoc | null>();
+      if (plain.length > 0) {
+        const pipe = redis.pipeline();
+        for (const key of plain) pipe.hmget(doc(key), ...FIELDS);
+        const replies = await pipe.exec();
+        plain.forEach((key, i) => found.set(key, toDoc(key, replies[i])));
+      }
+      (await lists.readLists(listed, 0)).forEach((d, i) => found.set(listed[i] as string, d));
+      return keys.map((key) => found.get(key) ?? null);
     },
     async put(key, d: NewDoc): Promise<PutResult> {
+      refuseList(key);
       const [written, version, seq] = (await redis.eval(
         GUARDED_PUT,
         [doc(key)],
@@ -92,23 +109,27 @@ export function createRedisStore(
     },
     async delete(keys) {
       if (keys.length === 0) return 0;
-      const n = await redis.del(...keys.map(doc));
+      const plain = keys.filter((k) => !isList(k)).map(doc);
+      // A list counts as one document: its hash (the sorted set goes with it).
+      const listed = keys.filter(isList);
+      const n =
+        (plain.length ? await redis.del(...plain) : 0) +
+        (listed.length ? await redis.del(...listed.map(lists.keys.hash)) : 0);
+      if (listed.length) await redis.del(...listed.map(lists.keys.zset));
       await announce(keys);
       return n;
     },
     async purgeShop(shopId) {
-      const [deleted, lists] = (await redis.eval(
-        PURGE_SHOP,
-        [doc(docKey.detail(shopId)), mem(shopId)],
-        [],
-      )) as [number, string];
+      const was = ListKeys.parse(await redis.eval(MEMBERSHIPS, [mem(shopId)], [])).sort();
+      const deleted = await redis.eval(PURGE_SHOP, [doc(docKey.detail(shopId))], []);
+      await redis.del(mem(shopId));
       await announce([docKey.detail(shopId)]);
-      return { deleted: Number(deleted), lists: ListKeys.parse(JSON.parse(lists)) };
+      return { deleted: Number(deleted), lists: was };
     },
     async purgeAll(options = {}) {
       // Only the store's own namespaces: a queue (Redis Streams) may share the deployment prefix.
       let removed = 0;
-      for (const ns of ["d:", "m:", "cp:"]) {
+      for (const ns of ["d:", "lh:", "lz:", "m:", "cp:"]) {
         await scan(`${p}${ns}*`, async (keys) => {
           if (keys.length) removed += await redis.unlink(...keys);
         });
@@ -121,16 +142,16 @@ export function createRedisStore(
       await scan(`${p}d:*`, async (page) => {
         keys.push(...page.map((k) => k.slice(p.length + 2)));
       });
+      await scan(`${p}lz:*`, async (page) => {
+        keys.push(...page.map((k) => k.slice(p.length + 3)));
+      });
       return countByKind(keys);
     },
-    async getMemberships(shopId) {
-      const raw = (await redis.get(mem(shopId))) as string | null;
-      return raw ? ListKeys.parse(JSON.parse(raw)) : [];
-    },
-    async setMemberships(shopId, listKeys) {
-      if (listKeys.length === 0) await redis.del(mem(shopId));
-      else await redis.set(mem(shopId), JSON.stringify([...listKeys].sort()));
-    },
+    applyLists: lists.applyLists,
+    listHeads: lists.listHeads,
+    getMemberships: lists.getMemberships,
+    registerLists: lists.registerLists,
+    releaseLists: lists.releaseLists,
     async getCheckpoint(name) {
       const raw = (await redis.get(`${p}cp:${name}`)) as string | null;
       return raw == null ? null : z.coerce.number().parse(raw);

@@ -1,21 +1,22 @@
 import {
-  CATEGORIES,
   type ChangeEvent,
   docKey,
   type Logger,
+  MainDoc,
   type OriginClient,
   parseDocKey,
-  ShopListDoc,
   type ShopStateResponse,
 } from "../../contract/index.ts";
 import {
+  entryChanges,
+  FEATURED_LIMIT,
   listKeysOf,
+  mainFromHeads,
   nextAdBoundary,
   projectDetail,
-  projectList,
-  projectMain,
+  regionLists,
 } from "../../projection/index.ts";
-import type { DocumentStore } from "../../store/port.ts";
+import type { DocumentStore, Guard, ListChange } from "../../store/port.ts";
 
 export type RebuildDeps = {
   origin: OriginClient;
@@ -24,104 +25,153 @@ export type RebuildDeps = {
   schedule: (event: ChangeEvent, delayMs: number) => Promise<void>;
   logger: Logger;
   now?: () => number;
+  /** Told the bytes written to the store for each shop rebuilt (its detail, entries, share of mains). */
+  onBytes?: (bytes: number) => void;
 };
 
 export type RebuildOutcome = { failed: Map<string, string>; written: number };
+type Planned = { id: string; guard: Guard; leave: string[]; vanished: boolean; bytes: number };
 
 const reasonOf = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 // setTimeout's ceiling; a farther boundary is re-scheduled by the rebuild that fires first.
 const MAX_DELAY_MS = 2 ** 31 - 1;
+// A shop the origin no longer knows leaves its lists for good: no later state may put it back.
+const GONE: Guard = { version: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
+const encoder = new TextEncoder();
 
 /**
- * Turns a coalesced set of shop ids into documents: fetch each shop's state → detail (or tombstone)
- * → every list the shop was in or is now in → main for every affected region, each write guarded by
- * version/seq. A shop whose state or lists could not be fetched is reported failed, and its list
- * bookkeeping is left as it was so the retry rebuilds the same lists again.
+ * Turns a coalesced set of shop ids into documents, one state fetch per shop and nothing else from
+ * the origin: detail (or tombstone) → the shop's entry in each list it was or is in, applied entry by
+ * entry under the shop's (version, seq) guard → main of each region whose lists changed, from the
+ * heads of its ten lists. A shop whose state or entries could not be written is reported failed;
+ * its list bookkeeping only grows until its entries are written, so the retry reaches every list.
  */
 export class Rebuilder {
   private readonly scheduled = new Set<string>();
   constructor(private readonly deps: RebuildDeps) {}
 
   async rebuildShops(shopIds: readonly string[]): Promise<RebuildOutcome> {
-    const { origin, store } = this.deps;
+    const { store } = this.deps;
     const now = (this.deps.now ?? Date.now)();
+    const builtAt = new Date(now).toISOString();
     const failed = new Map<string, string>();
-    const shopsOfList = new Map<string, Set<string>>();
-    const nextLists = new Map<string, string[]>();
+    const planned: Planned[] = [];
+    const changes: { shop: number; change: ListChange }[] = [];
     let written = 0;
-    const touch = (lists: readonly string[], shopId: string) => {
-      for (const key of lists) shopsOfList.set(key, (shopsOfList.get(key) ?? new Set()).add(shopId));
-    };
 
     await Promise.all(
       [...new Set(shopIds)].map(async (id) => {
-        let state: ShopStateResponse | null;
         try {
-          state = await origin.shop(id);
+          const state = await this.deps.origin.shop(id);
+          const plan = await this.plan(id, state, now);
+          if (plan.detailWritten) written++;
+          const at = planned.push(plan.planned) - 1;
+          for (const change of plan.changes) changes.push({ shop: at, change });
         } catch (error) {
           failed.set(id, reasonOf(error));
-          return;
         }
-        if (state === null) {
-          // Vanished (never existed, or removed for good): drop what we hold, and leave its lists.
-          touch((await store.purgeShop(id)).lists, id);
-          nextLists.set(id, []);
-          return;
-        }
-        const doc = projectDetail(state, now);
-        const put = await store.put(docKey.detail(id), {
-          body: JSON.stringify(doc),
-          version: state.shop.version,
-          seq: state.seq,
-          builtAt: doc.builtAt,
-        });
-        if (put.written) written++;
-        const after = listKeysOf(state.shop);
-        touch([...(await store.getMemberships(id)), ...after], id);
-        nextLists.set(id, after);
-        await this.scheduleBoundary(id, nextAdBoundary(state.shop.ads, now), now);
       }),
     );
+
+    let changedLists: string[] = [];
+    try {
+      const applied = await store.applyLists(
+        changes.map((c) => c.change),
+        builtAt,
+      );
+      changes.forEach((c, i) => {
+        (planned[c.shop] as Planned).bytes += applied.bytes[i] ?? 0;
+      });
+      changedLists = applied.changed;
+    } catch (error) {
+      for (const p of planned) failed.set(p.id, `lists: ${reasonOf(error)}`);
+      return { failed, written };
+    }
+    for (const p of planned) {
+      if (p.vanished) await store.purgeShop(p.id);
+      else if (p.leave.length > 0) await store.releaseLists(p.id, p.guard, p.leave);
+    }
+    written += changedLists.length;
 
     const regions = new Set<string>();
-    await Promise.all(
-      [...shopsOfList].map(async ([key, shops]) => {
-        const parsed = parseDocKey(key);
-        if (parsed?.kind !== "list") return;
-        try {
-          const state = await origin.list(parsed.region, parsed.category);
-          const doc = projectList(parsed.region, parsed.category, state, now);
-          const put = await store.put(key, {
-            body: JSON.stringify(doc),
-            version: 0,
-            seq: state.seq,
-            builtAt: doc.builtAt,
-          });
-          if (put.written) written++;
-          regions.add(parsed.region);
-        } catch (error) {
-          for (const shop of shops) failed.set(shop, `list ${key}: ${reasonOf(error)}`);
-        }
-      }),
-    );
-
-    for (const [id, lists] of nextLists) if (!failed.has(id)) await store.setMemberships(id, lists);
-    for (const region of regions) if (await this.rebuildMain(region, now)) written++;
+    for (const key of changedLists) {
+      const parsed = parseDocKey(key);
+      if (parsed?.kind === "list") regions.add(parsed.region);
+    }
+    const mains = await this.rebuildMains([...regions], now);
+    written += mains.written;
+    const mainBytes = mains.bytes;
+    for (const p of planned) this.deps.onBytes?.(p.bytes + mainBytes / Math.max(1, planned.length));
     return { failed, written };
   }
 
-  /** Main is derived from the region's stored lists: no origin call, so it cannot fail on the origin. */
-  async rebuildMain(region: string, now: number): Promise<boolean> {
-    const stored = await this.deps.store.getMany(CATEGORIES.map((c) => docKey.list(region, c)));
-    const lists = stored.map((d) => (d ? ShopListDoc.parse(JSON.parse(d.body)) : null));
-    const main = projectMain(region, lists, now);
-    const put = await this.deps.store.put(docKey.main(region), {
-      body: JSON.stringify(main),
-      version: 0,
-      seq: main.seq,
-      builtAt: main.builtAt,
+  /** A shop's detail is written at once; its list entries are planned, to be applied in one call. */
+  private async plan(id: string, state: ShopStateResponse | null, now: number) {
+    const { store } = this.deps;
+    if (state === null) {
+      // Vanished (never existed, or removed for good): leave every list, then drop what we hold.
+      const lists = await store.getMemberships(id);
+      const changes = lists.map((list) => ({ list, id, guard: GONE, entry: null }));
+      return { detailWritten: false, changes, planned: { id, guard: GONE, leave: [], vanished: true, bytes: 0 } };
+    }
+    const doc = projectDetail(state, now);
+    const body = JSON.stringify(doc);
+    const put = await store.put(docKey.detail(id), {
+      body,
+      version: state.shop.version,
+      seq: state.seq,
+      builtAt: doc.builtAt,
     });
-    return put.written;
+    const guard = { version: state.shop.version, seq: state.seq };
+    const wanted = listKeysOf(state.shop);
+    const lists = await store.registerLists(id, guard, wanted);
+    await this.scheduleBoundary(id, nextAdBoundary(state.shop.ads, now), now);
+    return {
+      detailWritten: put.written,
+      changes: entryChanges(state.shop, lists, now).map((c) => ({ ...c, guard })),
+      planned: {
+        id,
+        guard,
+        leave: lists.filter((l) => !wanted.includes(l)),
+        vanished: false,
+        bytes: put.written ? encoder.encode(body).byteLength : 0,
+      },
+    };
+  }
+
+  /**
+   * Main of each region from the heads of its ten lists (no origin call, no whole list read; one
+   * store round trip for all regions), written only where its content changed, guarded by the newest
+   * list revision it saw, so an older main cannot overwrite a newer one.
+   */
+  async rebuildMains(regions: readonly string[], now: number): Promise<{ written: number; bytes: number }> {
+    const { store } = this.deps;
+    if (regions.length === 0) return { written: 0, bytes: 0 };
+    const heads = await store.listHeads(regions.flatMap(regionLists), FEATURED_LIMIT);
+    const stored = await store.getMany(regions.map((r) => docKey.main(r)));
+    const content = (m: MainDoc) => JSON.stringify([m.categories, m.featured]);
+    let written = 0;
+    let bytes = 0;
+    await Promise.all(
+      regions.map(async (region, i) => {
+        const mine = heads.slice(i * 10, i * 10 + 10);
+        const main = mainFromHeads(region, mine, now);
+        const current = stored[i];
+        if (current && content(MainDoc.parse(JSON.parse(current.body))) === content(main)) return;
+        const body = JSON.stringify(main);
+        const put = await store.put(docKey.main(region), {
+          body,
+          version: Math.max(0, ...mine.map((h) => h.rev)),
+          seq: main.seq,
+          builtAt: main.builtAt,
+        });
+        if (put.written) {
+          written++;
+          bytes += encoder.encode(body).byteLength;
+        }
+      }),
+    );
+    return { written, bytes };
   }
 
   private async scheduleBoundary(shopId: string, at: number | null, now: number) {

@@ -1,0 +1,58 @@
+import {
+  CATEGORIES,
+  type Category,
+  docKey,
+  ListEntry,
+  listMember,
+  type MainDoc,
+  type ShopAggregate,
+  type ShopListDoc,
+} from "../contract/index.ts";
+import { toListEntry } from "./list.ts";
+import { projectMain } from "./main.ts";
+
+export type EntryChange = {
+  list: string;
+  id: string;
+  entry: { member: string; card: string } | null;
+};
+
+/**
+ * A shop's entry in each list it may be in (`lists`: where it was plus where it is now): the card
+ * and member where it is listed now (open, not deleted, delivering to the region, of the list's
+ * category), a removal everywhere else. The shop's own state is all this needs — no other entry of
+ * any list is read, which is why a change costs the same in a list of 10 or 10,000.
+ */
+export function entryChanges(shop: ShopAggregate, lists: readonly string[], now: number): EntryChange[] {
+  const listed = shop.deleted || shop.status !== "open" ? new Set<string>() : new Set(shop.regions);
+  return lists.map((list) => {
+    const [, region = "", category] = list.split(":");
+    if (!listed.has(region) || category !== shop.category) return { list, id: shop.id, entry: null };
+    const entry = toListEntry(shop, region, now);
+    return { list, id: shop.id, entry: { member: listMember(entry), card: JSON.stringify(entry) } };
+  });
+}
+
+export const regionLists = (region: string) => CATEGORIES.map((c) => docKey.list(region, c));
+
+/**
+ * Main from the first entries of the region's ten lists and their sizes. Featured shops are the best
+ * live ads across the region, and a list sorts its live ads first, so the first FEATURED_LIMIT
+ * entries of each list hold every candidate: the answer equals `projectMain` over the whole lists.
+ */
+export function mainFromHeads(
+  region: string,
+  heads: readonly { total: number; seq: number; cards: readonly string[] }[],
+  now: number,
+): MainDoc {
+  const builtAt = new Date(now).toISOString();
+  const lists: ShopListDoc[] = heads.map((h, i) => ({
+    region,
+    category: CATEGORIES[i] as Category,
+    total: h.total,
+    shops: h.cards.map((c) => ListEntry.parse(JSON.parse(c))),
+    seq: h.seq,
+    builtAt,
+  }));
+  return projectMain(region, lists, now);
+}

@@ -1,0 +1,144 @@
+import { z } from "zod";
+import { idOfMember } from "../contract/index.ts";
+import { BULK } from "./kv-list.ts";
+import {
+  applyToRecord,
+  assembleList,
+  byList,
+  emptyRecord,
+  headOf,
+  type ListRecord,
+  type Memberships,
+  registerIn,
+  releaseFrom,
+} from "./list-record.ts";
+import type { DocumentStore, StoredDoc } from "./port.ts";
+
+/**
+ * Lists on Workers KV: one value per list holding its entries in order and its guards. KV has no
+ * atomic update, so this is read-modify-write under the adapter's one-writer rule (kv.ts): the
+ * sync-worker's queue consumer runs one batch at a time. KV also takes one write per key per second
+ * and charges per write, so here a change rewrites the list value — bounded by the list's length,
+ * unlike memory and Redis, where only the changed entries are written (README, "Lists").
+ */
+const Stored = z.object({
+  rev: z.number(),
+  seq: z.number(),
+  at: z.string(),
+  e: z.array(z.tuple([z.string(), z.string()])),
+  g: z.array(z.tuple([z.string(), z.number(), z.number()])),
+});
+const StoredMemberships = z.union([
+  z.array(z.string()), // written by an older version: lists at guard 0
+  z.record(z.string(), z.tuple([z.number(), z.number()])),
+]);
+
+function decode(raw: string | null): ListRecord | undefined {
+  if (raw === null) return undefined;
+  const s = Stored.parse(JSON.parse(raw));
+  return {
+    rev: s.rev,
+    seq: s.seq,
+    at: s.at,
+    members: s.e.map(([m]) => m),
+    memberOf: new Map(s.e.map(([m]) => [idOfMember(m), m])),
+    cards: new Map(s.e.map(([m, c]) => [idOfMember(m), c])),
+    guards: new Map(s.g.map(([id, version, seq]) => [id, { version, seq }])),
+  };
+}
+
+const encode = (r: ListRecord) =>
+  JSON.stringify({
+    rev: r.rev,
+    seq: r.seq,
+    at: r.at,
+    e: r.members.map((m) => [m, r.cards.get(idOfMember(m))]),
+    g: [...r.guards].map(([id, g]) => [id, g.version, g.seq]),
+  });
+
+export function kvLists(
+  kv: KVNamespace,
+  p: string,
+): Pick<DocumentStore, "applyLists" | "listHeads" | "getMemberships" | "registerLists" | "releaseLists"> & {
+  readLists(keys: readonly string[]): Promise<(StoredDoc | null)[]>;
+  name: (list: string) => string;
+} {
+  const name = (list: string) => `${p}l:${list}`;
+  const mem = (shopId: string) => `${p}m:${shopId}`;
+
+  async function records(keys: readonly string[]): Promise<(ListRecord | undefined)[]> {
+    const out: (ListRecord | undefined)[] = [];
+    for (let i = 0; i < keys.length; i += BULK) {
+      const chunk = keys.slice(i, i + BULK);
+      const found = await kv.get(chunk.map(name), "text");
+      for (const key of chunk) out.push(decode(found.get(name(key)) ?? null));
+    }
+    return out;
+  }
+  async function memberships(shopId: string): Promise<Memberships> {
+    const raw = await kv.get(mem(shopId), "text");
+    const parsed = raw === null ? {} : StoredMemberships.parse(JSON.parse(raw));
+    if (Array.isArray(parsed)) return new Map(parsed.map((l) => [l, { version: 0, seq: 0 }]));
+    return new Map(Object.entries(parsed).map(([l, [version, seq]]) => [l, { version, seq }]));
+  }
+  async function saveMemberships(shopId: string, rec: Memberships) {
+    if (rec.size === 0) return kv.delete(mem(shopId));
+    const value = Object.fromEntries([...rec].map(([l, g]) => [l, [g.version, g.seq]]));
+    await kv.put(mem(shopId), JSON.stringify(value));
+  }
+
+  return {
+    name,
+    async readLists(keys) {
+      const recs = await records(keys);
+      return keys.map((key, i) => {
+        const rec = recs[i];
+        const body = rec ? assembleList(key, rec) : null;
+        return rec && body ? { key, body, version: rec.rev, seq: rec.seq, builtAt: rec.at } : null;
+      });
+    },
+    async applyLists(changes, builtAt) {
+      const groups = [...byList(changes)];
+      const recs = await records(groups.map(([key]) => key));
+      const bytes = changes.map(() => 0);
+      const changed: string[] = [];
+      await Promise.all(
+        groups.map(async ([key, group], i) => {
+          const rec = recs[i] ?? emptyRecord();
+          // Revs only need to grow per list and across a region's lists (main's guard): time does.
+          const applied = applyToRecord(
+            rec,
+            group.map((g) => g.change),
+            () => Math.max(rec.rev + 1, Date.now()),
+            builtAt,
+          );
+          const value = encode(rec);
+          if (applied.changed || recs[i] === undefined) await kv.put(name(key), value);
+          group.forEach((g, j) => {
+            bytes[g.at] = applied.changed && j === 0 ? value.length : 0;
+          });
+          if (applied.changed) changed.push(key);
+        }),
+      );
+      return { changed, bytes };
+    },
+    async listHeads(keys, n) {
+      const recs = await records(keys);
+      return keys.map((key, i) => headOf(key, recs[i], n));
+    },
+    async getMemberships(shopId) {
+      return [...(await memberships(shopId)).keys()].sort();
+    },
+    async registerLists(shopId, guard, lists) {
+      const rec = await memberships(shopId);
+      const all = registerIn(rec, guard, lists);
+      await saveMemberships(shopId, rec);
+      return all;
+    },
+    async releaseLists(shopId, guard, lists) {
+      const rec = await memberships(shopId);
+      releaseFrom(rec, guard, lists);
+      await saveMemberships(shopId, rec);
+    },
+  };
+}

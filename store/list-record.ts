@@ -1,0 +1,161 @@
+import { idOfMember, parseDocKey } from "../contract/index.ts";
+import { type Guard, type ListChange, type ListHead, supersedes } from "./port.ts";
+
+/**
+ * One list as the memory and KV adapters keep it (Redis keeps the same shape in a sorted set and a
+ * hash, see redis-lists.ts): members (sort key + id) in byte order, a card (the entry's public JSON)
+ * per shop, and a guard per shop that has ever been in the list, so a change built from older state
+ * can neither re-add nor overwrite what a newer one wrote.
+ */
+export type ListRecord = {
+  rev: number;
+  seq: number;
+  at: string;
+  members: string[];
+  memberOf: Map<string, string>;
+  cards: Map<string, string>;
+  guards: Map<string, Guard>;
+};
+
+export const emptyRecord = (): ListRecord => ({
+  rev: 0,
+  seq: 0,
+  at: "",
+  members: [],
+  memberOf: new Map(),
+  cards: new Map(),
+  guards: new Map(),
+});
+
+const encoder = new TextEncoder();
+export const utf8Length = (s: string) => encoder.encode(s).byteLength;
+export const guardText = (g: Guard) => `${g.version}:${g.seq}`;
+
+/** Index of `member` in the sorted array, or where it would go. */
+function position(members: readonly string[], member: string): number {
+  let lo = 0;
+  let hi = members.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((members[mid] as string) < member) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Applies one list's changes in place. Answers whether the list changed and the bytes written per
+ * change (guard, member and card, as Redis counts them), so a card that did not change costs nothing.
+ */
+export function applyToRecord(
+  rec: ListRecord,
+  changes: readonly ListChange[],
+  nextRev: () => number,
+  at: string,
+): { changed: boolean; bytes: number[] } {
+  let changed = false;
+  const bytes = changes.map((c) => {
+    const current = rec.guards.get(c.id);
+    if (current && !supersedes(c.guard, current)) return 0;
+    let n = 0;
+    if (!current || guardText(current) !== guardText(c.guard)) n += guardText(c.guard).length;
+    rec.guards.set(c.id, { ...c.guard });
+    rec.seq = Math.max(rec.seq, c.guard.seq);
+    const old = rec.memberOf.get(c.id);
+    if (old !== undefined && old !== c.entry?.member) {
+      rec.members.splice(position(rec.members, old), 1);
+      rec.memberOf.delete(c.id);
+      changed = true;
+    }
+    if (!c.entry) {
+      if (rec.cards.delete(c.id)) changed = true;
+      return n;
+    }
+    if (old !== c.entry.member) {
+      rec.members.splice(position(rec.members, c.entry.member), 0, c.entry.member);
+      rec.memberOf.set(c.id, c.entry.member);
+      n += c.entry.member.length * 2;
+      changed = true;
+    }
+    if (rec.cards.get(c.id) !== c.entry.card) {
+      rec.cards.set(c.id, c.entry.card);
+      n += utf8Length(c.entry.card);
+      changed = true;
+    }
+    return n;
+  });
+  if (changed) {
+    rec.rev = nextRev();
+    rec.at = at;
+  }
+  return { changed, bytes };
+}
+
+/**
+ * The list document as the edge reads it, made from the record without parsing a card: the same
+ * bytes `projectList` would serialize for the same entries (region, category, total, shops, seq,
+ * builtAt). Null for a list nothing was ever written to.
+ */
+export function assembleList(key: string, rec: ListRecord, from = 0, to = rec.members.length): string | null {
+  const parsed = parseDocKey(key);
+  if (rec.rev === 0 || parsed?.kind !== "list") return null;
+  return listBody(
+    parsed.region,
+    parsed.category,
+    rec.members.length,
+    rec.members.slice(from, to).map((m) => rec.cards.get(idOfMember(m)) as string),
+    rec.seq,
+    rec.at,
+  );
+}
+
+export const listBody = (
+  region: string,
+  category: string,
+  total: number,
+  cards: readonly string[],
+  seq: number,
+  builtAt: string,
+) =>
+  `{"region":${JSON.stringify(region)},"category":${JSON.stringify(category)},"total":${total},"shops":[${cards.join(",")}],"seq":${seq},"builtAt":${JSON.stringify(builtAt)}}`;
+
+export const headOf = (key: string, rec: ListRecord | undefined, n: number): ListHead => ({
+  key,
+  total: rec?.members.length ?? 0,
+  rev: rec?.rev ?? 0,
+  seq: rec?.seq ?? 0,
+  cards: rec ? rec.members.slice(0, n).map((m) => rec.cards.get(idOfMember(m)) as string) : [],
+});
+
+/** Groups changes by list, keeping their positions so per-change answers line up with the input. */
+export function byList(changes: readonly ListChange[]): Map<string, { change: ListChange; at: number }[]> {
+  const groups = new Map<string, { change: ListChange; at: number }[]>();
+  changes.forEach((change, at) => {
+    const group = groups.get(change.list) ?? [];
+    group.push({ change, at });
+    groups.set(change.list, group);
+  });
+  return groups;
+}
+
+/**
+ * Which lists a shop may have an entry in, each with the newest state that put it there. Grows
+ * before lists are written (so a failure leaves a superset, which is safe) and shrinks after, only
+ * where no newer state registered the list in between.
+ */
+export type Memberships = Map<string, Guard>;
+
+export function registerIn(rec: Memberships, guard: Guard, lists: readonly string[]): string[] {
+  for (const list of lists) {
+    const current = rec.get(list);
+    if (!current || supersedes(guard, current)) rec.set(list, { ...guard });
+  }
+  return [...rec.keys()].sort();
+}
+
+export function releaseFrom(rec: Memberships, guard: Guard, lists: readonly string[]): void {
+  for (const list of lists) {
+    const current = rec.get(list);
+    if (current && supersedes(guard, current)) rec.delete(list);
+  }
+}
