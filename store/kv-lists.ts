@@ -113,9 +113,11 @@ export function kvLists(
             builtAt,
           );
           const value = encode(rec);
-          if (applied.changed || recs[i] === undefined) await kv.put(name(key), value);
+          // A new guard alone (a removal from a list the shop was not in) must be kept too.
+          const dirty = applied.changed || applied.bytes.some((b) => b > 0);
+          if (dirty) await kv.put(name(key), value);
           group.forEach((g, j) => {
-            bytes[g.at] = applied.changed && j === 0 ? value.length : 0;
+            bytes[g.at] = dirty && j === 0 ? value.length : 0;
           });
           if (applied.changed) changed.push(key);
         }),
