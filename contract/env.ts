@@ -38,6 +38,9 @@ export const OriginEnv = Common.extend({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   ORIGIN_DATA_DIR: z.string().min(1).default(".data/origin"),
   DEMO_SHOPS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  // More than the ten named Seoul regions gives the national shape: skewed region sizes, each shop
+  // delivering to 5–20 of them (origin/demo/generate.ts).
+  DEMO_REGIONS: z.coerce.number().int().min(1).max(5000).default(10),
   DEMO_SEED: z.coerce.number().int().default(20200101),
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
   RELAY_BATCH: z.coerce.number().int().min(1).max(1000).default(200),

@@ -13,8 +13,10 @@ import { OutboxRelay } from "./relay.ts";
 export async function startOrigin(env: OriginEnv, serve: Serve) {
   const logger = createLogger("origin", env.LOG_LEVEL);
   const db = await openDatabase(env);
-  const seeded = await seedDemoIfEmpty(db, { shops: env.DEMO_SHOPS, seed: env.DEMO_SEED });
-  if (seeded) logger.info("demo.seeded", { shops: env.DEMO_SHOPS });
+  const demo = { shops: env.DEMO_SHOPS, regions: env.DEMO_REGIONS, seed: env.DEMO_SEED };
+  const started = Date.now();
+  const seeded = await seedDemoIfEmpty(db, demo);
+  if (seeded) logger.info("demo.seeded", { ...demo, ms: Date.now() - started });
   const relay = new OutboxRelay({
     db,
     syncUrl: env.SYNC_URL,

@@ -1,4 +1,4 @@
 export * from "./detail.ts";
 export * from "./list.ts";
-export * from "./main.ts";
 export * from "./list-changes.ts";
+export * from "./main.ts";

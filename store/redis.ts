@@ -93,9 +93,13 @@ export function createRedisStore(
         const pipe = redis.pipeline();
         for (const key of plain) pipe.hmget(doc(key), ...FIELDS);
         const replies = await pipe.exec();
-        plain.forEach((key, i) => found.set(key, toDoc(key, replies[i])));
+        plain.forEach((key, i) => {
+          found.set(key, toDoc(key, replies[i]));
+        });
       }
-      (await lists.readLists(listed, 0)).forEach((d, i) => found.set(listed[i] as string, d));
+      (await lists.readLists(listed, 0)).forEach((d, i) => {
+        found.set(listed[i] as string, d);
+      });
       return keys.map((key) => found.get(key) ?? null);
     },
     async put(key, d: NewDoc): Promise<PutResult> {

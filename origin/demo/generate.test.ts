@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ad, CATEGORIES, isAdLive, MenuItem, Owner, Shop } from "../../contract/index.ts";
 import { engines } from "../../tests/databases.ts";
 import type { Database } from "../db/sql.ts";
-import { DEMO_REGIONS, generateDemo } from "./generate.ts";
+import { DEMO_REGIONS, demoChunks, demoRegions, generateDemo } from "./generate.ts";
 import { seedDemoIfEmpty } from "./seed.ts";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
@@ -46,6 +46,36 @@ describe("demo data generator", () => {
     const tiny = generateDemo({ shops: 4, seed: 1, now: NOW }).ads;
     expect(tiny.filter((a) => isAdLive(a, NOW)).length).toBeGreaterThanOrEqual(2);
     expect(tiny.some((a) => !isAdLive(a, NOW) && isAdLive(a, NOW + HOUR))).toBe(true);
+  });
+});
+
+describe("national catalogue shape (DEMO_REGIONS beyond the ten named)", () => {
+  const options = { shops: 20_000, seed: 7, now: NOW, regions: 500 };
+  const data = generateDemo(options);
+
+  it("delivers each shop to 5–20 neighbouring regions, region sizes skewed", () => {
+    const counts = data.shops.map((s) => s.regions.length);
+    expect(Math.min(...counts)).toBe(5);
+    expect(Math.max(...counts)).toBe(20);
+    expect(data.shops.every((s) => new Set(s.regions).size === s.regions.length)).toBe(true);
+    const perList = new Map<string, number>();
+    for (const s of data.shops)
+      for (const r of s.regions)
+        perList.set(`${r}:${s.category}`, (perList.get(`${r}:${s.category}`) ?? 0) + 1);
+    const sizes = [...perList.values()].sort((a, b) => a - b);
+    // Zipf-like: the busiest lists are many times the median one.
+    expect(sizes.at(-1) as number).toBeGreaterThan(20 * (sizes[sizes.length >> 1] as number));
+    expect(new Set(data.shops.flatMap((s) => s.regions))).toEqual(new Set(demoRegions(500)));
+    for (const shop of data.shops.slice(0, 200)) Shop.parse(shop);
+  });
+
+  it("keeps the demo ids and the named regions first, and streams the same rows in chunks", () => {
+    expect(data.shops[0]?.id).toBe("s_demo_000001");
+    expect(demoRegions(500).slice(0, 10)).toEqual([...DEMO_REGIONS]);
+    expect(demoRegions(500)[10]).toBe("dong-011");
+    const chunks = [...demoChunks(options, 3000)];
+    expect(chunks.map((c) => c.shops.length)).toEqual([3000, 3000, 3000, 3000, 3000, 3000, 2000]);
+    expect(chunks.flatMap((c) => c.menus)).toEqual(data.menus);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type Owner,
   type Shop,
 } from "../../contract/index.ts";
+import { DISH, PREFIX } from "./dishes.ts";
 
 export const DEMO_REGIONS = [
   "gangnam",
@@ -19,56 +20,6 @@ export const DEMO_REGIONS = [
   "yeongdeungpo",
   "gangseo",
 ] as const;
-
-const DISH: Record<Category, { noun: string; items: string[]; price: [number, number] }> = {
-  chicken: {
-    noun: "치킨",
-    items: ["후라이드", "양념치킨", "간장치킨", "반반치킨", "치즈볼", "콜라"],
-    price: [15000, 24000],
-  },
-  pizza: {
-    noun: "피자",
-    items: ["페퍼로니", "불고기피자", "포테이토", "고구마피자", "치즈오븐스파게티"],
-    price: [12000, 29000],
-  },
-  korean: {
-    noun: "한식당",
-    items: ["김치찌개", "된장찌개", "제육볶음", "비빔밥", "불고기", "계란말이"],
-    price: [8000, 16000],
-  },
-  chinese: {
-    noun: "반점",
-    items: ["짜장면", "짬뽕", "탕수육", "볶음밥", "마파두부", "군만두"],
-    price: [7000, 22000],
-  },
-  japanese: {
-    noun: "스시",
-    items: ["모둠초밥", "연어덮밥", "돈카츠", "우동", "사케동", "새우튀김"],
-    price: [9000, 28000],
-  },
-  snack: { noun: "분식", items: ["떡볶이", "순대", "김밥", "튀김", "라면", "어묵"], price: [3000, 9000] },
-  cafe: {
-    noun: "카페",
-    items: ["아메리카노", "카페라떼", "바닐라라떼", "딸기케이크", "크로플", "자몽에이드"],
-    price: [3500, 7500],
-  },
-  burger: {
-    noun: "버거",
-    items: ["치즈버거", "베이컨버거", "더블패티", "감자튀김", "치킨버거", "밀크쉐이크"],
-    price: [5000, 13000],
-  },
-  jokbal: {
-    noun: "족발",
-    items: ["족발 중", "족발 대", "보쌈", "막국수", "반반족발", "불족발"],
-    price: [25000, 45000],
-  },
-  night: {
-    noun: "야식",
-    items: ["닭발", "곱창", "오돌뼈", "주먹밥", "계란찜", "골뱅이무침"],
-    price: [12000, 28000],
-  },
-};
-const PREFIX = ["원조", "행복한", "황금", "할매", "서울", "한강", "맛나", "대박", "으뜸", "별빛", "🍗 바삭"];
 
 export type DemoData = { owners: Owner[]; shops: Shop[]; menus: MenuItem[]; ads: Ad[] };
 
@@ -91,80 +42,165 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0");
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
+export type DemoOptions = {
+  shops: number;
+  seed: number;
+  now: number;
+  /** Delivery regions; more than the ten named ones gives the national shape (see `placeShop`). */
+  regions?: number;
+};
+
+/** The ten named Seoul regions, then `dong-011`, `dong-012`, … up to `count`. */
+export function demoRegions(count: number = DEMO_REGIONS.length): string[] {
+  const names: string[] = [...DEMO_REGIONS].slice(0, count);
+  for (let i = names.length + 1; i <= count; i++) names.push(`dong-${pad(i, 3)}`);
+  return names;
+}
+
 /**
- * Deterministic demo data for `shops` shops: the same (seed, shops, now) gives the same rows. Ads are
- * placed relative to `now` so some are live, some start and some end within the next hour.
+ * Deterministic demo data for `shops` shops: the same (seed, shops, regions, now) gives the same
+ * rows. Ads are placed relative to `now` so some are live, some start and some end within the hour.
  */
-export function generateDemo(options: { shops: number; seed: number; now: number }): DemoData {
-  const r = rng(options.seed);
-  const now = Math.floor(options.now / MIN) * MIN;
-  const at = (ms: number) => new Date(ms).toISOString();
+export function generateDemo(options: DemoOptions): DemoData {
   const data: DemoData = { owners: [], shops: [], menus: [], ads: [] };
-  for (let i = 0; i < options.shops; i++) {
-    const ownerIndex = Math.floor(i / 2); // most owners run two shops: owner events fan out
-    if (i % 2 === 0) data.owners.push(demoOwner(ownerIndex, r));
-    const category = CATEGORIES[i % CATEGORIES.length] as Category;
-    const home = DEMO_REGIONS[Math.floor(i / CATEGORIES.length) % DEMO_REGIONS.length] as string;
-    const regions = [...new Set([home, ...Array.from({ length: r.int(0, 2) }, () => r.pick(DEMO_REGIONS))])];
-    const id = `s_demo_${pad(i + 1, 6)}`;
-    const dish = DISH[category];
-    const roll = r.next();
-    data.shops.push({
-      id,
-      ownerId: `o_demo_${pad(ownerIndex + 1, 6)}`,
-      name: `${r.pick(PREFIX)} ${dish.noun} ${home}점`,
-      category,
-      regions,
-      address: `서울시 ${home} ${r.int(1, 300)}-${r.int(1, 40)}`,
-      phone: `02-${r.int(200, 999)}-${pad(r.int(0, 9999), 4)}`,
-      minOrder: r.int(8, 20) * 1000,
-      deliveryFee: r.int(0, 8) * 500,
-      openHours: category === "night" ? "18:00-24:00" : category === "cafe" ? "08:00-22:00" : "11:00-23:00",
-      status: roll < 0.85 ? "open" : roll < 0.95 ? "paused" : "closed",
-      rating: r.int(30, 50) / 10,
-      reviewCount: r.int(0, 5000),
-      createdAt: at(now - r.int(30, 1500) * DAY),
-      deleted: false,
-      version: 1,
-    });
-    const menuCount = r.int(5, 30);
-    for (let m = 0; m < menuCount; m++) {
-      const base = dish.items[m % dish.items.length] as string;
-      data.menus.push({
-        id: `m_demo_${pad(i + 1, 6)}_${pad(m + 1, 2)}`,
-        shopId: id,
-        name: m < dish.items.length ? base : `${base} 세트 ${Math.floor(m / dish.items.length)}`,
-        price: Math.round(r.int(dish.price[0], dish.price[1]) / 500) * 500,
-        description: r.next() < 0.5 ? "" : `${home} 주민이 사랑하는 ${base}`,
-        soldOut: r.next() < 0.05,
-        popular: m < 3 && r.next() < 0.6,
-      });
-    }
-    // The first shops carry one ad of each timing so even a tiny demo shows every case.
-    const adCount = i < 4 ? 1 : r.next() < 0.35 ? r.int(1, 2) : 0;
-    for (let k = 0; k < adCount; k++) {
-      const timing = i < 4 ? i : r.int(0, 9) < 6 ? 0 : r.int(1, 3);
-      const [startsAt, endsAt] =
-        timing === 0
-          ? [now - r.int(1, 10) * DAY, now + r.int(1, 30) * DAY] // live
-          : timing === 1
-            ? [now + r.int(5, 55) * MIN, now + r.int(2, 30) * DAY] // starts within the hour
-            : timing === 2
-              ? [now - r.int(1, 10) * DAY, now + r.int(5, 55) * MIN] // ends within the hour
-              : [now - r.int(20, 40) * DAY, now - r.int(1, 10) * DAY]; // over
-      data.ads.push({
-        id: `a_demo_${pad(i + 1, 6)}_${k + 1}`,
-        shopId: id,
-        product: r.next() < 0.5 ? "open_list" : "ultra_call",
-        regions: r.next() < 0.7 ? [home] : regions,
-        startsAt: at(startsAt),
-        endsAt: at(endsAt),
-        bid: r.int(1, 100) * 1000,
-        status: r.next() < 0.9 || i < 4 ? "active" : "paused",
-      });
-    }
+  for (const chunk of demoChunks(options)) {
+    data.owners.push(...chunk.owners);
+    data.shops.push(...chunk.shops);
+    data.menus.push(...chunk.menus);
+    data.ads.push(...chunk.ads);
   }
   return data;
+}
+
+/**
+ * The demo data in chunks of `size` shops, generated as they are asked for: 100,000 shops with
+ * their 1.7 million menu items are never all in memory at once.
+ */
+export function* demoChunks(options: DemoOptions, size = 2000): Generator<DemoData> {
+  const r = rng(options.seed);
+  const now = Math.floor(options.now / MIN) * MIN;
+  const place = placeShop(demoRegions(options.regions), r);
+  let data: DemoData = { owners: [], shops: [], menus: [], ads: [] };
+  for (let i = 0; i < options.shops; i++) {
+    demoShop(i, now, r, place, data);
+    if (data.shops.length === size) {
+      yield data;
+      data = { owners: [], shops: [], menus: [], ads: [] };
+    }
+  }
+  if (data.shops.length > 0) yield data;
+}
+
+/**
+ * Where shop i is and delivers. The ten-region demo keeps its small shape (1–3 regions, homes in
+ * turn). A national catalogue (BRIEF §1, SCALE.md) is skewed: homes follow a Zipf distribution over
+ * the regions (the first ones are the busiest, so some lists hold thousands of shops) and each shop
+ * delivers to 5–20 neighbouring regions around its home.
+ */
+function placeShop(names: readonly string[], r: ReturnType<typeof rng>) {
+  if (names.length <= DEMO_REGIONS.length) {
+    return (i: number) => {
+      const home = names[Math.floor(i / CATEGORIES.length) % names.length] as string;
+      return {
+        home,
+        regions: [...new Set([home, ...Array.from({ length: r.int(0, 2) }, () => r.pick(names))])],
+      };
+    };
+  }
+  const cdf: number[] = [];
+  let sum = 0;
+  for (let k = 0; k < names.length; k++) {
+    sum += 1 / (k + 1);
+    cdf.push(sum);
+  }
+  return () => {
+    const x = r.next() * sum;
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((cdf[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    const reach = r.int(5, Math.min(20, names.length));
+    const regions: string[] = [];
+    for (let k = 0; regions.length < reach; k++) {
+      const offset = k % 2 === 0 ? k / 2 : -(k + 1) / 2; // home, +1, -1, +2, -2, …
+      regions.push(names[(lo + offset + names.length) % names.length] as string);
+    }
+    return { home: names[lo] as string, regions };
+  };
+}
+
+function demoShop(
+  i: number,
+  now: number,
+  r: ReturnType<typeof rng>,
+  place: (i: number) => { home: string; regions: string[] },
+  data: DemoData,
+): void {
+  const at = (ms: number) => new Date(ms).toISOString();
+  const ownerIndex = Math.floor(i / 2); // most owners run two shops: owner events fan out
+  if (i % 2 === 0) data.owners.push(demoOwner(ownerIndex, r));
+  const category = CATEGORIES[i % CATEGORIES.length] as Category;
+  const { home, regions } = place(i);
+  const id = `s_demo_${pad(i + 1, 6)}`;
+  const dish = DISH[category];
+  const roll = r.next();
+  data.shops.push({
+    id,
+    ownerId: `o_demo_${pad(ownerIndex + 1, 6)}`,
+    name: `${r.pick(PREFIX)} ${dish.noun} ${home}점`,
+    category,
+    regions,
+    address: `서울시 ${home} ${r.int(1, 300)}-${r.int(1, 40)}`,
+    phone: `02-${r.int(200, 999)}-${pad(r.int(0, 9999), 4)}`,
+    minOrder: r.int(8, 20) * 1000,
+    deliveryFee: r.int(0, 8) * 500,
+    openHours: category === "night" ? "18:00-24:00" : category === "cafe" ? "08:00-22:00" : "11:00-23:00",
+    status: roll < 0.85 ? "open" : roll < 0.95 ? "paused" : "closed",
+    rating: r.int(30, 50) / 10,
+    reviewCount: r.int(0, 5000),
+    createdAt: at(now - r.int(30, 1500) * DAY),
+    deleted: false,
+    version: 1,
+  });
+  const menuCount = r.int(5, 30);
+  for (let m = 0; m < menuCount; m++) {
+    const base = dish.items[m % dish.items.length] as string;
+    data.menus.push({
+      id: `m_demo_${pad(i + 1, 6)}_${pad(m + 1, 2)}`,
+      shopId: id,
+      name: m < dish.items.length ? base : `${base} 세트 ${Math.floor(m / dish.items.length)}`,
+      price: Math.round(r.int(dish.price[0], dish.price[1]) / 500) * 500,
+      description: r.next() < 0.5 ? "" : `${home} 주민이 사랑하는 ${base}`,
+      soldOut: r.next() < 0.05,
+      popular: m < 3 && r.next() < 0.6,
+    });
+  }
+  // The first shops carry one ad of each timing so even a tiny demo shows every case.
+  const adCount = i < 4 ? 1 : r.next() < 0.35 ? r.int(1, 2) : 0;
+  for (let k = 0; k < adCount; k++) {
+    const timing = i < 4 ? i : r.int(0, 9) < 6 ? 0 : r.int(1, 3);
+    const [startsAt, endsAt] =
+      timing === 0
+        ? [now - r.int(1, 10) * DAY, now + r.int(1, 30) * DAY] // live
+        : timing === 1
+          ? [now + r.int(5, 55) * MIN, now + r.int(2, 30) * DAY] // starts within the hour
+          : timing === 2
+            ? [now - r.int(1, 10) * DAY, now + r.int(5, 55) * MIN] // ends within the hour
+            : [now - r.int(20, 40) * DAY, now - r.int(1, 10) * DAY]; // over
+    data.ads.push({
+      id: `a_demo_${pad(i + 1, 6)}_${k + 1}`,
+      shopId: id,
+      product: r.next() < 0.5 ? "open_list" : "ultra_call",
+      regions: r.next() < 0.7 ? [home] : regions,
+      startsAt: at(startsAt),
+      endsAt: at(endsAt),
+      bid: r.int(1, 100) * 1000,
+      status: r.next() < 0.9 || i < 4 ? "active" : "paused",
+    });
+  }
 }
 
 function demoOwner(index: number, r: ReturnType<typeof rng>): Owner {

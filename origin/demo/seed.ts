@@ -1,5 +1,5 @@
 import type { Database, Sql } from "../db/sql.ts";
-import { type DemoData, generateDemo } from "./generate.ts";
+import { type DemoData, demoChunks } from "./generate.ts";
 
 const CHUNK = 2000;
 
@@ -10,26 +10,36 @@ const CHUNK = 2000;
  */
 export async function seedDemoIfEmpty(
   db: Database,
-  options: { shops: number; seed: number; now?: number },
+  options: { shops: number; seed: number; now?: number; regions?: number },
 ): Promise<boolean> {
   if (options.shops <= 0) return false;
-  const data = generateDemo({ shops: options.shops, seed: options.seed, now: options.now ?? Date.now() });
+  const demo = { ...options, now: options.now ?? Date.now() };
   return db.transaction(async (tx) => {
     const [existing] = await tx.query("SELECT 1 FROM shops LIMIT 1");
     if (existing) return false;
-    await insertDemo(tx, data);
+    // Generated and inserted a chunk at a time: a national catalogue never sits in memory whole.
+    const ids: string[] = [];
+    for (const chunk of demoChunks(demo, CHUNK)) {
+      await insertDemo(tx, chunk);
+      for (const shop of chunk.shops) ids.push(shop.id);
+    }
     const [row] = await tx.query<{ value: unknown }>(
       "UPDATE seq_counter SET value = value + $1 WHERE id = 1 RETURNING value",
-      [data.shops.length],
+      [ids.length],
     );
-    const first = Number(row?.value) - data.shops.length + 1;
+    const first = Number(row?.value) - ids.length + 1;
     await tx.query(
       `INSERT INTO outbox (seq, type, id, shop_id)
        SELECT $1::bigint + t.ord - 1, 'shop', t.id, t.id FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS t(id, ord)`,
-      [first, JSON.stringify(data.shops.map((s) => s.id))],
+      [first, JSON.stringify(ids)],
     );
     await tx.query("INSERT INTO meta (key, value) VALUES ('demo', $1)", [
-      JSON.stringify({ shops: options.shops, seed: options.seed, at: new Date().toISOString() }),
+      JSON.stringify({
+        shops: options.shops,
+        regions: options.regions ?? 10,
+        seed: options.seed,
+        at: new Date().toISOString(),
+      }),
     ]);
     return true;
   });

@@ -112,7 +112,11 @@ export class Rebuilder {
       // Vanished (never existed, or removed for good): leave every list, then drop what we hold.
       const lists = await store.getMemberships(id);
       const changes = lists.map((list) => ({ list, id, guard: GONE, entry: null }));
-      return { detailWritten: false, changes, planned: { id, guard: GONE, leave: [], vanished: true, bytes: 0 } };
+      return {
+        detailWritten: false,
+        changes,
+        planned: { id, guard: GONE, leave: [], vanished: true, bytes: 0 },
+      };
     }
     const doc = projectDetail(state, now);
     const body = JSON.stringify(doc);
