@@ -1,8 +1,16 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { createLogger, docKey, httpOriginClient } from "../contract/index.ts";
+import {
+  CATEGORIES,
+  createLogger,
+  docKey,
+  httpOriginClient,
+  ShopListDoc,
+  type ShopListStateResponse,
+} from "../contract/index.ts";
 import { nodeServe } from "../contract/runtime/node.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
+import { projectList } from "../projection/index.ts";
 import { createRedisStore } from "../store/redis.ts";
 import { connectRedisRequester, RawRedis } from "../store/redis-tcp.ts";
 import { createRedisQueue } from "../sync-worker/queue/redis-streams.ts";
@@ -87,6 +95,67 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
     expect(detail?.version).toBe(1);
     expect((await second.store.countDocuments()).main).toBeGreaterThan(0);
   }, 60_000);
+
+  it("interleaved changes to shops sharing lists, on both workers at once, end equal to the full projection", async () => {
+    const [first, second] = workers as [(typeof workers)[number], (typeof workers)[number]];
+    const ids = Array.from({ length: 30 }, (_, i) => `s_demo_${String(i + 1).padStart(6, "0")}`);
+    const regions = ["gangnam", "seocho", "mapo"];
+    const ingest = (w: (typeof workers)[number], events: unknown[]) =>
+      w.worker.app.fetch(
+        new Request("http://sync/events", {
+          method: "POST",
+          headers: { authorization: `Bearer ${"e".repeat(8)}`, "content-type": "application/json" },
+          body: JSON.stringify({ events }),
+        }),
+      );
+    let step = 0;
+    // Every change is told to both workers (duplicates, in any order): they rebuild the same shops
+    // and write the same few lists concurrently.
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(
+        ids.map(async (id, i) => {
+          const k = step++;
+          const body =
+            k % 5 === 0
+              ? { regions: [regions[k % 3], regions[(k + 1) % 3]] } // a region move
+              : k % 5 === 1
+                ? { status: k % 2 ? "paused" : "open" }
+                : k % 5 === 2
+                  ? { category: i % 2 ? "chicken" : "pizza" }
+                  : { rating: (k % 50) / 10, reviewCount: k };
+          await originCall("PATCH", `/shops/${id}`, body);
+          const event = { type: "shop", id, occurredAt: new Date().toISOString() };
+          await Promise.all([ingest(first, [event]), ingest(second, [event])]);
+        }),
+      );
+    }
+    await waitFor(async () => {
+      for (const id of ids) {
+        const origin = (await (await fetch(`${originUrl}/state/shops/${id}`)).json()) as {
+          shop: { version: number };
+        };
+        if ((await first.store.get(docKey.detail(id)))?.version !== origin.shop.version) return false;
+      }
+      return true;
+    }, 30_000);
+    await Promise.all([first.worker.consumer.drain(), second.worker.consumer.drain()]);
+    const now = Date.now();
+    for (const region of ["gangnam", "seocho", "mapo", "songpa", "yongsan"]) {
+      for (const category of CATEGORIES) {
+        const state = (await (
+          await fetch(`${originUrl}/state/shops?region=${region}&category=${category}`)
+        ).json()) as ShopListStateResponse;
+        const expected = projectList(region, category, state, now);
+        const stored = await second.store.get(docKey.list(region, category));
+        const got = stored ? ShopListDoc.parse(JSON.parse(stored.body)) : { total: 0, shops: [] };
+        expect({ list: `${region}:${category}`, shops: got.shops, total: got.total }).toEqual({
+          list: `${region}:${category}`,
+          shops: expected.shops,
+          total: expected.total,
+        });
+      }
+    }
+  }, 90_000);
 
   it("a resync started on one sync-worker can be followed on the other", async () => {
     const [first, second] = workers as [(typeof workers)[number], (typeof workers)[number]];
