@@ -25,6 +25,8 @@ export type SyncWorkerOptions = {
   /** Catch-up's hold on changes it queued (see CatchUp). */
   catchUp?: { resendAfterMs?: number; holdMs?: number };
   now?: () => number;
+  /** Told the bytes written to the store per shop rebuilt (the bench's per-change figure). */
+  onBytes?: (bytes: number, shopId: string) => void;
 };
 
 /** The options every server and Workers entry takes from its parsed environment. */

@@ -31,10 +31,19 @@ export function createSyncWorker(o: SyncWorkerOptions) {
   );
   const lag = new LagWindow(60_000, 50_000, (ms) => lagSeconds.observe(ms / 1000));
   const counters = newCounters();
+  const bytesPerShop = registry.histogram(
+    "store_bytes_per_shop",
+    "Bytes written to the store per shop rebuilt: its detail, its list entries, its share of mains",
+    [256, 1024, 4096, 8192, 16384, 32768, 65536, 262144, 1048576],
+  );
   const rebuilder = new Rebuilder({
     origin,
     store: o.store,
     logger: o.logger,
+    onBytes: (bytes, shopId) => {
+      bytesPerShop.observe(bytes);
+      o.onBytes?.(bytes, shopId);
+    },
     schedule: (event, delayMs) => o.queue.send([event], { delayMs }),
     ...(o.now ? { now: o.now } : {}),
   });

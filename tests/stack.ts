@@ -1,4 +1,4 @@
-import { createLogger, httpOriginClient } from "../contract/index.ts";
+import { createLogger, httpOriginClient, type OriginClient } from "../contract/index.ts";
 import { nodeServe } from "../contract/runtime/node.ts";
 import type { Database } from "../origin/db/sql.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
@@ -26,6 +26,8 @@ export async function startStack(
     queue?: ChangeQueue;
     maxAttempts?: number;
     relay?: boolean;
+    /** Wraps the sync-worker's origin client (the bench counts state calls through it). */
+    wrapOrigin?: (client: OriginClient) => OriginClient;
     /** Extra sync-worker options (probe and timeline steps, a logger to read). */
     sync?: Partial<Parameters<typeof createSyncWorker>[0]>;
   } = {},
@@ -41,7 +43,7 @@ export async function startStack(
   const sync = createSyncWorker({
     store,
     queue,
-    origin: httpOriginClient(originUrl),
+    origin: (options.wrapOrigin ?? ((c) => c))(httpOriginClient(originUrl)),
     logger: silent,
     tokens: TOKENS,
     maxAttempts: options.maxAttempts ?? 5,

@@ -26,7 +26,7 @@ export type RebuildDeps = {
   logger: Logger;
   now?: () => number;
   /** Told the bytes written to the store for each shop rebuilt (its detail, entries, share of mains). */
-  onBytes?: (bytes: number) => void;
+  onBytes?: (bytes: number, shopId: string) => void;
 };
 
 export type RebuildOutcome = { failed: Map<string, string>; written: number };
@@ -101,7 +101,7 @@ export class Rebuilder {
     const mains = await this.rebuildMains([...regions], now);
     written += mains.written;
     const mainBytes = mains.bytes;
-    for (const p of planned) this.deps.onBytes?.(p.bytes + mainBytes / Math.max(1, planned.length));
+    for (const p of planned) this.deps.onBytes?.(p.bytes + mainBytes / Math.max(1, planned.length), p.id);
     return { failed, written };
   }
 

@@ -1,0 +1,174 @@
+import { docKey, type OriginClient } from "../../contract/index.ts";
+import { migrate } from "../../origin/db/migrations.ts";
+import { openPglite } from "../../origin/db/pglite.ts";
+import type { Database } from "../../origin/db/sql.ts";
+import { seedDemoIfEmpty } from "../../origin/demo/seed.ts";
+import { pendingCount } from "../../origin/domain/outbox.ts";
+import { createMemoryStore } from "../../store/memory.ts";
+import type { DocumentStore } from "../../store/port.ts";
+import { createRedisStore } from "../../store/redis.ts";
+import { connectRedisRequester, RawRedis } from "../../store/redis-tcp.ts";
+import { startStack } from "../../tests/stack.ts";
+import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
+
+export type LagRun = {
+  shops: number;
+  regions: number;
+  db: "pglite" | "postgres" | "postgres-async";
+  store: "memory" | "redis";
+  changes: number;
+  rate: number;
+};
+type Kind = "menu" | "name" | "rank";
+const pad = (n: number) => String(n).padStart(6, "0");
+export const quantile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[Math.min(s.length - 1, Math.floor(p * s.length))] as number) : Number.NaN;
+};
+
+/** A client that counts the state calls the sync-worker makes, by method. */
+function counting(client: OriginClient) {
+  const calls = new Map<string, number>();
+  const wrapped = Object.fromEntries(
+    Object.entries(client).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => {
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as OriginClient;
+  return { wrapped, calls };
+}
+
+async function openStore(kind: LagRun["store"], redisUrl: string): Promise<DocumentStore> {
+  // Room for 100,000 details: the default budget would evict them (and the run would wait forever).
+  if (kind === "memory") return createMemoryStore({ maxBytes: 8 * 1024 ** 3 });
+  const requester = await connectRedisRequester(redisUrl);
+  return createRedisStore(new RawRedis(requester), {
+    prefix: `ec-bench-lag-${process.pid}-${Date.now()}`,
+    close: requester.close,
+    subscribe: requester.subscribe,
+  });
+}
+
+/**
+ * One size of the catalogue through the whole pipeline (origin command → outbox → relay → ingest →
+ * queue → state fetch → documents), after the first build has settled. A third of the changes are
+ * menu prices, a third shop names (ordinary changes: the entry's position stays), a third rank
+ * changes (rating, review count). Lag is command answered → detail at the new version in the store.
+ */
+export async function lagRun(r: LagRun, urls: { postgres: string; redis: string }) {
+  const db: Database =
+    r.db === "pglite"
+      ? await openPglite()
+      : await openThrowawayPostgres(urls.postgres, { max: 8, asyncCommit: r.db === "postgres-async" });
+  if (r.db === "pglite") await migrate(db);
+  let t = performance.now();
+  await seedDemoIfEmpty(db, { shops: r.shops, regions: r.regions, seed: 11 });
+  const seedS = (performance.now() - t) / 1000;
+  const store = await openStore(r.store, urls.redis);
+  const bytesByShop = new Map<string, number[]>();
+  let calls = new Map<string, number>();
+  const stack = await startStack(db, {
+    store,
+    wrapOrigin: (client) => {
+      const c = counting(client);
+      calls = c.calls;
+      return c.wrapped;
+    },
+    sync: {
+      onBytes: (bytes, shopId) => bytesByShop.get(shopId)?.push(bytes),
+      batchSize: 100,
+    },
+  });
+  t = performance.now();
+  stack.sync.start(0);
+  while ((await store.countDocuments()).detail < r.shops || (await pendingCount(db)) > 0) {
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  await stack.sync.consumer.drain();
+  const buildS = (performance.now() - t) / 1000;
+  await new Promise((res) => setTimeout(res, 1000));
+
+  const lags: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
+  const bytes: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
+  const pending = new Map<string, { version: number; at: number; kind: Kind }>();
+  const check = async (id: string) => {
+    const want = pending.get(id);
+    const doc = want ? await store.get(docKey.detail(id)) : null;
+    if (want && doc && doc.version >= want.version && pending.get(id) === want) {
+      lags[want.kind].push(performance.now() - want.at);
+      pending.delete(id);
+    }
+  };
+  const byKey = new Map<string, string>();
+  const unsubscribe = await (store.onWrite as NonNullable<DocumentStore["onWrite"]>)((key) => {
+    const id = byKey.get(key);
+    if (id) void check(id);
+  });
+  // State calls only: the outbox probe (the breaker's heartbeat) runs on its own clock.
+  const stateCalls = () => (calls.get("shop") ?? 0) + (calls.get("list") ?? 0) + (calls.get("owner") ?? 0);
+  const callsBefore = stateCalls();
+  const started = performance.now();
+  const writes: Promise<void>[] = [];
+  for (let i = 0; i < r.changes; i++) {
+    const due = started + (i * 1000) / r.rate;
+    while (performance.now() < due)
+      await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
+    // Spread over the catalogue (busy and quiet regions alike), one change per shop at a time.
+    const n = ((i * 7919) % r.shops) + 1;
+    const id = `s_demo_${pad(n)}`;
+    const kind: Kind = (["menu", "name", "rank"] as const)[i % 3] as Kind;
+    const [path, body] =
+      kind === "menu"
+        ? [`/menus/m_demo_${pad(n)}_01`, { price: 10_000 + (i % 50) * 100 }]
+        : kind === "name"
+          ? [`/shops/${id}`, { name: `가게 ${i}` }]
+          : [`/shops/${id}`, { rating: (i % 50) / 10, reviewCount: 10_000 + i }];
+    bytesByShop.set(id, []);
+    writes.push(
+      fetch(`${stack.originUrl}${path}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+        .then((res) => res.json() as Promise<{ version: number }>)
+        .then((res) => {
+          pending.set(id, { version: res.version, at: performance.now(), kind });
+          byKey.set(docKey.detail(id), id);
+          return check(id);
+        }),
+    );
+  }
+  await Promise.all(writes);
+  while (pending.size > 0) await new Promise((res) => setTimeout(res, 10));
+  const sentS = (performance.now() - started) / 1000;
+  await stack.sync.consumer.drain();
+  unsubscribe();
+  const callsMade = stateCalls() - callsBefore;
+  for (let i = 0; i < r.changes; i++) {
+    const id = `s_demo_${pad(((i * 7919) % r.shops) + 1)}`;
+    const kind = (["menu", "name", "rank"] as const)[i % 3] as Kind;
+    bytes[kind].push((bytesByShop.get(id) ?? []).reduce((a, b) => a + b, 0));
+  }
+  if (r.store === "redis") await store.purgeAll({ deadLetters: true });
+  await stack.stop(); // closes the store too
+  await db.close();
+  const all = [...lags.menu, ...lags.name, ...lags.rank];
+  return {
+    ...r,
+    seedS: +seedS.toFixed(1),
+    buildS: +buildS.toFixed(1),
+    achievedRate: Math.round(r.changes / sentS),
+    p50Ms: +quantile(all, 0.5).toFixed(1),
+    p99Ms: +quantile(all, 0.99).toFixed(1),
+    stateCallsPerChange: +(callsMade / r.changes).toFixed(2),
+    bytes: Object.fromEntries(
+      Object.entries(bytes).map(([k, xs]) => [
+        k,
+        { p50: Math.round(quantile(xs, 0.5)), p99: Math.round(quantile(xs, 0.99)) },
+      ]),
+    ) as Record<Kind, { p50: number; p99: number }>,
+  };
+}
