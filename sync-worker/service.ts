@@ -8,6 +8,7 @@ import type { SyncWorkerOptions } from "./options.ts";
 import { OriginMonitor } from "./origin-monitor.ts";
 import { BatchProcessor } from "./pipeline/process.ts";
 import { Rebuilder } from "./pipeline/rebuild.ts";
+import { refillLists } from "./refill.ts";
 import { LagWindow, newCounters } from "./stats.ts";
 import { Timeline } from "./timeline.ts";
 
@@ -97,6 +98,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     ...(o.docs ? { docs: o.docs } : {}),
     ...(o.rates ? { rates: o.rates } : {}),
     audit: (sample: number) => auditShops({ origin, store: o.store, rebuilder }, sample),
+    refill: (keys: readonly string[]) => refillLists({ origin, rebuilder, logger: o.logger }, keys),
   });
   return {
     app,

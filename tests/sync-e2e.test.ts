@@ -140,6 +140,16 @@ describe("sync-worker end to end (memory store, in-process queue)", () => {
       purged: 1,
     });
     expect(await stack.doc(docKey.detail("s_demo_000001"))).toBeNull();
+    // A purged list is rebuilt whole from its shops (nothing else would bring back unchanged entries).
+    const listKey = docKey.list("gangnam", "chicken");
+    const before = await stack.doc(listKey);
+    expect(before.total).toBeGreaterThan(0);
+    expect((await stack.admin("POST", "/admin/purge", { keys: [listKey] })).json).toEqual({ purged: 1 });
+    const refilled = await waitFor(async () => await stack.doc(listKey), 5_000);
+    expect({ total: refilled.total, shops: refilled.shops }).toEqual({
+      total: before.total,
+      shops: before.shops,
+    });
     expect((await stack.admin("POST", "/admin/purge", { keys: ["nonsense"] })).status).toBe(400);
     expect((await stack.admin("POST", "/admin/purge", { all: true, keys: ["main:mapo"] })).status).toBe(400);
     expect((await stack.admin("GET", "/admin/status", undefined, TOKENS.events)).status).toBe(401);

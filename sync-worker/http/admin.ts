@@ -37,7 +37,17 @@ export function adminRoutes(deps: SyncDeps): Hono {
         throw new AppError("validation_failed", `not a document key: ${bad}`, {
           details: [{ field: "keys", message: `not a document key: ${bad}` }],
         });
-      return c.json({ purged: await deps.store.delete(body.keys) });
+      const purged = await deps.store.delete(body.keys);
+      // Lists come back entry by entry from their shops; a purge must not leave them empty for good.
+      if (deps.refill && body.keys.some((k) => !k.startsWith("detail:"))) {
+        const refill = deps
+          .refill(body.keys)
+          .catch((e) => deps.logger.warn("purge.refill_failed", { error: String(e) }));
+        try {
+          c.executionCtx.waitUntil(refill); // Workers: keep the isolate until the refill is done
+        } catch {} // servers: no execution context, the promise simply runs
+      }
+      return c.json({ purged });
     }
     let purged = 0;
     for (const id of body.shopIds ?? []) purged += (await deps.store.purgeShop(id)).deleted;

@@ -23,6 +23,8 @@ export type SyncDeps = {
   registry: Registry;
   rates?: { ingestPerSec: number; adminPerSec: number };
   audit: (sample: number) => Promise<AuditReport>;
+  /** Rebuilds purged lists (and a purged main's lists) from the origin; answers shops rebuilt. */
+  refill?: (keys: readonly string[]) => Promise<number>;
   docs?: AssetLoader;
   bodyLimitBytes?: number;
   /**
