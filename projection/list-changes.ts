@@ -50,7 +50,11 @@ export function mainFromHeads(
     region,
     category: CATEGORIES[i] as Category,
     total: h.total,
-    shops: h.cards.map((c) => ListEntry.parse(JSON.parse(c))),
+    // Only entries with a live ad can be featured: only those are validated (and kept).
+    shops: h.cards
+      .map((c) => JSON.parse(c) as ListEntry)
+      .filter((e) => e.ad !== null)
+      .map((e) => ListEntry.parse(e)),
     seq: h.seq,
     builtAt,
   }));

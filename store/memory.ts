@@ -110,6 +110,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     async applyLists(changes, builtAt) {
       const bytes = changes.map(() => 0);
       const changed: string[] = [];
+      const forMain: string[] = [];
       for (const [key, group] of byList(changes)) {
         const rec = lists.get(key) ?? emptyRecord();
         lists.set(key, rec);
@@ -126,8 +127,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
           changed.push(key);
           written(key);
         }
+        if (applied.forMain) forMain.push(key);
       }
-      return { changed, bytes };
+      return { changed, forMain, bytes };
     },
     async listHeads(keys, n) {
       return keys.map((key) => headOf(key, lists.get(key), n));

@@ -21,8 +21,12 @@ export type ListChange = {
   guard: Guard;
   entry: { member: string; card: string } | null;
 };
-/** Lists that changed, and bytes written per change (0 where nothing differed or the guard refused). */
-export type ListApplied = { changed: string[]; bytes: number[] };
+/**
+ * Lists that changed; of those, the ones main can see change (an entry added or removed, or an entry
+ * with a live ad written); and bytes written per change (0 where nothing differed or the guard
+ * refused).
+ */
+export type ListApplied = { changed: string[]; forMain: string[]; bytes: number[] };
 /** The first entries of a list and its size: what main needs, without reading the list. */
 export type ListHead = { key: string; total: number; rev: number; seq: number; cards: string[] };
 

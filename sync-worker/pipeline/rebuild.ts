@@ -74,6 +74,7 @@ export class Rebuilder {
     );
 
     let changedLists: string[] = [];
+    let forMain: string[] = [];
     try {
       const applied = await store.applyLists(
         changes.map((c) => c.change),
@@ -83,6 +84,7 @@ export class Rebuilder {
         (planned[c.shop] as Planned).bytes += applied.bytes[i] ?? 0;
       });
       changedLists = applied.changed;
+      forMain = applied.forMain;
     } catch (error) {
       for (const p of planned) failed.set(p.id, `lists: ${reasonOf(error)}`);
       return { failed, written };
@@ -94,7 +96,9 @@ export class Rebuilder {
     written += changedLists.length;
 
     const regions = new Set<string>();
-    for (const key of changedLists) {
+    // Only where a list's size or its live ads changed: a rename or a rating change of a shop without
+    // an ad cannot change main, and most changes are those.
+    for (const key of forMain) {
       const parsed = parseDocKey(key);
       if (parsed?.kind === "list") regions.add(parsed.region);
     }
