@@ -12,20 +12,12 @@ import { nextAdBoundary } from "./detail.ts";
 import { compareEntries, listKeysOf, projectList, toListEntry } from "./list.ts";
 import { entryChanges, mainFromHeads, regionLists } from "./list-changes.ts";
 import { FEATURED_LIMIT, projectMain } from "./main.ts";
+import { owner } from "./test-fixtures.ts";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 const MIN = 60_000;
 const REGIONS = ["gangnam", "mapo", "seocho"];
 const CATS: Category[] = ["chicken", "pizza"];
-const owner = {
-  id: "o_1",
-  name: "김민준",
-  businessName: "원조",
-  businessNumber: "123-45-67890",
-  phone: "010-1111-2222",
-  email: "secret@example.com",
-  bankAccount: "KB 000",
-};
 
 /** One generated version of a shop: where it is, whether it is open, its rank inputs and its ads. */
 const shopState = fc.record({

@@ -10,6 +10,7 @@ import {
 import { nextAdBoundary, projectDetail } from "./detail.ts";
 import { listKeysOf, projectList } from "./list.ts";
 import { projectMain } from "./main.ts";
+import { owner } from "./test-fixtures.ts";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 const H = 3_600_000;
@@ -45,15 +46,6 @@ const shop = (id: string, over: Partial<ListShop> = {}): ListShop => ({
   ads: [],
   ...over,
 });
-const owner = {
-  id: "o_1",
-  name: "김민준",
-  businessName: "원조",
-  businessNumber: "123-45-67890",
-  phone: "010-1111-2222",
-  email: "secret@example.com",
-  bankAccount: "KB 000",
-};
 
 describe("shop detail projection", () => {
   const state: ShopStateResponse = {

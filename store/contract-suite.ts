@@ -27,21 +27,31 @@ const dead = (id: string, at: string): DeadLetter => ({
   lastFailedAt: at,
 });
 
+/** A fresh store per test from `factory`, cleaned up after the suite; read it inside tests. */
+export function freshStore(factory: StoreFactory): () => DocumentStore {
+  let store: DocumentStore | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeEach(async () => {
+    const made = await factory();
+    store = made.store;
+    if (made.cleanup) cleanups.push(made.cleanup);
+  });
+  afterAll(async () => {
+    for (const fn of cleanups) await fn();
+  });
+  return () => store as DocumentStore;
+}
+
 /**
  * One suite for every DocumentStore adapter (hono's common.case.test.ts, bentocache's
  * registerCacheDriverTestSuite): memory is proven equal to Redis and KV by passing the same cases.
  */
 export function storeContractSuite(name: string, factory: StoreFactory, caps: StoreCaps) {
   describe(`DocumentStore contract: ${name}`, () => {
+    const current = freshStore(factory);
     let store: DocumentStore;
-    const cleanups: (() => Promise<void>)[] = [];
-    beforeEach(async () => {
-      const made = await factory();
-      store = made.store;
-      if (made.cleanup) cleanups.push(made.cleanup);
-    });
-    afterAll(async () => {
-      for (const fn of cleanups) await fn();
+    beforeEach(() => {
+      store = current();
     });
 
     it("answers null for a missing key and returns what was put with its metadata", async () => {

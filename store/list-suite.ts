@@ -1,12 +1,12 @@
 import fc from "fast-check";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type ListEntry, listMember, ShopListDoc } from "../contract/index.ts";
 
 // Serving order as the contract defines it (projection/list-changes.test.ts proves it equal to
 // compareEntries); the store may not import the projection.
 const compareEntries = (a: ListEntry, b: ListEntry) => (listMember(a) < listMember(b) ? -1 : 1);
 
-import type { StoreFactory } from "./contract-suite.ts";
+import { freshStore, type StoreFactory } from "./contract-suite.ts";
 import type { DocumentStore, ListChange } from "./port.ts";
 
 const BUILT = "2026-11-26T12:00:00.000Z";
@@ -47,15 +47,10 @@ const read = async (store: DocumentStore, key = LIST) => {
  */
 export function listStoreSuite(name: string, factory: StoreFactory, caps: { atomic: boolean }) {
   describe(`DocumentStore lists: ${name}`, () => {
+    const current = freshStore(factory);
     let store: DocumentStore;
-    const cleanups: (() => Promise<void>)[] = [];
-    beforeEach(async () => {
-      const made = await factory();
-      store = made.store;
-      if (made.cleanup) cleanups.push(made.cleanup);
-    });
-    afterAll(async () => {
-      for (const fn of cleanups) await fn();
+    beforeEach(() => {
+      store = current();
     });
 
     it("keeps entries in serving order and reads one list document", async () => {
