@@ -20,14 +20,13 @@ const { values: args } = parseArgs({
     shops: { type: "string", default: "200" },
     // Beyond the ten named regions the demo takes the national shape (origin/demo/generate.ts).
     regions: { type: "string", default: "10" },
-    // PGlite (one WASM connection) tops out near 200 commits/s; PostgreSQL shows the query side.
+    // The origin runs as a process on a throw-away PostgreSQL database (DATABASE_URL's server).
     // postgres-async: synchronous_commit off, for when the disk's flush time bounds the origin.
-    db: { type: "string", default: "pglite" },
+    db: { type: "string", default: "postgres" },
     store: { type: "string", default: "memory" },
   },
 });
-const db: "pglite" | "postgres" | "postgres-async" =
-  (["postgres", "postgres-async"] as const).find((d) => d === args.db) ?? "pglite";
+const db: "postgres" | "postgres-async" = args.db === "postgres-async" ? "postgres-async" : "postgres";
 const urls = {
   postgres: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
   redis: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -50,7 +49,7 @@ for (const store of args.store.split(",") as ("memory" | "redis")[]) {
 
 const kb = (b: number) => (b / 1024).toFixed(1);
 console.log(
-  `\nsync lag and cost per change, origin on ${db}, Node, in-process origin + sync-worker over loopback HTTP`,
+  `\nsync lag and cost per change: origin (Node process, ${db}) → relay → sync-worker (Node, this process) → ${args.store} store`,
 );
 console.log(
   "| store | shops / regions | seed s | first build s | rate (target/achieved) | p50 ms | p99 ms | state calls / change | KB written / change p50 · p99: menu · name · rank |",

@@ -10,7 +10,7 @@ import type { Database } from "../origin/db/sql.ts";
 export async function openThrowawayPostgres(
   url: string,
   o: { max?: number; asyncCommit?: boolean } = {},
-): Promise<Database> {
+): Promise<Database & { url: string }> {
   const name = `edge_cache_t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
@@ -22,6 +22,8 @@ export async function openThrowawayPostgres(
   await migrate(db);
   return {
     ...db,
+    /** Where other processes (an origin under test) reach this database. */
+    url: target.toString(),
     async close() {
       await db.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1,20 +1,22 @@
-import { docKey, type OriginClient } from "../../contract/index.ts";
-import { migrate } from "../../origin/db/migrations.ts";
-import { openPglite } from "../../origin/db/pglite.ts";
-import type { Database } from "../../origin/db/sql.ts";
+import { createLogger, docKey, httpOriginClient, type OriginClient } from "../../contract/index.ts";
+import { nodeServe } from "../../contract/runtime/node.ts";
 import { seedDemoIfEmpty } from "../../origin/demo/seed.ts";
 import { pendingCount } from "../../origin/domain/outbox.ts";
 import { createMemoryStore } from "../../store/memory.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import { createRedisStore } from "../../store/redis.ts";
 import { connectRedisRequester, RawRedis } from "../../store/redis-tcp.ts";
-import { startStack } from "../../tests/stack.ts";
+import { createMemoryQueue } from "../../sync-worker/queue/memory.ts";
+import { createSyncWorker } from "../../sync-worker/service.ts";
+import { freePort } from "../../tests/event-receiver.ts";
+import { startService } from "../../tests/process.ts";
+import { TOKENS } from "../../tests/stack.ts";
 import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
 
 export type LagRun = {
   shops: number;
   regions: number;
-  db: "pglite" | "postgres" | "postgres-async";
+  db: "postgres" | "postgres-async";
   store: "memory" | "redis";
   changes: number;
   rate: number;
@@ -54,41 +56,50 @@ async function openStore(kind: LagRun["store"], redisUrl: string): Promise<Docum
 
 /**
  * One size of the catalogue through the whole pipeline (origin command → outbox → relay → ingest →
- * queue → state fetch → documents), after the first build has settled. A third of the changes are
- * menu prices, a third shop names (ordinary changes: the entry's position stays), a third rank
- * changes (rating, review count). Lag is command answered → detail at the new version in the store.
+ * queue → state fetch → documents), after the first build has settled. The origin runs as its own
+ * process (its own core and event loop, as in production); the sync-worker runs here, beside the
+ * store it writes, so each write is seen the moment it lands. A third of the changes are menu
+ * prices, a third shop names (ordinary changes: the entry keeps its place), a third rank changes
+ * (rating, review count). Lag is command answered → detail at the new version in the store.
  */
 export async function lagRun(r: LagRun, urls: { postgres: string; redis: string }) {
-  const db: Database =
-    r.db === "pglite"
-      ? await openPglite()
-      : await openThrowawayPostgres(urls.postgres, { max: 8, asyncCommit: r.db === "postgres-async" });
-  if (r.db === "pglite") await migrate(db);
+  const db = await openThrowawayPostgres(urls.postgres, { max: 4, asyncCommit: r.db === "postgres-async" });
   let t = performance.now();
   await seedDemoIfEmpty(db, { shops: r.shops, regions: r.regions, seed: 11 });
   const seedS = (performance.now() - t) / 1000;
   const store = await openStore(r.store, urls.redis);
   const bytesByShop = new Map<string, number[]>();
-  let calls = new Map<string, number>();
-  const stack = await startStack(db, {
+  const originPort = await freePort();
+  const { wrapped, calls } = counting(httpOriginClient(`http://127.0.0.1:${originPort}`));
+  const sync = createSyncWorker({
     store,
-    wrapOrigin: (client) => {
-      const c = counting(client);
-      calls = c.calls;
-      return c.wrapped;
-    },
-    sync: {
-      onBytes: (bytes, shopId) => bytesByShop.get(shopId)?.push(bytes),
-      batchSize: 100,
-    },
+    queue: createMemoryQueue(),
+    origin: wrapped,
+    logger: createLogger("bench", "warn"),
+    tokens: TOKENS,
+    batchSize: 100,
+    onBytes: (bytes, shopId) => bytesByShop.get(shopId)?.push(bytes),
   });
-  t = performance.now();
+  const syncServer = await nodeServe(sync.app.fetch, "127.0.0.1", 0);
   // The relay delivers one event per seeded shop; a catch-up pass now would queue them all again.
-  stack.sync.consumer.start();
+  sync.consumer.start();
+  t = performance.now();
+  const originProc = await startService(
+    "origin/entry/node.ts",
+    {
+      DATABASE_URL: db.url,
+      SYNC_URL: `http://127.0.0.1:${syncServer.port}`,
+      EVENTS_TOKEN: TOKENS.events,
+      DEMO_SHOPS: "0",
+      LOG_LEVEL: "warn",
+    },
+    originPort,
+  );
+  const originUrl = originProc.url;
   while ((await store.countDocuments()).detail < r.shops || (await pendingCount(db)) > 0) {
     await new Promise((res) => setTimeout(res, 500));
   }
-  await stack.sync.consumer.drain();
+  await sync.consumer.drain();
   const buildS = (performance.now() - t) / 1000;
   await new Promise((res) => setTimeout(res, 1000));
 
@@ -129,7 +140,7 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
           : [`/shops/${id}`, { rating: (i % 50) / 10, reviewCount: 10_000 + i }];
     bytesByShop.set(id, []);
     writes.push(
-      fetch(`${stack.originUrl}${path}`, {
+      fetch(`${originUrl}${path}`, {
         method: "PATCH",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -145,7 +156,7 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
   await Promise.all(writes);
   while (pending.size > 0) await new Promise((res) => setTimeout(res, 10));
   const sentS = (performance.now() - started) / 1000;
-  await stack.sync.consumer.drain();
+  await sync.consumer.drain();
   unsubscribe();
   const callsMade = stateCalls() - callsBefore;
   for (let i = 0; i < r.changes; i++) {
@@ -153,8 +164,10 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
     const kind = (["menu", "name", "rank"] as const)[i % 3] as Kind;
     bytes[kind].push((bytesByShop.get(id) ?? []).reduce((a, b) => a + b, 0));
   }
+  await originProc.stop();
   if (r.store === "redis") await store.purgeAll({ deadLetters: true });
-  await stack.stop(); // closes the store too
+  await sync.stop(); // closes the store too
+  await syncServer.close();
   await db.close();
   const all = [...lags.menu, ...lags.name, ...lags.rank];
   return {
