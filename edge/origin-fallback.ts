@@ -3,8 +3,8 @@ import { projectDetail, projectList, projectMain } from "../projection/index.ts"
 import type { NewDoc } from "../store/port.ts";
 
 /**
- * `store: false` for lists: the sync-worker keeps them entry by entry (store/port.ts), so a list
- * fetched here is served and kept in L1, never written whole.
+ * `store: false` for lists and mains: the sync-worker keeps lists entry by entry (store/port.ts) and
+ * mains are made from them when read, so what is fetched here is served and kept in L1 only.
  */
 export type Built = { key: string; doc: NewDoc; parsed: unknown; store?: false };
 
@@ -54,6 +54,7 @@ export async function buildFromOrigin(
       key: docKey.main(key.region),
       doc: { body: JSON.stringify(main), version: 0, seq: main.seq, builtAt },
       parsed: main,
+      store: false,
     },
     ...lists
       .filter((l) => l.total > 0)

@@ -2,6 +2,7 @@ import { type DocKey, formatDocKey, type Logger, type OriginClient, ShopListDoc 
 import type { DocumentStore, StoredDoc } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
 import { encode, etagOf, type L1, type L1Entry } from "./l1.ts";
+import { mainFromStore } from "./main-from-store.ts";
 import { buildFromOrigin } from "./origin-fallback.ts";
 
 export type XCache = "HIT" | "MISS" | "STALE" | "REVALIDATED";
@@ -125,7 +126,9 @@ export class Reader {
       const budget = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error("store budget exceeded")), this.d.config.storeBudgetMs);
       });
-      return await Promise.race([this.d.store.get(k), budget]);
+      // Mains are never stored: made from the heads of the region's lists (main-from-store.ts).
+      const read = k.startsWith("main:") ? mainFromStore(this.d.store, k.slice(5)) : this.d.store.get(k);
+      return await Promise.race([read, budget]);
     } catch (error) {
       this.d.logger.warn("edge.store_failed", { key: k, error: String(error) });
       return STORE_FAILED;

@@ -1,6 +1,7 @@
 import {
   type AssetLoader,
   breakerGaugeValue,
+  docKey,
   httpOriginClient,
   type Logger,
   type OriginClient,
@@ -87,7 +88,11 @@ export function createEdge(o: EdgeOptions) {
   const fast = fastRead(reader, o.config);
   // Where the store announces writes, a changed document leaves L1 at once (not after the TTL).
   const unsubscribe = o.store
-    .onWrite?.((key) => l1.delete(key))
+    .onWrite?.((key) => {
+      l1.delete(key);
+      // A region's main is made from its lists: any of them changing changes it.
+      if (key.startsWith("list:")) l1.delete(docKey.main(key.split(":")[1] as string));
+    })
     .catch((e) => {
       o.logger.warn("edge.invalidation_unavailable", { error: String(e) });
       return () => {};

@@ -39,6 +39,8 @@ export const regionLists = (region: string) => CATEGORIES.map((c) => docKey.list
  * Main from the first entries of the region's ten lists and their sizes. Featured shops are the best
  * live ads across the region, and a list sorts its live ads first, so the first FEATURED_LIMIT
  * entries of each list hold every candidate: the answer equals `projectMain` over the whole lists.
+ * Main is never stored: the edge makes it from the heads when it reads it (edge/main-from-store.ts),
+ * so a change to a featured shop rewrites its list entries, not ten mains.
  */
 export function mainFromHeads(
   region: string,

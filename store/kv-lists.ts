@@ -102,7 +102,6 @@ export function kvLists(
       const recs = await records(groups.map(([key]) => key));
       const bytes = changes.map(() => 0);
       const changed: string[] = [];
-      const forMain: string[] = [];
       await Promise.all(
         groups.map(async ([key, group], i) => {
           const rec = recs[i] ?? emptyRecord();
@@ -121,10 +120,9 @@ export function kvLists(
             bytes[g.at] = dirty && j === 0 ? value.length : 0;
           });
           if (applied.changed) changed.push(key);
-          if (applied.forMain) forMain.push(key);
         }),
       );
-      return { changed, forMain, bytes };
+      return { changed, bytes };
     },
     async listHeads(keys, n) {
       const recs = await records(keys);

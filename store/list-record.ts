@@ -30,8 +30,6 @@ export const emptyRecord = (): ListRecord => ({
 const encoder = new TextEncoder();
 export const utf8Length = (s: string) => encoder.encode(s).byteLength;
 export const guardText = (g: Guard) => `${g.version}:${g.seq}`;
-/** Members of entries with a live ad start with rank 0 or 1 (contract/list-order.ts). */
-export const hasAd = (member: string) => member[0] !== "2";
 
 /** Index of `member` in the sorted array, or where it would go. */
 function position(members: readonly string[], member: string): number {
@@ -54,9 +52,8 @@ export function applyToRecord(
   changes: readonly ListChange[],
   nextRev: () => number,
   at: string,
-): { changed: boolean; forMain: boolean; bytes: number[] } {
+): { changed: boolean; bytes: number[] } {
   let changed = false;
-  let forMain = false;
   const bytes = changes.map((c) => {
     const current = rec.guards.get(c.id);
     if (current && !supersedes(c.guard, current)) return 0;
@@ -65,10 +62,6 @@ export function applyToRecord(
     rec.guards.set(c.id, { ...c.guard });
     rec.seq = Math.max(rec.seq, c.guard.seq);
     const old = rec.memberOf.get(c.id);
-    // Main sees a list's size and its live ads: an entry coming or going, or one with an ad written.
-    if (old === undefined ? c.entry !== null : c.entry === null || hasAd(old) || hasAd(c.entry.member)) {
-      if (old !== c.entry?.member || rec.cards.get(c.id) !== c.entry?.card) forMain = true;
-    }
     if (old !== undefined && old !== c.entry?.member) {
       rec.members.splice(position(rec.members, old), 1);
       rec.memberOf.delete(c.id);
@@ -95,7 +88,7 @@ export function applyToRecord(
     rec.rev = nextRev();
     rec.at = at;
   }
-  return { changed, forMain, bytes };
+  return { changed, bytes };
 }
 
 /**
@@ -131,6 +124,7 @@ export const headOf = (key: string, rec: ListRecord | undefined, n: number): Lis
   total: rec?.members.length ?? 0,
   rev: rec?.rev ?? 0,
   seq: rec?.seq ?? 0,
+  at: rec?.at ?? "",
   cards: rec ? rec.members.slice(0, n).map((m) => rec.cards.get(idOfMember(m)) as string) : [],
 });
 

@@ -110,7 +110,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     async applyLists(changes, builtAt) {
       const bytes = changes.map(() => 0);
       const changed: string[] = [];
-      const forMain: string[] = [];
       for (const [key, group] of byList(changes)) {
         const rec = lists.get(key) ?? emptyRecord();
         lists.set(key, rec);
@@ -127,9 +126,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
           changed.push(key);
           written(key);
         }
-        if (applied.forMain) forMain.push(key);
       }
-      return { changed, forMain, bytes };
+      return { changed, bytes };
     },
     async listHeads(keys, n) {
       return keys.map((key) => headOf(key, lists.get(key), n));

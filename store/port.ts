@@ -21,14 +21,10 @@ export type ListChange = {
   guard: Guard;
   entry: { member: string; card: string } | null;
 };
-/**
- * Lists that changed; of those, the ones main can see change (an entry added or removed, or an entry
- * with a live ad written); and bytes written per change (0 where nothing differed or the guard
- * refused).
- */
-export type ListApplied = { changed: string[]; forMain: string[]; bytes: number[] };
+/** Lists that changed, and bytes written per change (0 where nothing differed or the guard refused). */
+export type ListApplied = { changed: string[]; bytes: number[] };
 /** The first entries of a list and its size: what main needs, without reading the list. */
-export type ListHead = { key: string; total: number; rev: number; seq: number; cards: string[] };
+export type ListHead = { key: string; total: number; rev: number; seq: number; at: string; cards: string[] };
 
 /**
  * The document store port (BRIEF §10). Adapters are plain: they store, fetch and guard, and hold no
@@ -64,7 +60,7 @@ export interface DocumentStore {
    * writer per list (see kv.ts).
    */
   applyLists(changes: readonly ListChange[], builtAt: string): Promise<ListApplied>;
-  /** The first `n` cards of each list (in serving order) and its total, for main. */
+  /** The first `n` cards of each list (in serving order) and its total: main is made of these. */
   listHeads(keys: readonly string[], n: number): Promise<ListHead[]>;
 
   /** Lists a shop may have an entry in (so a move or delete can leave them). */
@@ -119,13 +115,19 @@ export const JOBS_KEPT = 100;
 export const byFirstFailure = (a: DeadLetter, b: DeadLetter): number =>
   a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : 1;
 
-/** Counts document keys (`detail:…`, `list:…`, `main:…`) by kind. */
+/**
+ * Counts document keys (`detail:…`, `list:…`) by kind. Mains are made from their region's lists when
+ * read (edge/main-from-store.ts), so a region with a list counts as one main.
+ */
 export function countByKind(keys: Iterable<string>): DocCounts {
   const counts: DocCounts = { detail: 0, list: 0, main: 0 };
+  const regions = new Set<string>();
   for (const key of keys) {
     const kind = key.slice(0, key.indexOf(":"));
-    if (kind === "detail" || kind === "list" || kind === "main") counts[kind]++;
+    if (kind === "detail" || kind === "list") counts[kind]++;
+    if (kind === "list") regions.add(key.split(":")[1] as string);
   }
+  counts.main = regions.size;
   return counts;
 }
 

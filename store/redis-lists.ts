@@ -22,7 +22,6 @@ end`;
 const APPLY = `${GUARD}
 local h, z = KEYS[1], KEYS[2]
 local changed = false
-local formain = false
 local maxseq = tonumber(redis.call('HGET', h, '_seq') or '0')
 local out = {0}
 for b = 4, #ARGV, 5 do
@@ -35,10 +34,6 @@ for b = 4, #ARGV, 5 do
     if s > maxseq then maxseq = s end
     local old = redis.call('HGET', h, 'k:' .. id)
     local card0 = redis.call('HGET', h, 'c:' .. id)
-    -- main sees a list's size and its live ads (members of rank 0 or 1)
-    local counts = (not old) ~= (member == '')
-    local ads = (old and string.sub(old, 1, 1) ~= '2') or (member ~= '' and string.sub(member, 1, 1) ~= '2')
-    if (counts or ads) and (old ~= member or card0 ~= card) and not (not old and member == '') then formain = true end
     if old and old ~= member then
       redis.call('ZREM', z, old); redis.call('HDEL', h, 'k:' .. id); changed = true
     end
@@ -59,7 +54,6 @@ end
 redis.call('HSET', h, '_seq', maxseq)
 if changed then
   out[1] = 1
-  if formain then out[1] = 3 end
   redis.call('HSET', h, '_rev', redis.call('INCR', KEYS[3]), '_at', ARGV[3])
   redis.call('PUBLISH', ARGV[1], ARGV[2])
 end
@@ -152,7 +146,7 @@ export function redisLists(
     },
     async applyLists(changes, builtAt) {
       const groups = [...byList(changes)];
-      if (groups.length === 0) return { changed: [], forMain: [], bytes: [] };
+      if (groups.length === 0) return { changed: [], bytes: [] };
       const pipe = redis.pipeline();
       for (const [list, group] of groups) {
         const args = [channel, list, builtAt];
@@ -170,24 +164,22 @@ export function redisLists(
       const replies = (await pipe.exec()) as number[][];
       const bytes = changes.map(() => 0);
       const changed: string[] = [];
-      const forMain: string[] = [];
       groups.forEach(([list, group], i) => {
         const [flag, ...each] = (replies[i] as number[]).map(Number);
-        if (flag === 1 || flag === 3) changed.push(list);
-        if (flag === 3) forMain.push(list);
+        if (flag === 1) changed.push(list);
         group.forEach((g, j) => {
           bytes[g.at] = each[j] as number;
         });
       });
-      return { changed, forMain, bytes };
+      return { changed, bytes };
     },
     async listHeads(keys, n): Promise<ListHead[]> {
       const raw = await readRaw(keys, n);
       return keys.map((key, i) => {
         const r = raw[i];
         return r
-          ? { key, rev: r[0], seq: r[1], total: r[3], cards: r[4] }
-          : { key, rev: 0, seq: 0, total: 0, cards: [] };
+          ? { key, rev: r[0], seq: r[1], at: r[2], total: r[3], cards: r[4] }
+          : { key, rev: 0, seq: 0, at: "", total: 0, cards: [] };
       });
     },
     async getMemberships(shopId) {

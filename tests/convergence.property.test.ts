@@ -7,6 +7,7 @@ import {
   docKey,
   httpOriginClient,
 } from "../contract/index.ts";
+import { mainFromStore } from "../edge/main-from-store.ts";
 import { changesAfter } from "../origin/domain/outbox.ts";
 import { createOriginApp } from "../origin/http/app.ts";
 import { projectDetail, projectList, projectMain } from "../projection/index.ts";
@@ -193,7 +194,7 @@ async function expectConverged(call: Call, store: ReturnType<typeof createMemory
   // seq and builtAt say when a document was built, not what it says: content is what must converge.
   const strip = (doc: Record<string, unknown> | null) => (doc ? { ...doc, builtAt: null, seq: null } : null);
   const stored = async (key: string) => {
-    const d = await store.get(key);
+    const d = key.startsWith("main:") ? await mainFromStore(store, key.slice(5)) : await store.get(key);
     return d ? (JSON.parse(d.body) as Record<string, unknown>) : null;
   };
   for (const id of shops) {

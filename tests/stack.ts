@@ -1,5 +1,6 @@
 import { createLogger, httpOriginClient, type OriginClient } from "../contract/index.ts";
 import { nodeServe } from "../contract/runtime/node.ts";
+import { mainFromStore } from "../edge/main-from-store.ts";
 import type { Database } from "../origin/db/sql.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
@@ -84,7 +85,8 @@ export async function startStack(
     ingest: (body: unknown, token = TOKENS.events) => call(syncUrl, "POST", "/events", body, token),
     /** Stored document, parsed; null when absent. */
     doc: async (key: string) => {
-      const d = await store.get(key);
+      // Mains are made from the region's lists when read, as the edge does.
+      const d = key.startsWith("main:") ? await mainFromStore(store, key.slice(5)) : await store.get(key);
       // biome-ignore lint/suspicious/noExplicitAny: documents are checked field by field in tests
       return d ? (JSON.parse(d.body) as any) : null;
     },

@@ -2,20 +2,10 @@ import {
   type ChangeEvent,
   docKey,
   type Logger,
-  MainDoc,
   type OriginClient,
-  parseDocKey,
   type ShopStateResponse,
 } from "../../contract/index.ts";
-import {
-  entryChanges,
-  FEATURED_LIMIT,
-  listKeysOf,
-  mainFromHeads,
-  nextAdBoundary,
-  projectDetail,
-  regionLists,
-} from "../../projection/index.ts";
+import { entryChanges, listKeysOf, nextAdBoundary, projectDetail } from "../../projection/index.ts";
 import type { DocumentStore, Guard, ListChange } from "../../store/port.ts";
 
 export type RebuildDeps = {
@@ -25,7 +15,7 @@ export type RebuildDeps = {
   schedule: (event: ChangeEvent, delayMs: number) => Promise<void>;
   logger: Logger;
   now?: () => number;
-  /** Told the bytes written to the store for each shop rebuilt (its detail, entries, share of mains). */
+  /** Told the bytes written to the store for each shop rebuilt (its detail and its list entries). */
   onBytes?: (bytes: number, shopId: string) => void;
 };
 
@@ -42,9 +32,10 @@ const encoder = new TextEncoder();
 /**
  * Turns a coalesced set of shop ids into documents, one state fetch per shop and nothing else from
  * the origin: detail (or tombstone) → the shop's entry in each list it was or is in, applied entry by
- * entry under the shop's (version, seq) guard → main of each region whose lists changed, from the
- * heads of its ten lists. A shop whose state or entries could not be written is reported failed;
- * its list bookkeeping only grows until its entries are written, so the retry reaches every list.
+ * entry under the shop's (version, seq) guard. Main is not written: the edge makes it from the heads
+ * of the region's lists when read. A shop whose state or entries could not be written is reported
+ * failed; its list bookkeeping only grows until its entries are written, so the retry reaches every
+ * list.
  */
 export class Rebuilder {
   private readonly scheduled = new Set<string>();
@@ -73,8 +64,6 @@ export class Rebuilder {
       }),
     );
 
-    let changedLists: string[] = [];
-    let forMain: string[] = [];
     try {
       const applied = await store.applyLists(
         changes.map((c) => c.change),
@@ -83,8 +72,7 @@ export class Rebuilder {
       changes.forEach((c, i) => {
         (planned[c.shop] as Planned).bytes += applied.bytes[i] ?? 0;
       });
-      changedLists = applied.changed;
-      forMain = applied.forMain;
+      written += applied.changed.length;
     } catch (error) {
       for (const p of planned) failed.set(p.id, `lists: ${reasonOf(error)}`);
       return { failed, written };
@@ -92,20 +80,8 @@ export class Rebuilder {
     for (const p of planned) {
       if (p.vanished) await store.purgeShop(p.id);
       else if (p.leave.length > 0) await store.releaseLists(p.id, p.guard, p.leave);
+      this.deps.onBytes?.(p.bytes, p.id);
     }
-    written += changedLists.length;
-
-    const regions = new Set<string>();
-    // Only where a list's size or its live ads changed: a rename or a rating change of a shop without
-    // an ad cannot change main, and most changes are those.
-    for (const key of forMain) {
-      const parsed = parseDocKey(key);
-      if (parsed?.kind === "list") regions.add(parsed.region);
-    }
-    const mains = await this.rebuildMains([...regions], now);
-    written += mains.written;
-    const mainBytes = mains.bytes;
-    for (const p of planned) this.deps.onBytes?.(p.bytes + mainBytes / Math.max(1, planned.length), p.id);
     return { failed, written };
   }
 
@@ -145,41 +121,6 @@ export class Rebuilder {
         bytes: put.written ? encoder.encode(body).byteLength : 0,
       },
     };
-  }
-
-  /**
-   * Main of each region from the heads of its ten lists (no origin call, no whole list read; one
-   * store round trip for all regions), written only where its content changed, guarded by the newest
-   * list revision it saw, so an older main cannot overwrite a newer one.
-   */
-  async rebuildMains(regions: readonly string[], now: number): Promise<{ written: number; bytes: number }> {
-    const { store } = this.deps;
-    if (regions.length === 0) return { written: 0, bytes: 0 };
-    const heads = await store.listHeads(regions.flatMap(regionLists), FEATURED_LIMIT);
-    const stored = await store.getMany(regions.map((r) => docKey.main(r)));
-    const content = (m: MainDoc) => JSON.stringify([m.categories, m.featured]);
-    let written = 0;
-    let bytes = 0;
-    await Promise.all(
-      regions.map(async (region, i) => {
-        const mine = heads.slice(i * 10, i * 10 + 10);
-        const main = mainFromHeads(region, mine, now);
-        const current = stored[i];
-        if (current && content(MainDoc.parse(JSON.parse(current.body))) === content(main)) return;
-        const body = JSON.stringify(main);
-        const put = await store.put(docKey.main(region), {
-          body,
-          version: Math.max(0, ...mine.map((h) => h.rev)),
-          seq: main.seq,
-          builtAt: main.builtAt,
-        });
-        if (put.written) {
-          written++;
-          bytes += encoder.encode(body).byteLength;
-        }
-      }),
-    );
-    return { written, bytes };
   }
 
   private async scheduleBoundary(shopId: string, at: number | null, now: number) {
