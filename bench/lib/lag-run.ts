@@ -19,7 +19,8 @@ export type LagRun = {
   db: "postgres" | "postgres-async";
   store: "memory" | "redis";
   changes: number;
-  rate: number;
+  /** Each rate is measured in turn on the same build, with other shops. */
+  rates: number[];
 };
 type Kind = "menu" | "name" | "rank";
 const pad = (n: number) => String(n).padStart(6, "0");
@@ -103,86 +104,97 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
   const buildS = (performance.now() - t) / 1000;
   await new Promise((res) => setTimeout(res, 1000));
 
-  const lags: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
-  const bytes: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
-  const pending = new Map<string, { version: number; at: number; kind: Kind }>();
-  const check = async (id: string) => {
-    const want = pending.get(id);
-    const doc = want ? await store.get(docKey.detail(id)) : null;
-    if (want && doc && doc.version >= want.version && pending.get(id) === want) {
-      lags[want.kind].push(performance.now() - want.at);
-      pending.delete(id);
-    }
-  };
-  const byKey = new Map<string, string>();
-  const unsubscribe = await (store.onWrite as NonNullable<DocumentStore["onWrite"]>)((key) => {
-    const id = byKey.get(key);
-    if (id) void check(id);
-  });
-  // State calls only: the outbox probe (the breaker's heartbeat) runs on its own clock.
-  const stateCalls = () => (calls.get("shop") ?? 0) + (calls.get("list") ?? 0) + (calls.get("owner") ?? 0);
-  const callsBefore = stateCalls();
-  const started = performance.now();
-  const writes: Promise<void>[] = [];
-  for (let i = 0; i < r.changes; i++) {
-    const due = started + (i * 1000) / r.rate;
-    while (performance.now() < due)
-      await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
-    // Spread over the catalogue (busy and quiet regions alike), one change per shop at a time.
-    const n = ((i * 7919) % r.shops) + 1;
-    const id = `s_demo_${pad(n)}`;
-    const kind: Kind = (["menu", "name", "rank"] as const)[i % 3] as Kind;
-    const [path, body] =
-      kind === "menu"
-        ? [`/menus/m_demo_${pad(n)}_01`, { price: 10_000 + (i % 50) * 100 }]
-        : kind === "name"
-          ? [`/shops/${id}`, { name: `가게 ${i}` }]
-          : [`/shops/${id}`, { rating: (i % 50) / 10, reviewCount: 10_000 + i }];
-    bytesByShop.set(id, []);
-    writes.push(
-      fetch(`${originUrl}${path}`, {
-        method: "PATCH",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      })
-        .then((res) => res.json() as Promise<{ version: number }>)
-        .then((res) => {
-          pending.set(id, { version: res.version, at: performance.now(), kind });
-          byKey.set(docKey.detail(id), id);
-          return check(id);
-        }),
-    );
-  }
-  await Promise.all(writes);
-  while (pending.size > 0) await new Promise((res) => setTimeout(res, 10));
-  const sentS = (performance.now() - started) / 1000;
-  await sync.consumer.drain();
-  unsubscribe();
-  const callsMade = stateCalls() - callsBefore;
-  for (let i = 0; i < r.changes; i++) {
-    const id = `s_demo_${pad(((i * 7919) % r.shops) + 1)}`;
-    const kind = (["menu", "name", "rank"] as const)[i % 3] as Kind;
-    bytes[kind].push((bytesByShop.get(id) ?? []).reduce((a, b) => a + b, 0));
+  const results = [];
+  let offset = 0;
+  for (const rate of r.rates) {
+    results.push(await measure(rate, offset));
+    offset += r.changes; // a new set of shops for each rate
   }
   await originProc.stop();
   if (r.store === "redis") await store.purgeAll({ deadLetters: true });
   await sync.stop(); // closes the store too
   await syncServer.close();
   await db.close();
-  const all = [...lags.menu, ...lags.name, ...lags.rank];
-  return {
-    ...r,
-    seedS: +seedS.toFixed(1),
-    buildS: +buildS.toFixed(1),
-    achievedRate: Math.round(r.changes / sentS),
-    p50Ms: +quantile(all, 0.5).toFixed(1),
-    p99Ms: +quantile(all, 0.99).toFixed(1),
-    stateCallsPerChange: +(callsMade / r.changes).toFixed(2),
-    bytes: Object.fromEntries(
-      Object.entries(bytes).map(([k, xs]) => [
-        k,
-        { p50: Math.round(quantile(xs, 0.5)), p99: Math.round(quantile(xs, 0.99)) },
-      ]),
-    ) as Record<Kind, { p50: number; p99: number }>,
-  };
+  return results;
+
+  async function measure(rate: number, offset: number) {
+    const lags: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
+    const bytes: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
+    const pending = new Map<string, { version: number; at: number; kind: Kind }>();
+    const check = async (id: string) => {
+      const want = pending.get(id);
+      const doc = want ? await store.get(docKey.detail(id)) : null;
+      if (want && doc && doc.version >= want.version && pending.get(id) === want) {
+        lags[want.kind].push(performance.now() - want.at);
+        pending.delete(id);
+      }
+    };
+    const byKey = new Map<string, string>();
+    const unsubscribe = await (store.onWrite as NonNullable<DocumentStore["onWrite"]>)((key) => {
+      const id = byKey.get(key);
+      if (id) void check(id);
+    });
+    // State calls only: the outbox probe (the breaker's heartbeat) runs on its own clock.
+    const stateCalls = () => (calls.get("shop") ?? 0) + (calls.get("list") ?? 0) + (calls.get("owner") ?? 0);
+    const callsBefore = stateCalls();
+    const started = performance.now();
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < r.changes; i++) {
+      const due = started + (i * 1000) / rate;
+      while (performance.now() < due)
+        await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
+      // Spread over the catalogue (busy and quiet regions alike), one change per shop at a time.
+      const n = ((offset + i * 7919) % r.shops) + 1;
+      const id = `s_demo_${pad(n)}`;
+      const kind: Kind = (["menu", "name", "rank"] as const)[i % 3] as Kind;
+      const [path, body] =
+        kind === "menu"
+          ? [`/menus/m_demo_${pad(n)}_01`, { price: 10_000 + (i % 50) * 100 }]
+          : kind === "name"
+            ? [`/shops/${id}`, { name: `가게 ${i}` }]
+            : [`/shops/${id}`, { rating: (i % 50) / 10, reviewCount: 10_000 + i }];
+      bytesByShop.set(id, []);
+      writes.push(
+        fetch(`${originUrl}${path}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        })
+          .then((res) => res.json() as Promise<{ version: number }>)
+          .then((res) => {
+            pending.set(id, { version: res.version, at: performance.now(), kind });
+            byKey.set(docKey.detail(id), id);
+            return check(id);
+          }),
+      );
+    }
+    await Promise.all(writes);
+    while (pending.size > 0) await new Promise((res) => setTimeout(res, 10));
+    const sentS = (performance.now() - started) / 1000;
+    await sync.consumer.drain();
+    unsubscribe();
+    const callsMade = stateCalls() - callsBefore;
+    for (let i = 0; i < r.changes; i++) {
+      const id = `s_demo_${pad(((offset + i * 7919) % r.shops) + 1)}`;
+      const kind = (["menu", "name", "rank"] as const)[i % 3] as Kind;
+      bytes[kind].push((bytesByShop.get(id) ?? []).reduce((a, b) => a + b, 0));
+    }
+    const all = [...lags.menu, ...lags.name, ...lags.rank];
+    return {
+      ...r,
+      rate,
+      seedS: +seedS.toFixed(1),
+      buildS: +buildS.toFixed(1),
+      achievedRate: Math.round(r.changes / sentS),
+      p50Ms: +quantile(all, 0.5).toFixed(1),
+      p99Ms: +quantile(all, 0.99).toFixed(1),
+      stateCallsPerChange: +(callsMade / r.changes).toFixed(2),
+      bytes: Object.fromEntries(
+        Object.entries(bytes).map(([k, xs]) => [
+          k,
+          { p50: Math.round(quantile(xs, 0.5)), p99: Math.round(quantile(xs, 0.99)) },
+        ]),
+      ) as Record<Kind, { p50: number; p99: number }>,
+    };
+  }
 }
