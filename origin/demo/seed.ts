@@ -14,7 +14,7 @@ export async function seedDemoIfEmpty(
 ): Promise<boolean> {
   if (options.shops <= 0) return false;
   const demo = { ...options, now: options.now ?? Date.now() };
-  return db.transaction(async (tx) => {
+  const seeded = await db.transaction(async (tx) => {
     const [existing] = await tx.query("SELECT 1 FROM shops LIMIT 1");
     if (existing) return false;
     // Generated and inserted a chunk at a time: a national catalogue never sits in memory whole.
@@ -43,6 +43,10 @@ export async function seedDemoIfEmpty(
     ]);
     return true;
   });
+  // Fresh statistics for the planner: right after a bulk load, autovacuum has not analyzed the
+  // tables yet, and the first state reads of a national catalogue would plan as if they were empty.
+  if (seeded) await db.query("ANALYZE");
+  return seeded;
 }
 
 /** Bulk insert through jsonb_to_recordset: one parameter per chunk, identical on PGlite and Postgres. */
