@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { docKey } from "../contract/index.ts";
+import { docKey, type ListEntry, listMember } from "../contract/index.ts";
 import { engines } from "./databases.ts";
 import { edgeBehaviourSuite } from "./edge-behaviour.ts";
 import { nodeEdgeTarget, startEdgeStack } from "./edge-stack.ts";
@@ -113,6 +113,57 @@ describe("edge fast path (server runtimes)", () => {
 });
 
 describe("edge L1 invalidation where the store announces writes", () => {
+  it("a list change is served at once, and the region's main, made from its lists, with it", async () => {
+    const db = await pglite.open();
+    const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 60_000 } });
+    const card = (id: string, ad: ListEntry["ad"]): ListEntry => ({
+      id,
+      name: `새 가게 ${id}`,
+      category: "chicken",
+      rating: 4.2,
+      reviewCount: 3,
+      minOrder: 12000,
+      deliveryFee: 0,
+      openHours: "11:00-23:00",
+      ad,
+    });
+    const put = (e: ListEntry) =>
+      s.store.applyLists(
+        [
+          {
+            list: docKey.list("gwanak", "chicken"),
+            id: e.id,
+            guard: { version: 1, seq: 1 },
+            entry: { member: listMember(e), card: JSON.stringify(e) },
+          },
+        ],
+        new Date().toISOString(),
+      );
+    try {
+      await put(card("s_new_1", null));
+      const list = await s.get("/v1/shops?region=gwanak&category=chicken");
+      expect(list.json.shops.map((e: ListEntry) => e.id)).toEqual(["s_new_1"]);
+      const main = await s.get("/v1/main?region=gwanak");
+      expect(main.json.categories.find((c: { category: string }) => c.category === "chicken").count).toBe(1);
+      expect(main.json.featured).toEqual([]);
+      expect(s.calls.filter((c) => c.includes("gwanak"))).toEqual([]); // both from the store, no origin
+
+      const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+      await put(card("s_new_2", { product: "open_list", bid: 500, endsAt }));
+      const after = await s.get("/v1/shops?region=gwanak&category=chicken");
+      expect(after.json.shops.map((e: ListEntry) => e.id)).toEqual(["s_new_2", "s_new_1"]);
+      const mainAfter = await s.get("/v1/main?region=gwanak");
+      expect(
+        mainAfter.json.categories.find((c: { category: string }) => c.category === "chicken").count,
+      ).toBe(2);
+      expect(mainAfter.json.featured.map((e: ListEntry) => e.id)).toEqual(["s_new_2"]);
+      expect(mainAfter.headers.get("etag")).not.toBe(main.headers.get("etag"));
+    } finally {
+      await s.stop();
+      await db.close();
+    }
+  });
+
   it("serves a changed document at once, not after the L1 TTL", async () => {
     const db = await pglite.open();
     const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 60_000 } });
