@@ -11,7 +11,10 @@ import type { DocumentStore, StoredDoc } from "../store/port.ts";
 export async function mainFromStore(store: DocumentStore, region: string): Promise<StoredDoc | null> {
   const heads = await store.listHeads(regionLists(region), FEATURED_LIMIT);
   if (heads.every((h) => h.rev === 0)) return null;
-  const builtAt = heads.map((h) => h.at).sort().at(-1) as string; // ISO times sort as strings
+  const builtAt = heads
+    .map((h) => h.at)
+    .sort()
+    .at(-1) as string; // ISO times sort as strings
   const main = mainFromHeads(region, heads, Date.parse(builtAt));
   return {
     key: docKey.main(region),

@@ -1,17 +1,18 @@
-import { CATEGORIES, type DocKey, docKey, type OriginClient } from "../contract/index.ts";
-import { projectDetail, projectList, projectMain } from "../projection/index.ts";
-import type { NewDoc } from "../store/port.ts";
+import { CATEGORIES, type Category, type DocKey, docKey, type OriginClient } from "../contract/index.ts";
+import { projectDetail, projectList, projectMain, seedEntries } from "../projection/index.ts";
+import type { NewDoc, SeedEntry } from "../store/port.ts";
 
 /**
- * `store: false` for lists and mains: the sync-worker keeps lists entry by entry (store/port.ts) and
- * mains are made from them when read, so what is fetched here is served and kept in L1 only.
+ * What the edge got from the origin: the answer (`doc`, kept in L1) and how to write it through.
+ * A detail is a guarded put; a list is seeded entry by entry where the store has none (lists are
+ * kept entry by entry, store/port.ts); a main is never stored (it is made from its lists).
  */
-export type Built = { key: string; doc: NewDoc; parsed: unknown; store?: false };
+export type Built = { key: string; doc: NewDoc; parsed: unknown; seed?: SeedEntry[]; store?: false };
 
 /**
  * Builds a document from the origin's state with the same projection the sync-worker uses, so a
  * fallback answer is byte-for-byte what the sync-worker would have stored. Main needs its region's
- * ten lists: they are built too and written through with it. Null: the origin has no such shop.
+ * ten lists: they are built and seeded too. Null: the origin has no such shop.
  */
 export async function buildFromOrigin(
   origin: OriginClient,
@@ -31,38 +32,32 @@ export async function buildFromOrigin(
       },
     ];
   }
-  if (key.kind === "list") {
-    const state = await origin.list(key.region, key.category);
-    const doc = projectList(key.region, key.category, state, now);
-    return [
-      {
-        key: docKey.list(key.region, key.category),
-        doc: { body: JSON.stringify(doc), version: 0, seq: state.seq, builtAt },
-        parsed: doc,
-        store: false,
-      },
-    ];
-  }
-  const lists = await Promise.all(
-    CATEGORIES.map(async (category) =>
-      projectList(key.region, category, await origin.list(key.region, category), now),
-    ),
+  const list = async (region: string, category: Category): Promise<Built> => {
+    const state = await origin.list(region, category);
+    const doc = projectList(region, category, state, now);
+    return {
+      key: docKey.list(region, category),
+      doc: { body: JSON.stringify(doc), version: 0, seq: state.seq, builtAt },
+      parsed: doc,
+      seed: seedEntries(region, category, state, now),
+    };
+  };
+  if (key.kind === "list") return [await list(key.region, key.category)];
+  const lists = await Promise.all(CATEGORIES.map((category) => list(key.region, category)));
+  const main = projectMain(
+    key.region,
+    lists.map((l) => l.parsed as ReturnType<typeof projectList>),
+    now,
   );
-  const main = projectMain(key.region, lists, now);
+  // Lists first: seeding one announces it, and edges drop the region's main from L1 when a list of
+  // it is written — the main kept last is then the one that stays.
   return [
+    ...lists,
     {
       key: docKey.main(key.region),
       doc: { body: JSON.stringify(main), version: 0, seq: main.seq, builtAt },
       parsed: main,
       store: false,
     },
-    ...lists
-      .filter((l) => l.total > 0)
-      .map((l) => ({
-        key: docKey.list(l.region, l.category),
-        doc: { body: JSON.stringify(l), version: 0, seq: l.seq, builtAt },
-        parsed: l,
-        store: false as const,
-      })),
   ];
 }

@@ -155,9 +155,12 @@ export class Reader {
         // Workers it must be handed to waitUntil, or it dies with the request. It starts before the
         // L1 fill, so a store that announces writes synchronously (memory) does not evict the entry.
         if (b.store !== false) {
-          const put = this.d.store
-            .put(b.key, b.doc)
-            .catch((e) => this.d.logger.warn("edge.write_through_failed", { key: b.key, error: String(e) }));
+          const write = b.seed
+            ? this.d.store.seedList(b.key, b.seed, b.doc.builtAt)
+            : this.d.store.put(b.key, b.doc);
+          const put = write.catch((e) =>
+            this.d.logger.warn("edge.write_through_failed", { key: b.key, error: String(e) }),
+          );
           waitUntil?.(put);
         }
         const entry = this.remember(b.key, { key: b.key, ...b.doc }, now, b.parsed);

@@ -7,6 +7,7 @@ import {
   type MainDoc,
   type ShopAggregate,
   type ShopListDoc,
+  type ShopListStateResponse,
 } from "../contract/index.ts";
 import { toListEntry } from "./list.ts";
 import { projectMain } from "./main.ts";
@@ -31,6 +32,20 @@ export function entryChanges(shop: ShopAggregate, lists: readonly string[], now:
     const entry = toListEntry(shop, region, now);
     return { list, id: shop.id, entry: { member: listMember(entry), card: JSON.stringify(entry) } };
   });
+}
+
+/**
+ * Every entry of one list from the origin's list source, each guarded by its shop's version at the
+ * source's seq: what an edge writes with `seedList` when it had to ask the origin for a list.
+ */
+export function seedEntries(region: string, category: Category, state: ShopListStateResponse, now: number) {
+  return state.shops
+    .filter((s) => !s.deleted && s.status === "open" && s.category === category && s.regions.includes(region))
+    .map((s) => {
+      const entry = toListEntry(s, region, now);
+      const guard = { version: s.version, seq: state.seq };
+      return { id: s.id, guard, member: listMember(entry), card: JSON.stringify(entry) };
+    });
 }
 
 export const regionLists = (region: string) => CATEGORIES.map((c) => docKey.list(region, c));

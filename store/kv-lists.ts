@@ -59,7 +59,10 @@ const encode = (r: ListRecord) =>
 export function kvLists(
   kv: KVNamespace,
   p: string,
-): Pick<DocumentStore, "applyLists" | "listHeads" | "getMemberships" | "registerLists" | "releaseLists"> & {
+): Pick<
+  DocumentStore,
+  "applyLists" | "seedList" | "listHeads" | "getMemberships" | "registerLists" | "releaseLists"
+> & {
   readLists(keys: readonly string[]): Promise<(StoredDoc | null)[]>;
   name: (list: string) => string;
 } {
@@ -123,6 +126,11 @@ export function kvLists(
         }),
       );
       return { changed, bytes };
+    },
+    // KV has no atomic step for a list and its shops' memberships, and the queue consumer is the one
+    // writer of lists: an edge's origin fallback keeps lists in its L1 only.
+    async seedList() {
+      return false;
     },
     async listHeads(keys, n) {
       const recs = await records(keys);

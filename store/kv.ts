@@ -97,6 +97,7 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
       return countByKind(names.map((n) => n.slice(n.indexOf(":", p.length) + 1)));
     },
     applyLists: lists.applyLists,
+    seedList: lists.seedList,
     listHeads: lists.listHeads,
     getMemberships: lists.getMemberships,
     registerLists: lists.registerLists,

@@ -107,6 +107,28 @@ export function listStoreSuite(name: string, factory: StoreFactory, caps: { atom
       if (name !== "kv") expect(moved.bytes[0]).toBeLessThan(600);
     });
 
+    it("seeds a whole list only where none was written, with each shop's membership", async () => {
+      const seed = ["s1", "s2"].map((id, i) => {
+        const e = entry(id, { reviewCount: i });
+        return { id, guard: { version: 3, seq: 9 }, member: listMember(e), card: JSON.stringify(e) };
+      });
+      // A removal leaves a guard; the seed may not bring back what a newer state removed.
+      await store.applyLists([listChange("list:seed:chicken", "s1", 10, null)], BUILT);
+      const seeded = await store.seedList("list:seed:chicken", seed, BUILT);
+      if (name === "kv") {
+        expect(seeded).toBe(false); // one writer of lists on KV: the queue consumer
+        return;
+      }
+      expect(seeded).toBe(true);
+      expect((await read(store, "list:seed:chicken"))?.shops.map((s) => s.id)).toEqual(["s2"]);
+      expect(await store.getMemberships("s2")).toEqual(["list:seed:chicken"]);
+      expect(await store.seedList("list:seed:chicken", seed.slice(0, 1), BUILT)).toBe(false);
+      await store.applyLists([listChange(LIST, "x", 1)], BUILT);
+      expect(await store.seedList(LIST, seed, BUILT)).toBe(false);
+      expect(await store.seedList("list:empty:pizza", [], BUILT)).toBe(true);
+      expect(await read(store, "list:empty:pizza")).toMatchObject({ total: 0, shops: [] });
+    });
+
     it("answers heads and totals for main, empty for a list never written", async () => {
       await store.applyLists(
         Array.from({ length: 30 }, (_, i) =>

@@ -129,6 +129,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       }
       return { changed, bytes };
     },
+    async seedList(key, entries, builtAt) {
+      const rec = lists.get(key) ?? emptyRecord();
+      if (rec.rev > 0) return false;
+      lists.set(key, rec);
+      const changes = entries.map(({ id, guard, member, card }) => ({
+        list: key,
+        id,
+        guard,
+        entry: { member, card },
+      }));
+      applyToRecord(rec, changes, () => ++rev, builtAt);
+      if (rec.rev === 0) Object.assign(rec, { rev: ++rev, at: builtAt }); // an empty list is a list too
+      for (const e of entries) {
+        const m = memberships.get(e.id) ?? new Map();
+        memberships.set(e.id, m);
+        registerIn(m, e.guard, [key]);
+      }
+      written(key);
+      return true;
+    },
     async listHeads(keys, n) {
       return keys.map((key) => headOf(key, lists.get(key), n));
     },

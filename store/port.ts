@@ -21,6 +21,8 @@ export type ListChange = {
   guard: Guard;
   entry: { member: string; card: string } | null;
 };
+/** One shop's entry of a list written whole by `seedList`. */
+export type SeedEntry = { id: string; guard: Guard; member: string; card: string };
 /** Lists that changed, and bytes written per change (0 where nothing differed or the guard refused). */
 export type ListApplied = { changed: string[]; bytes: number[] };
 /** The first entries of a list and its size: what main needs, without reading the list. */
@@ -60,6 +62,13 @@ export interface DocumentStore {
    * writer per list (see kv.ts).
    */
   applyLists(changes: readonly ListChange[], builtAt: string): Promise<ListApplied>;
+  /**
+   * Writes a whole list only where none was ever written — an edge filling the store from the
+   * origin on a miss — and records each shop's membership, so the sync-worker's later changes reach
+   * the list. False where the list exists, or where the store cannot do it in one step (KV: there
+   * the queue consumer is the one writer of lists).
+   */
+  seedList(key: string, entries: readonly SeedEntry[], builtAt: string): Promise<boolean>;
   /** The first `n` cards of each list (in serving order) and its total: main is made of these. */
   listHeads(keys: readonly string[], n: number): Promise<ListHead[]>;
 

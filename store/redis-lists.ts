@@ -59,6 +59,32 @@ if changed then
 end
 return out`;
 
+// A whole list where none was ever written, with each shop's membership (an edge's origin fallback).
+// Membership keys are made from ARGV[4] (the store's prefix): one Redis node, as everywhere here.
+const SEED = `${GUARD}
+local h, z = KEYS[1], KEYS[2]
+if redis.call('HEXISTS', h, '_rev') == 1 then return 0 end
+local maxseq = 0
+for b = 5, #ARGV, 5 do
+  local id, v, s, member, card = ARGV[b], tonumber(ARGV[b+1]), tonumber(ARGV[b+2]), ARGV[b+3], ARGV[b+4]
+  local gv = ARGV[b+1] .. ':' .. ARGV[b+2]
+  if not older(redis.call('HGET', h, 'v:' .. id), v, s) then
+    redis.call('HSET', h, 'v:' .. id, gv, 'k:' .. id, member, 'c:' .. id, card)
+    redis.call('ZADD', z, 0, member)
+    if s > maxseq then maxseq = s end
+  end
+  local mk = ARGV[4] .. id
+  if redis.call('TYPE', mk).ok == 'string' then
+    local old = cjson.decode(redis.call('GET', mk))
+    redis.call('DEL', mk)
+    for _, l in ipairs(old) do redis.call('HSET', mk, l, '0:0') end
+  end
+  if not older(redis.call('HGET', mk, ARGV[2]), v, s) then redis.call('HSET', mk, ARGV[2], gv) end
+end
+redis.call('HSET', h, '_rev', redis.call('INCR', KEYS[3]), '_seq', maxseq, '_at', ARGV[3])
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return 1`;
+
 // ZRANGE ARGV[1]..ARGV[2]; cards fetched in chunks (Lua's unpack has a stack limit).
 const READ = `
 local meta = redis.call('HMGET', KEYS[1], '_rev', '_seq', '_at')
@@ -110,7 +136,10 @@ export function redisLists(
   redis: Redis,
   p: string,
   channel: string,
-): Pick<DocumentStore, "applyLists" | "listHeads" | "getMemberships" | "registerLists" | "releaseLists"> & {
+): Pick<
+  DocumentStore,
+  "applyLists" | "seedList" | "listHeads" | "getMemberships" | "registerLists" | "releaseLists"
+> & {
   readLists(keys: readonly string[], n?: number): Promise<(StoredDoc | null)[]>;
   keys: ListKeys;
 } {
@@ -172,6 +201,12 @@ export function redisLists(
         });
       });
       return { changed, bytes };
+    },
+    async seedList(key, entries, builtAt) {
+      const args = [channel, key, builtAt, `${p}m:`];
+      for (const e of entries)
+        args.push(e.id, String(e.guard.version), String(e.guard.seq), e.member, e.card);
+      return Number(await redis.eval(SEED, [hash(key), zset(key), rev], args)) === 1;
     },
     async listHeads(keys, n): Promise<ListHead[]> {
       const raw = await readRaw(keys, n);

@@ -152,6 +152,7 @@ export function createRedisStore(
       return countByKind(keys);
     },
     applyLists: lists.applyLists,
+    seedList: lists.seedList,
     listHeads: lists.listHeads,
     getMemberships: lists.getMemberships,
     registerLists: lists.registerLists,

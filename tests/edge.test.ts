@@ -112,6 +112,34 @@ describe("edge fast path (server runtimes)", () => {
   });
 });
 
+describe("edge alone (no sync-worker): lists asked of the origin are seeded into the store", () => {
+  it("after the L1 TTL a list and its region's main come from the store, not the origin", async () => {
+    const db = await pglite.open();
+    const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 50 } });
+    try {
+      const path = "/v1/shops?region=mapo&category=pizza&limit=3";
+      const first = await s.get(path);
+      expect(first.headers.get("x-cache")).toBe("MISS");
+      const listCalls = () => s.calls.filter((c) => c.includes("region=mapo")).length;
+      expect(listCalls()).toBe(1);
+      await waitFor(async () => (await s.store.get(docKey.list("mapo", "pizza"))) !== null, 2_000);
+      await new Promise((r) => setTimeout(r, 100)); // past the L1 TTL
+      const again = await s.get(path);
+      expect(again.json).toEqual(first.json);
+      expect(listCalls()).toBe(1);
+      const main = await s.get("/v1/main?region=mapo"); // ten lists from the origin, seeded
+      expect(main.status).toBe(200);
+      const calls = listCalls();
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await s.get("/v1/main?region=mapo")).json).toEqual(main.json);
+      expect(listCalls()).toBe(calls);
+    } finally {
+      await s.stop();
+      await db.close();
+    }
+  });
+});
+
 describe("edge L1 invalidation where the store announces writes", () => {
   it("a list change is served at once, and the region's main, made from its lists, with it", async () => {
     const db = await pglite.open();
