@@ -146,7 +146,7 @@ export function redisLists(
   const hash = (list: string) => `${p}lh:${list}`;
   const zset = (list: string) => `${p}lz:${list}`;
   const mem = (shopId: string) => `${p}m:${shopId}`;
-  const rev = `${p}rev`; // outside the purged namespaces: a list's rev never goes back
+  const rev = `${p}rev`; // one counter per deployment: revisions grow across all lists
 
   async function readRaw(keys: readonly string[], n: number) {
     if (keys.length === 0) return [];

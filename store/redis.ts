@@ -138,6 +138,9 @@ export function createRedisStore(
           if (keys.length) removed += await redis.unlink(...keys);
         });
       }
+      // The list revision counter goes too: nothing of a purged deployment is left behind (an ETag
+      // stays distinct after a purge, as it also carries the build time).
+      await redis.unlink(`${p}rev`);
       if (options.deadLetters) removed += await redis.unlink(dlq, jobs);
       return removed;
     },
