@@ -12,6 +12,7 @@ import { freePort } from "../../tests/event-receiver.ts";
 import { startService } from "../../tests/process.ts";
 import { TOKENS } from "../../tests/stack.ts";
 import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
+import { lagProbes } from "./lag-probes.ts";
 
 export type LagRun = {
   shops: number;
@@ -81,7 +82,8 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
     batchSize: 100,
     onBytes: (bytes, shopId) => bytesByShop.get(shopId)?.push(bytes),
   });
-  const syncServer = await nodeServe(sync.app.fetch, "127.0.0.1", 0);
+  const probes = lagProbes();
+  const syncServer = await nodeServe(probes.wrap(sync.app.fetch), "127.0.0.1", 0);
   // The relay delivers one event per seeded shop; a catch-up pass now would queue them all again.
   sync.consumer.start();
   t = performance.now();
@@ -102,6 +104,9 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
   }
   await sync.consumer.drain();
   const buildS = (performance.now() - t) / 1000;
+  // The build updated every outbox row: vacuum and checkpoint now rather than in the measured window.
+  await db.query("VACUUM ANALYZE");
+  await db.query("CHECKPOINT");
   await new Promise((res) => setTimeout(res, 1000));
 
   // Warm-up, not reported: the first changes after a build meet cold caches (Postgres buffers, JIT).
@@ -113,6 +118,7 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
     offset += r.changes; // a new set of shops for each rate
   }
   await originProc.stop();
+  probes.stop();
   if (r.store === "redis") await store.purgeAll({ deadLetters: true });
   await sync.stop(); // closes the store too
   await syncServer.close();
@@ -121,13 +127,21 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
 
   async function measure(rate: number, offset: number, changes: number) {
     const lags: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
+    const split = { toSync: [] as number[], inSync: [] as number[] };
+    probes.window();
     const bytes: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
     const pending = new Map<string, { version: number; at: number; kind: Kind }>();
     const check = async (id: string) => {
       const want = pending.get(id);
       const doc = want ? await store.get(docKey.detail(id)) : null;
       if (want && doc && doc.version >= want.version && pending.get(id) === want) {
-        lags[want.kind].push(performance.now() - want.at);
+        const now = performance.now();
+        lags[want.kind].push(now - want.at);
+        const arrived = probes.arrivedAt(id);
+        if (arrived !== undefined) {
+          split.toSync.push(Math.max(0, arrived - want.at));
+          split.inSync.push(now - Math.max(arrived, want.at));
+        }
         pending.delete(id);
       }
     };
@@ -156,6 +170,7 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
             ? [`/shops/${id}`, { name: `가게 ${i}` }]
             : [`/shops/${id}`, { rating: (i % 50) / 10, reviewCount: 10_000 + i }];
       bytesByShop.set(id, []);
+      probes.expect(id);
       writes.push(
         fetch(`${originUrl}${path}`, {
           method: "PATCH",
@@ -191,6 +206,10 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
       p50Ms: +quantile(all, 0.5).toFixed(1),
       p99Ms: +quantile(all, 0.99).toFixed(1),
       stateCallsPerChange: +(callsMade / changes).toFixed(2),
+      // p99 of each part: command answered → event at the sync-worker, event → document.
+      toSyncP99Ms: +quantile(split.toSync, 0.99).toFixed(1),
+      inSyncP99Ms: +quantile(split.inSync, 0.99).toFixed(1),
+      stalls: probes.window(),
       bytes: Object.fromEntries(
         Object.entries(bytes).map(([k, xs]) => [
           k,
