@@ -1,14 +1,22 @@
+import { formatDuration } from "../contract/duration.ts";
+
 /** Plain-text tables for the terminal: readable without colour, aligned by column. */
 export function table(rows: [string, string][]): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
 }
 
-export const ms = (v: unknown) => (typeof v === "number" ? `${v} ms` : "—");
+export const ms = (v: unknown) => (typeof v === "number" ? formatDuration(v) : "—");
 
 type Status = {
-  queue: { kind: string; depth: number | null };
+  queue: { kind: string; depth: number | null; scheduled?: number; nextDueAt?: string | null };
   lag: { count: number; p50: number | null; p99: number | null; max: number | null };
+  repair?: {
+    count: number;
+    bySource: Record<string, number>;
+    ageP50Ms: number | null;
+    oldestMs: number | null;
+  };
   breaker: { state: string };
   catchUp: { checkpoint: number | null; last: { at: string; events: number; error?: string } | null };
   origin?: { outbox: { pending: number } | null; error: string | null };
@@ -17,13 +25,30 @@ type Status = {
   store: string;
 };
 
+/** Catch-up, timers, replays and resyncs: how much and how old, apart from the live lag. */
+function repairText(r: Status["repair"]): string {
+  if (!r || r.count === 0) return "none";
+  const by = Object.entries(r.bySource)
+    .filter(([, n]) => n > 0)
+    .map(([source, n]) => `${n} ${source}`)
+    .join(", ");
+  return `${by}; age p50 ${ms(r.ageP50Ms)}, oldest ${ms(r.oldestMs)}`;
+}
+
 export function statusTable(s: Status): string {
   return table([
-    ["queue", `${s.queue.kind}, depth ${s.queue.depth ?? "n/a"}`],
     [
-      "sync lag (1 min)",
+      "queue",
+      `${s.queue.kind}, ready ${s.queue.depth ?? "n/a"}` +
+        (s.queue.scheduled === undefined
+          ? ""
+          : `, scheduled ${s.queue.scheduled}${s.queue.nextDueAt ? ` (next ${s.queue.nextDueAt})` : ""}`),
+    ],
+    [
+      "live lag (1 min)",
       `p50 ${ms(s.lag.p50)}, p99 ${ms(s.lag.p99)}, max ${ms(s.lag.max)} over ${s.lag.count} events`,
     ],
+    ["repair work (1 min)", repairText(s.repair)],
     ["origin breaker", s.breaker.state],
     [
       "origin outbox",

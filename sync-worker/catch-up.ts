@@ -108,7 +108,7 @@ export class CatchUp {
           holding ||= t.holds;
           if (!holding) safe = change.seq;
         }
-        if (send.length) await queue.send(send.map(toEvent));
+        if (send.length) await queue.send(send.map(toEvent), { source: "catch-up" });
         events += send.length;
         cursor = page.next;
         if (safe > from) await store.setCheckpoint(CHECKPOINT, safe);

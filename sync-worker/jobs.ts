@@ -1,6 +1,7 @@
 import { durationMs, type Job, type Logger, type OriginClient, type ResyncBody } from "../contract/index.ts";
 import { type DocumentStore, newestJobFirst } from "../store/port.ts";
 import type { Rebuilder } from "./pipeline/rebuild.ts";
+import type { RepairWindow } from "./stats.ts";
 
 const CHUNK = 100;
 
@@ -21,6 +22,8 @@ export class Jobs {
       rebuilder: Rebuilder;
       store: Pick<DocumentStore, "putJob" | "getJob" | "listJobs">;
       logger: Logger;
+      /** Told of every shop a resync rebuilt: repair work, not sync lag. */
+      repair?: RepairWindow;
       now?: () => number;
     },
   ) {}
@@ -82,6 +85,7 @@ export class Jobs {
         const outcome = await this.o.rebuilder.rebuildShops(chunk);
         job.failed += outcome.failed.size;
         job.done += chunk.length;
+        for (let n = chunk.length - outcome.failed.size; n > 0; n--) this.o.repair?.record("resync", null);
         this.persist(job);
       }
       job.state = "done";

@@ -8,8 +8,9 @@ import type { SyncWorkerOptions } from "./options.ts";
 import { OriginMonitor } from "./origin-monitor.ts";
 import { BatchProcessor } from "./pipeline/process.ts";
 import { Rebuilder } from "./pipeline/rebuild.ts";
+import { waiting } from "./queue/port.ts";
 import { refillLists } from "./refill.ts";
-import { LagWindow, newCounters } from "./stats.ts";
+import { LagWindow, newCounters, RepairWindow } from "./stats.ts";
 import { Timeline } from "./timeline.ts";
 
 export { optionsFromEnv, type SyncWorkerOptions } from "./options.ts";
@@ -26,11 +27,24 @@ export function createSyncWorker(o: SyncWorkerOptions) {
   });
   const registry = new Registry("sync");
   const lagSeconds = registry.histogram(
-    "lag_seconds",
-    "From the origin's commit to the documents written",
+    "live_lag_seconds",
+    "Live events (relay, POST /events): from the origin's commit to the documents written",
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   );
   const lag = new LagWindow(60_000, 50_000, (ms) => lagSeconds.observe(ms / 1000));
+  const repairTotal = registry.counter(
+    "repair_total",
+    "Repair work done: events (catch-up, timer, replay) and shops (resync) rebuilt, by source",
+  );
+  const repairAge = registry.histogram(
+    "repair_age_seconds",
+    "How old a repaired change was when its documents were written (catch-up, timer, replay)",
+    [1, 10, 60, 300, 900, 3600, 21_600, 86_400, 604_800],
+  );
+  const repair = new RepairWindow(60_000, 50_000, (source, ms) => {
+    repairTotal.inc({ source });
+    if (ms !== null) repairAge.observe(ms / 1000, { source });
+  });
   const counters = newCounters();
   const bytesPerShop = registry.histogram(
     "store_bytes_per_shop",
@@ -45,7 +59,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
       bytesPerShop.observe(bytes);
       o.onBytes?.(bytes, shopId);
     },
-    schedule: (event, delayMs) => o.queue.send([event], { delayMs }),
+    schedule: (event, delayMs) => o.queue.send([event], { delayMs, source: "timer" }),
     ...(o.now ? { now: o.now } : {}),
   });
   const processor = new BatchProcessor({
@@ -53,6 +67,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     store: o.store,
     rebuilder,
     lag,
+    repair,
     counters,
     logger: o.logger,
     maxAttempts: o.maxAttempts ?? 5,
@@ -69,8 +84,9 @@ export function createSyncWorker(o: SyncWorkerOptions) {
   const monitor = new OriginMonitor({ origin, logger: o.logger, everyMs: o.originProbeMs ?? 1000 });
   const timeline = new Timeline({
     lag,
+    repair,
     counters,
-    depth: () => o.queue.depth(),
+    depth: () => o.queue.depth().then(waiting),
     stepMs: o.timelineStepMs ?? 5000,
   });
   const jobs = new Jobs({
@@ -78,6 +94,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     rebuilder,
     store: o.store,
     logger: o.logger,
+    repair,
     ...(o.now ? { now: o.now } : {}),
   });
   let closing = false;
@@ -88,6 +105,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     jobs,
     catchUp,
     lag,
+    repair,
     timeline,
     monitor,
     counters,

@@ -1,7 +1,9 @@
+import { REPAIR_SOURCES, type RepairSource } from "./queue/port.ts";
+
 /**
- * Sync lag over a sliding window: time from the origin's commit (the event's `occurredAt`) to the
- * documents being written. Bounded memory: old samples fall out of the window and the sample count
- * is capped.
+ * Live sync lag over a sliding window: time from the origin's commit (the event's `occurredAt`) to
+ * the documents being written, for live events only (relay, `POST /events`; see RepairWindow).
+ * Bounded memory: old samples fall out of the window and the sample count is capped.
  */
 export class LagWindow {
   private samples: { at: number; lagMs: number }[] = [];
@@ -37,6 +39,47 @@ function summarize(values: number[]): LagSummary {
     sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null) : null;
   return { count: sorted.length, p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? null };
 }
+
+/**
+ * Repair work over a sliding window: how much (shops or events rebuilt per source) and how old the
+ * repaired changes were (catch-up, timers and replays carry their commit time; a resync has none).
+ * An operator reads "the sync-worker is repairing a day-old gap", not "lag is one day".
+ */
+export class RepairWindow {
+  private samples: { at: number; source: RepairSource; ageMs: number | null }[] = [];
+  readonly totals = Object.fromEntries(REPAIR_SOURCES.map((s) => [s, 0])) as Record<RepairSource, number>;
+  constructor(
+    private readonly windowMs = 60_000,
+    private readonly maxSamples = 50_000,
+    private readonly onRecord?: (source: RepairSource, ageMs: number | null) => void,
+  ) {}
+
+  record(source: RepairSource, ageMs: number | null, at = Date.now()): void {
+    const age = ageMs === null ? null : Math.max(0, ageMs);
+    this.samples.push({ at, source, ageMs: age });
+    this.totals[source]++;
+    this.onRecord?.(source, age);
+    if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
+  }
+
+  summary(now = Date.now()) {
+    this.samples = this.samples.filter((s) => now - s.at <= this.windowMs);
+    return { windowMs: this.windowMs, ...this.describe(this.samples), totals: { ...this.totals } };
+  }
+
+  /** Repair work finished in (from, to]: one step of the console's timeline. */
+  between(from: number, to: number) {
+    return this.describe(this.samples.filter((s) => s.at > from && s.at <= to));
+  }
+
+  private describe(samples: { source: RepairSource; ageMs: number | null }[]) {
+    const bySource = Object.fromEntries(REPAIR_SOURCES.map((s) => [s, 0])) as Record<RepairSource, number>;
+    for (const s of samples) bySource[s.source]++;
+    const ages = summarize(samples.flatMap((s) => (s.ageMs === null ? [] : [s.ageMs])));
+    return { count: samples.length, bySource, ageP50Ms: ages.p50, oldestMs: ages.max };
+  }
+}
+export type RepairSummary = ReturnType<RepairWindow["summary"]>;
 
 export type SyncCounters = {
   eventsIn: number;

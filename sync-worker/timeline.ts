@@ -1,12 +1,18 @@
-import type { LagWindow, SyncCounters } from "./stats.ts";
+import type { LagWindow, RepairWindow, SyncCounters } from "./stats.ts";
 
-/** One step of the timeline: lag quantiles of the events finished in it, and the rates over it. */
+/**
+ * One step of the timeline: live lag quantiles of the events finished in it, the rates over it, and
+ * the repair work done in it (how much, and how old the oldest repaired change was).
+ */
 export type TimelinePoint = {
   at: string;
   lagP50: number | null;
   lagP99: number | null;
   inPerSec: number;
   processedPerSec: number;
+  repairPerSec: number;
+  repairOldestMs: number | null;
+  /** Ready and in flight: what waits to be processed (timers are not counted). */
   depth: number | null;
 };
 
@@ -24,6 +30,7 @@ export class Timeline {
   constructor(
     private readonly o: {
       lag: LagWindow;
+      repair: RepairWindow;
       counters: SyncCounters;
       depth: () => Promise<number | null>;
       stepMs?: number;
@@ -66,12 +73,15 @@ export class Timeline {
   private async pointSince(from: { at: number; in: number; processed: number }, now: number) {
     const seconds = Math.max(0.001, (now - from.at) / 1000);
     const lag = this.o.lag.between(from.at, now);
+    const repair = this.o.repair.between(from.at, now);
     return {
       at: new Date(now).toISOString(),
       lagP50: lag.p50,
       lagP99: lag.p99,
       inPerSec: (this.o.counters.eventsIn - from.in) / seconds,
       processedPerSec: (this.o.counters.eventsProcessed - from.processed) / seconds,
+      repairPerSec: repair.count / seconds,
+      repairOldestMs: repair.oldestMs,
       depth: await this.o.depth().catch(() => null),
     };
   }

@@ -71,6 +71,33 @@ describe.runIf(hasChromium)("operator console in headless Chromium", () => {
     await page.screenshot({ path: artifact("console-dashboard.png"), fullPage: true });
   });
 
+  it("formats a long lag for people and never clips an axis label, at 1,400 px and on a phone", async () => {
+    // A live event 32 minutes after its commit (a relay that was down): the chart must say so readably.
+    const occurredAt = new Date(Date.now() - 1_939_737).toISOString();
+    expect((await stack.ingest({ type: "shop", id: "s_demo_000010", occurredAt })).status).toBe(202);
+    await page.waitForFunction(
+      () => document.querySelector("#lag-chart")?.getAttribute("data-max")?.endsWith(" h"),
+      undefined,
+      { timeout: 10_000 },
+    );
+    for (const [width, name] of [
+      [1400, "console-lag-1400.png"],
+      [390, "console-lag-phone.png"],
+    ] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(1200); // a stream update re-renders the chart at the new size
+      const label = page.locator("#lag-chart .axis-max");
+      expect(await label.textContent()).toBe("1 h");
+      const [box, chart] = [await label.boundingBox(), await page.locator("#lag-chart").boundingBox()];
+      if (!box || !chart) throw new Error("chart not drawn");
+      expect(box.x).toBeGreaterThanOrEqual(chart.x); // the whole label is inside the chart
+      expect(await page.textContent("#live-lag")).toMatch(/\d+(\.\d)? (ms|s|min|h)/);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await page.locator("#panel-lag").screenshot({ path: artifact(name) });
+    }
+    await page.setViewportSize({ width: 1280, height: 1000 });
+  });
+
   it("starts a resync of every shop and watches its progress reach 100%", async () => {
     await page.check("#resync-form input[value=all]");
     await page.click("#resync-form button[type=submit]");

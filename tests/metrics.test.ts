@@ -42,8 +42,9 @@ describe("/metrics on every service, and request ids", () => {
     const text = await (await fetch(`${stack.syncUrl}/metrics`)).text();
     expectExposition(text);
     expect(text).toMatch(/^sync_events_processed_total \d+$/m);
-    expect(text).toMatch(/^sync_lag_seconds_bucket\{le="\+Inf"\} \d+$/m);
+    expect(text).toMatch(/^sync_live_lag_seconds_bucket\{le="\+Inf"\} \d+$/m);
     expect(text).toMatch(/^sync_queue_depth \d+$/m);
+    expect(text).toMatch(/^sync_queue_scheduled \d+$/m);
     expect(text).toMatch(/^sync_dlq_size 0$/m);
     expect(text).toMatch(/^sync_origin_breaker_open 0$/m);
   });

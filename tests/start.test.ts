@@ -41,6 +41,14 @@ describe("npm start: the whole stack on the embedded default", () => {
       await expectWorkingStack(second, "s_demo_000002", "두번째");
       const kept = (await (await fetch(`${second.edge}/v1/shops/s_demo_000001`)).json()) as { name: string };
       expect(kept.name).toBe("처음 이름"); // the origin's data survived the restart
+      // The restart rebuilt everything by catch-up: repair work, with the age of those changes.
+      // The live lag is the one change made since, in milliseconds, not the age of the data.
+      const status = (await (
+        await fetch(`${second.sync}/admin/status`, { headers: { authorization: "Bearer dev-admin-token" } })
+      ).json()) as { lag: { p99: number; count: number }; repair: { bySource: Record<string, number> } };
+      expect(status.repair.bySource["catch-up"]).toBeGreaterThanOrEqual(200);
+      expect(status.lag.count).toBeGreaterThanOrEqual(1);
+      expect(status.lag.p99).toBeLessThan(1000);
     } finally {
       second.proc.kill("SIGINT");
     }

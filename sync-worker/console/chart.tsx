@@ -1,11 +1,14 @@
 /** @jsxImportSource hono/jsx */
+import { formatDuration, niceDuration } from "../../contract/duration.ts";
 import type { TimelinePoint } from "../timeline.ts";
 
 export type Series = { label: string; values: (number | null)[]; dash?: string };
 
 const W = 420;
 const H = 170;
-const PAD = { left: 64, right: 8, top: 10, bottom: 22 };
+const PAD = { right: 8, top: 10, bottom: 22 };
+/** Width of the axis labels' column: wide enough for the longest label, so none is clipped. */
+const labelColumn = (labels: string[]) => Math.max(36, 8 + 7 * Math.max(...labels.map((l) => l.length)));
 const SPAN_MS = 15 * 60_000;
 
 /** 1, 2, 5 × 10^n at or above `v`, so the axis reads in round numbers. */
@@ -33,13 +36,16 @@ function segments(values: (number | null)[], x: (i: number) => number, y: (v: nu
  * A line chart as plain SVG, rendered on the server: no chart library and no build step. Series
  * differ by dash pattern and are named in a text legend, so the chart reads without colour.
  */
-export function Chart(p: { id: string; title: string; unit: string; series: Series[]; times: string[] }) {
+export function Chart(p: { id: string; title: string; unit: Unit; series: Series[]; times: string[] }) {
   const end = Date.parse(p.times.at(-1) ?? new Date().toISOString());
   // By time, not by index; a sync-worker younger than 15 minutes spans the time it has.
   const span = Math.max(1000, Math.min(SPAN_MS, end - Date.parse(p.times[0] ?? "")));
-  const max = niceCeil(Math.max(0, ...p.series.flatMap((s) => s.values.filter((v) => v !== null))));
+  const top = Math.max(0, ...p.series.flatMap((s) => s.values.filter((v) => v !== null)));
+  const max = p.unit === "ms" ? niceDuration(top) : niceCeil(top);
+  const maxLabel = fmt(max, p.unit);
+  const PAD_LEFT = labelColumn([maxLabel, "0"]);
   const x = (i: number) =>
-    PAD.left + (1 - (end - Date.parse(p.times[i] ?? "")) / span) * (W - PAD.left - PAD.right);
+    PAD_LEFT + (1 - (end - Date.parse(p.times[i] ?? "")) / span) * (W - PAD_LEFT - PAD.right);
   const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
   const drawn = p.series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0);
   return (
@@ -50,15 +56,18 @@ export function Chart(p: { id: string; title: string; unit: string; series: Seri
         role="img"
         aria-labelledby={`${p.id}-title`}
         data-points={String(drawn)}
+        data-max={maxLabel}
       >
         <title id={`${p.id}-title`}>{p.title}</title>
-        <line class="axis" x1={PAD.left} y1={y(0)} x2={W - PAD.right} y2={y(0)} />
-        <line class="grid" x1={PAD.left} y1={y(max)} x2={W - PAD.right} y2={y(max)} />
-        <text x={PAD.left - 4} y={y(max) + 4} text-anchor="end">{`${max} ${p.unit}`}</text>
-        <text x={PAD.left - 4} y={y(0) + 4} text-anchor="end">
+        <line class="axis" x1={PAD_LEFT} y1={y(0)} x2={W - PAD.right} y2={y(0)} />
+        <line class="grid" x1={PAD_LEFT} y1={y(max)} x2={W - PAD.right} y2={y(max)} />
+        <text x={PAD_LEFT - 4} y={y(max) + 4} text-anchor="end" class="axis-max">
+          {maxLabel}
+        </text>
+        <text x={PAD_LEFT - 4} y={y(0) + 4} text-anchor="end">
           0
         </text>
-        <text x={PAD.left} y={H - 4}>{`−${ago(span)}`}</text>
+        <text x={PAD_LEFT} y={H - 4}>{`−${ago(span)}`}</text>
         <text x={W - PAD.right} y={H - 4} text-anchor="end">
           now
         </text>
@@ -89,12 +98,22 @@ export function Chart(p: { id: string; title: string; unit: string; series: Seri
 
 const ago = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
 
-export const fmt = (v: number | null, unit: string) =>
-  v === null ? "–" : `${v >= 100 ? Math.round(v) : Number(v.toFixed(1))} ${unit}`;
+/** "ms" values are durations and read as such (850 ms, 12.5 s, 32 min); others carry their unit. */
+type Unit = "ms" | "/s";
+export const fmt = (v: number | null, unit: Unit) =>
+  v === null
+    ? "–"
+    : unit === "ms"
+      ? formatDuration(v)
+      : `${v >= 100 ? Math.round(v) : Number(v.toFixed(1))} ${unit}`;
 
-type Line = { label: string; field: "lagP50" | "lagP99" | "inPerSec" | "processedPerSec"; dash?: string };
+type Line = {
+  label: string;
+  field: "lagP50" | "lagP99" | "inPerSec" | "processedPerSec" | "repairPerSec";
+  dash?: string;
+};
 const timelineChart =
-  (id: string, title: string, unit: string, lines: Line[]) =>
+  (id: string, title: string, unit: Unit, lines: Line[]) =>
   ({ points }: { points: TimelinePoint[] }) => (
     <Chart
       id={id}
@@ -105,16 +124,22 @@ const timelineChart =
     />
   );
 
-export const LagChart = timelineChart("lag-chart", "Sync lag p50 and p99 over the last 15 minutes", "ms", [
-  { label: "p99", field: "lagP99" },
-  { label: "p50", field: "lagP50", dash: "6 4" },
-]);
+export const LagChart = timelineChart(
+  "lag-chart",
+  "Live sync lag p50 and p99 over the last 15 minutes (relay and POST /events; repair work is apart)",
+  "ms",
+  [
+    { label: "p99", field: "lagP99" },
+    { label: "p50", field: "lagP50", dash: "6 4" },
+  ],
+);
 export const RateChart = timelineChart(
   "rate-chart",
-  "Events per second in and processed over the last 15 minutes",
+  "Events per second in and processed, and repair work (catch-up, timers, replays, resyncs) over the last 15 minutes",
   "/s",
   [
     { label: "in", field: "inPerSec" },
     { label: "processed", field: "processedPerSec", dash: "2 3" },
+    { label: "repair", field: "repairPerSec", dash: "8 3 2 3" },
   ],
 );

@@ -18,6 +18,20 @@ const Figure = (p: { name: string; value: string | number; id?: string }) => (
   </div>
 );
 
+const scheduled = (q: StatusReport["queue"]) =>
+  "scheduled" in q && q.scheduled !== undefined
+    ? `${q.scheduled}${q.nextDueAt ? ` · next ${time(q.nextDueAt)}` : ""}`
+    : "unknown";
+
+/** How much repair work ran and how old the changes it repaired were: never mixed into the lag. */
+function repairText(r: StatusReport["repair"]): string {
+  if (r.count === 0) return "none";
+  const parts = Object.entries(r.bySource)
+    .filter(([, n]) => n > 0)
+    .map(([source, n]) => `${n} ${source}`);
+  return `${parts.join(" · ")}${r.oldestMs === null ? "" : ` · oldest ${fmt(r.oldestMs, "ms")} old`}`;
+}
+
 export function SyncPanel({ s, rate }: { s: StatusReport; rate: TimelinePoint | undefined }) {
   const backlog = s.origin.outbox ? String(s.origin.outbox.pending) : "unknown";
   const checkpoint = s.catchUp.checkpoint === null ? "none yet" : `seq ${s.catchUp.checkpoint}`;
@@ -27,9 +41,15 @@ export function SyncPanel({ s, rate }: { s: StatusReport; rate: TimelinePoint | 
     <dl class="figures">
       <Figure name="Events in" value={fmt(rate?.inPerSec ?? 0, "/s")} id="events-in" />
       <Figure name="Processed" value={fmt(rate?.processedPerSec ?? 0, "/s")} id="events-processed" />
-      <Figure name="Queue depth" value={s.queue.depth ?? "unknown"} id="queue-depth" />
+      <Figure name="Queue: ready to process" value={s.queue.depth ?? "unknown"} id="queue-depth" />
+      <Figure name="Queue: scheduled" value={scheduled(s.queue)} id="queue-scheduled" />
       <Figure name="Dead letters" value={s.dlq.size} id="dlq-size" />
-      <Figure name="Lag p50 / p99 (60 s)" value={`${fmt(s.lag.p50, "ms")} / ${fmt(s.lag.p99, "ms")}`} />
+      <Figure
+        name="Live lag p50 / p99 (60 s)"
+        value={`${fmt(s.lag.p50, "ms")} / ${fmt(s.lag.p99, "ms")}`}
+        id="live-lag"
+      />
+      <Figure name="Repair work (60 s)" value={repairText(s.repair)} id="repair-work" />
       <Figure name="Outbox backlog" value={backlog} id="outbox-backlog" />
       <Figure name="Catch-up checkpoint" value={`${checkpoint}${behind} · ${age}`} id="checkpoint" />
       <Figure

@@ -55,8 +55,8 @@ export const Dashboard = (p: { panels: Record<string, string> }) => {
       </header>
       <main class="grid">
         <Live id="panel-sync" title="Sync" />
-        <Live id="panel-lag" title="Lag, last 15 minutes" />
-        <Live id="panel-rate" title="Events per second, last 15 minutes" />
+        <Live id="panel-lag" title="Live lag, last 15 minutes" />
+        <Live id="panel-rate" title="Events and repair work per second, last 15 minutes" />
         <Live id="panel-breaker" title="Origin circuit breaker" />
         <Live id="panel-jobs" title="Resync jobs" />
         <Actions />

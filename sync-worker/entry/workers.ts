@@ -1,12 +1,6 @@
-import {
-  ChangeEvent,
-  createLogger,
-  httpOriginClient,
-  parseEnv,
-  SyncWorkerEnv,
-} from "../../contract/index.ts";
+import { createLogger, httpOriginClient, parseEnv, SyncWorkerEnv } from "../../contract/index.ts";
 import { stringVars, workersStore } from "../../store/workers.ts";
-import { cloudflareQueue } from "../queue/cloudflare.ts";
+import { cloudflareQueue, QueueMessage } from "../queue/cloudflare.ts";
 import type { Delivery } from "../queue/port.ts";
 import { createSyncWorker, optionsFromEnv } from "../service.ts";
 
@@ -14,7 +8,7 @@ import { createSyncWorker, optionsFromEnv } from "../service.ts";
  * Cloudflare Workers entry: the same sync-worker with KV (or Upstash) as the store, Cloudflare
  * Queues as the queue (the `queue()` handler settles each message), and a cron trigger for catch-up.
  */
-type Bindings = Record<string, unknown> & { DOCS: KVNamespace; CHANGES: Queue<ChangeEvent> };
+type Bindings = Record<string, unknown> & { DOCS: KVNamespace; CHANGES: Queue<QueueMessage> };
 type Worker = ReturnType<typeof createSyncWorker>;
 
 let cached: { env: Bindings; worker: Worker } | null = null;
@@ -45,9 +39,8 @@ export default {
     const worker = workerFor(env);
     const deliveries: Delivery[] = [];
     for (const message of batch.messages) {
-      const parsed = ChangeEvent.safeParse(message.body);
-      if (parsed.success)
-        deliveries.push({ id: message.id, event: parsed.data, attempts: message.attempts - 1 });
+      const parsed = QueueMessage.safeParse(message.body);
+      if (parsed.success) deliveries.push({ id: message.id, ...parsed.data, attempts: message.attempts - 1 });
       else message.ack(); // not an event: nothing to rebuild, and retrying cannot fix it
     }
     const result = await worker.processor.process(deliveries);

@@ -79,7 +79,7 @@ export function adminRoutes(deps: SyncDeps): Hono {
       .map((e) => ChangeEvent.safeParse(e.payload))
       .filter((r) => r.success)
       .map((r) => r.data);
-    await deps.queue.send(events);
+    await deps.queue.send(events, { source: "replay" });
     await deps.store.deleteDeadLetters(chosen.map((e) => e.id));
     return c.json({ replayed: events.length, ids: chosen.map((e) => e.id) });
   });

@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import { breakerGaugeValue, mountDocs, serviceApp, syncOpenApi } from "../../contract/index.ts";
 import { consoleRoutes } from "../console/routes.tsx";
+import { waiting } from "../queue/port.ts";
 import { adminRoutes } from "./admin.ts";
 import type { SyncDeps } from "./deps.ts";
 import { ingestRoutes } from "./ingest.ts";
@@ -20,7 +21,14 @@ export function createSyncApp(deps: SyncDeps): Hono {
   r.counterFrom("events_processed_total", "Events whose documents were written", () => c.eventsProcessed);
   r.counterFrom("events_retried_total", "Deliveries given back to the queue to retry", () => c.retried);
   r.counterFrom("dead_lettered_total", "Events moved to the dead-letter queue", () => c.deadLettered);
-  r.gauge("queue_depth", "Events waiting in the queue (ready, in flight, delayed)", () => deps.queue.depth());
+  r.gauge("queue_depth", "Events waiting to be processed (ready and in flight)", async () =>
+    waiting(await deps.queue.depth()),
+  );
+  r.gauge(
+    "queue_scheduled",
+    "Events scheduled for later: ad-boundary timers, retries in backoff",
+    async () => ((await deps.queue.depth()) ?? { scheduled: null }).scheduled,
+  );
   r.gauge("dlq_size", "Dead letters waiting for a replay", () => deps.store.countDeadLetters());
   r.gauge("origin_breaker_open", "1 while the origin circuit breaker is open, 0.5 half-open, 0 closed", () =>
     breakerGaugeValue(deps.breaker.state()),

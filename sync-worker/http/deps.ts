@@ -5,7 +5,7 @@ import type { CatchUp } from "../catch-up.ts";
 import type { Jobs } from "../jobs.ts";
 import type { OriginMonitor } from "../origin-monitor.ts";
 import type { ChangeQueue } from "../queue/port.ts";
-import type { LagWindow, SyncCounters } from "../stats.ts";
+import type { LagWindow, RepairWindow, SyncCounters } from "../stats.ts";
 import type { Timeline } from "../timeline.ts";
 
 export type SyncDeps = {
@@ -14,6 +14,7 @@ export type SyncDeps = {
   jobs: Jobs;
   catchUp: CatchUp;
   lag: LagWindow;
+  repair: RepairWindow;
   timeline: Timeline;
   monitor: OriginMonitor;
   counters: SyncCounters;

@@ -1,5 +1,6 @@
 import type { DocCounts } from "../../store/port.ts";
 import { CHECKPOINT } from "../catch-up.ts";
+import { waiting } from "../queue/port.ts";
 import type { SyncDeps } from "./deps.ts";
 
 /*
@@ -33,8 +34,11 @@ export async function statusReport(deps: SyncDeps) {
   const origin = deps.monitor.last;
   const okAt = deps.catchUp.lastOkAt;
   return {
-    queue: { kind: deps.queue.kind, depth },
-    lag: { windowMs: 60_000, ...deps.lag.summary() },
+    // depth: ready + in flight, what waits to be processed; scheduled timers and backoffs apart.
+    queue: { kind: deps.queue.kind, depth: waiting(depth), ...(depth ?? {}) },
+    // Live events only (relay, POST /events); catch-up, timers, replays and resyncs are `repair`.
+    lag: { windowMs: 60_000, source: "live" as const, ...deps.lag.summary() },
+    repair: deps.repair.summary(),
     breaker: { state: deps.breaker.state(), history: deps.breaker.history().slice(-20) },
     catchUp: {
       checkpoint,

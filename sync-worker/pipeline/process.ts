@@ -1,7 +1,7 @@
 import type { DeadLetter, Logger, OriginClient } from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import type { Delivery } from "../queue/port.ts";
-import type { LagWindow, SyncCounters } from "../stats.ts";
+import type { LagWindow, RepairWindow, SyncCounters } from "../stats.ts";
 import type { Rebuilder } from "./rebuild.ts";
 
 export type BatchResult = {
@@ -15,6 +15,7 @@ export type ProcessorOptions = {
   store: DocumentStore;
   rebuilder: Rebuilder;
   lag: LagWindow;
+  repair: RepairWindow;
   counters: SyncCounters;
   logger: Logger;
   /** Deliveries of one event before it goes to the dead-letter queue. */
@@ -62,7 +63,9 @@ export class BatchProcessor {
         failedEarly.get(d.id) ?? (shopsOf.get(d.id) ?? []).map((s) => outcome.failed.get(s)).find(Boolean);
       if (!reason) {
         result.ack.push(d.id);
-        this.o.lag.record(now - Date.parse(d.event.occurredAt), now);
+        const age = now - Date.parse(d.event.occurredAt);
+        if (d.source === "live") this.o.lag.record(age, now);
+        else this.o.repair.record(d.source, age, now);
         this.o.counters.eventsProcessed++;
       } else if (d.attempts + 1 >= (this.o.maxAttempts ?? 5)) {
         result.dead.push(await this.deadLetter(d, reason, now));

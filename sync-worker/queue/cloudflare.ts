@@ -1,5 +1,13 @@
-import type { ChangeEvent } from "../../contract/index.ts";
+import { z } from "zod";
+import { ChangeEvent } from "../../contract/index.ts";
 import type { ChangeQueue } from "./port.ts";
+
+/** A message body: the event and why it was queued; a bare event (older producers) is live. */
+export const QueueMessage = z.union([
+  z.object({ event: ChangeEvent, source: z.enum(["live", "catch-up", "timer", "replay"]) }),
+  ChangeEvent.transform((event) => ({ event, source: "live" as const })),
+]);
+export type QueueMessage = z.input<typeof QueueMessage>;
 
 // Cloudflare Queues limits (https://developers.cloudflare.com/queues/platform/limits/):
 // 100 messages per sendBatch, delays up to 12 hours. A later ad boundary is re-scheduled by the
@@ -11,16 +19,19 @@ const MAX_DELAY_S = 43_200;
  * The producer side of Cloudflare Queues. Consumption is push-based on Workers (the `queue()` batch
  * handler settles each message with ack/retry), so the pull methods are not available here.
  */
-export function cloudflareQueue(queue: Queue<ChangeEvent>): ChangeQueue {
+export function cloudflareQueue(queue: Queue<QueueMessage>): ChangeQueue {
   const pull = () =>
     Promise.reject(new Error("Cloudflare Queues deliver to the queue() handler; there is no pull"));
   return {
     kind: "cloudflare",
     async send(events, options = {}) {
       const delaySeconds = Math.min(MAX_DELAY_S, Math.ceil((options.delayMs ?? 0) / 1000));
+      const source = options.source ?? "live";
       for (let i = 0; i < events.length; i += BATCH) {
         await queue.sendBatch(
-          events.slice(i, i + BATCH).map((body) => ({ body, ...(delaySeconds > 0 ? { delaySeconds } : {}) })),
+          events
+            .slice(i, i + BATCH)
+            .map((event) => ({ body: { event, source }, ...(delaySeconds > 0 ? { delaySeconds } : {}) })),
         );
       }
     },

@@ -21,35 +21,44 @@ export function queueContractSuite(name: string, make: () => Promise<ChangeQueue
     it("delivers what was sent, and an ack removes it", async () => {
       const q = await queue();
       await q.send([event("s_1"), event("s_2")]);
-      expect(await q.depth()).toBe(2);
+      expect(await q.depth()).toEqual({ ready: 2, inFlight: 0, scheduled: 0, nextDueAt: null });
       const got = await q.receive(10, 100);
       expect(got.map((d) => d.event.id).sort()).toEqual(["s_1", "s_2"]);
-      expect(got.every((d) => d.attempts === 0)).toBe(true);
+      expect(got.every((d) => d.attempts === 0 && d.source === "live")).toBe(true);
+      expect(await q.depth()).toMatchObject({ ready: 0, inFlight: 2 });
       await q.ack(got.map((d) => d.id));
-      expect(await q.depth()).toBe(0);
+      expect(await q.depth()).toEqual({ ready: 0, inFlight: 0, scheduled: 0, nextDueAt: null });
       expect(await q.receive(10, 50)).toEqual([]);
     });
 
     it("holds a delayed send until it is due", async () => {
       const q = await queue();
-      await q.send([event("s_later")], { delayMs: 300 });
+      const sent = Date.now();
+      await q.send([event("s_later")], { delayMs: 300, source: "timer" });
       expect(await q.receive(10, 50)).toEqual([]);
-      expect(await q.depth()).toBe(1);
+      // A timer is scheduled, not waiting to be processed: an idle queue reads ready 0.
+      const depth = await q.depth();
+      expect(depth).toMatchObject({ ready: 0, inFlight: 0, scheduled: 1 });
+      const due = Date.parse(depth?.nextDueAt ?? "");
+      expect(due).toBeGreaterThanOrEqual(sent + 250);
+      expect(due).toBeLessThanOrEqual(Date.now() + 350);
       await sleep(350);
       const got = await q.receive(10, 200);
-      expect(got.map((d) => d.event.id)).toEqual(["s_later"]);
+      expect(got.map((d) => [d.event.id, d.source])).toEqual([["s_later", "timer"]]);
     });
 
     it("redelivers a retried message after its delay with one more attempt", async () => {
       const q = await queue();
-      await q.send([event("s_flaky")]);
+      await q.send([event("s_flaky")], { source: "catch-up" });
       const [first] = await q.receive(1, 100);
       if (!first) throw new Error("nothing delivered");
       await q.retry([{ delivery: first, delayMs: 150 }]);
       expect(await q.receive(1, 20)).toEqual([]);
+      expect(await q.depth()).toMatchObject({ ready: 0, inFlight: 0, scheduled: 1 });
       await sleep(200);
       const [second] = await q.receive(1, 200);
-      expect(second).toMatchObject({ event: { id: "s_flaky" }, attempts: 1 });
+      // Still repair work on its second delivery: a retry does not turn it into a live event.
+      expect(second).toMatchObject({ event: { id: "s_flaky" }, attempts: 1, source: "catch-up" });
     });
 
     it("waits for a send while blocked in receive", async () => {

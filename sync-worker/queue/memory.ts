@@ -17,23 +17,27 @@ export function createMemoryQueue(): ChangeQueue {
     ready.push(delivery);
     for (const wake of waiters.splice(0)) wake();
   };
-  let delayed = 0;
+  // Due time of each delayed delivery, by its timer: the count and the next one for depth().
+  const due = new Map<ReturnType<typeof setTimeout>, number>();
   const later = (delivery: Delivery, delayMs: number) => {
     if (delayMs <= 0) return push(delivery);
-    delayed++;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      delayed--;
+      due.delete(timer);
       push(delivery);
     }, delayMs);
     timers.add(timer);
+    due.set(timer, Date.now() + delayMs);
   };
 
   return {
     kind: "memory",
     async send(events: readonly ChangeEvent[], options = {}) {
       for (const event of events) {
-        later({ id: String(++nextId), event, attempts: 0 }, options.delayMs ?? 0);
+        later(
+          { id: String(++nextId), event, attempts: 0, source: options.source ?? "live" },
+          options.delayMs ?? 0,
+        );
       }
     },
     async receive(max, waitMs) {
@@ -62,11 +66,18 @@ export function createMemoryQueue(): ChangeQueue {
       }
     },
     async depth() {
-      return ready.length + inFlight.size + delayed;
+      const next = due.size ? Math.min(...due.values()) : null;
+      return {
+        ready: ready.length,
+        inFlight: inFlight.size,
+        scheduled: due.size,
+        nextDueAt: next === null ? null : new Date(next).toISOString(),
+      };
     },
     async close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      due.clear();
       for (const wake of waiters.splice(0)) wake();
     },
   };

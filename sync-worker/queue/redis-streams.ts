@@ -1,7 +1,7 @@
 import { createClient } from "redis";
 import { z } from "zod";
 import { ChangeEvent, type Logger } from "../../contract/index.ts";
-import type { ChangeQueue, Delivery } from "./port.ts";
+import type { ChangeQueue, Delivery, EventSource } from "./port.ts";
 
 export type RedisQueueOptions = {
   url: string;
@@ -14,7 +14,12 @@ export type RedisQueueOptions = {
   logger: Logger;
 };
 
-const Body = z.object({ event: ChangeEvent, attempts: z.number().int().min(0) });
+const Body = z.object({
+  event: ChangeEvent,
+  attempts: z.number().int().min(0),
+  // Messages queued before sources were recorded were live events or retries of them.
+  source: z.enum(["live", "catch-up", "timer", "replay"]).default("live"),
+});
 
 // Moves due delayed messages into the stream atomically, so two workers never promote one twice.
 const PROMOTE = `
@@ -54,7 +59,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
   const decode = (id: string, fields: Record<string, string> | undefined): Delivery | null => {
     try {
       const body = Body.parse(JSON.parse(fields?.m ?? ""));
-      return { id, event: body.event, attempts: body.attempts };
+      return { id, event: body.event, attempts: body.attempts, source: body.source };
     } catch (error) {
       options.logger.error("queue.malformed_message", { id, error: String(error) });
       return null;
@@ -65,9 +70,10 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
     event: ChangeEvent,
     attempts: number,
     delayMs: number,
+    source: EventSource,
   ) => {
     // A random tag keeps two identical schedules distinct members of the sorted set.
-    const item = JSON.stringify({ tag: crypto.randomUUID(), body: { event, attempts } });
+    const item = JSON.stringify({ tag: crypto.randomUUID(), body: { event, attempts, source } });
     multi.zAdd(delayed, { score: Date.now() + delayMs, value: item });
   };
 
@@ -111,9 +117,10 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
     kind: "redis",
     async send(events, opts = {}) {
       const multi = client.multi();
+      const source = opts.source ?? "live";
       for (const event of events) {
-        if (opts.delayMs && opts.delayMs > 0) schedule(multi, event, 0, opts.delayMs);
-        else multi.xAdd(stream, "*", { m: JSON.stringify({ event, attempts: 0 }) });
+        if (opts.delayMs && opts.delayMs > 0) schedule(multi, event, 0, opts.delayMs, source);
+        else multi.xAdd(stream, "*", { m: JSON.stringify({ event, attempts: 0, source }) });
       }
       await multi.exec();
     },
@@ -142,14 +149,28 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
       if (items.length === 0) return;
       const multi = client.multi();
       for (const { delivery, delayMs } of items)
-        schedule(multi, delivery.event, delivery.attempts + 1, delayMs);
+        schedule(multi, delivery.event, delivery.attempts + 1, delayMs, delivery.source);
       const ids = items.map((i) => i.delivery.id);
       multi.xAck(stream, group, ids).xDel(stream, ids);
       await multi.exec();
     },
     async depth() {
-      const [length, waiting] = await Promise.all([client.xLen(stream), client.zCard(delayed)]);
-      return Number(length) + Number(waiting);
+      // Acked entries are deleted, so the stream holds what is ready plus what is in flight (the
+      // group's pending entries, every consumer's); due delayed entries count as scheduled until
+      // the next receive promotes them.
+      const [length, pending, scheduled, next] = await Promise.all([
+        client.xLen(stream),
+        client.xPending(stream, group).then((p) => Number(p.pending)),
+        client.zCard(delayed),
+        client.zRangeWithScores(delayed, 0, 0),
+      ]);
+      const inFlight = Math.min(Number(length), pending);
+      return {
+        ready: Number(length) - inFlight,
+        inFlight,
+        scheduled: Number(scheduled),
+        nextDueAt: next[0] ? new Date(next[0].score).toISOString() : null,
+      };
     },
     async close() {
       blocking.destroy(); // it may sit in a blocking read; close() would wait for it
