@@ -53,3 +53,6 @@ export function durationMs(d: string): number {
   const unit = d.at(-1) as "s" | "m" | "h" | "d";
   return n * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
 }
+
+/** `POST /admin/audit`: how many stored details to compare with the origin's state. */
+export const AuditBody = z.object({ sample: z.number().int().min(1).max(10_000).default(100) }).strict();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Job, PurgeBody, ReplayBody, ResyncBody } from "./admin.ts";
+import { AuditBody, Job, PurgeBody, ReplayBody, ResyncBody } from "./admin.ts";
 import {
   AdResult,
   CreateAd,
@@ -17,8 +17,8 @@ import {
 } from "./commands.ts";
 import { DetailDocument, MainDoc, ShopListPage } from "./documents.ts";
 import { Category, Region } from "./domain.ts";
-import { ErrorBody } from "./errors.ts";
 import { ChangeEvent, EventBatch, IngestAccepted } from "./events.ts";
+import { document, type Param } from "./openapi-build.ts";
 import {
   ChangesResponse,
   OutboxStatusResponse,
@@ -28,73 +28,9 @@ import {
   ShopStateResponse,
 } from "./state.ts";
 
-/**
- * OpenAPI 3.1 documents generated from the zod contract: OpenAPI 3.1 schemas are JSON Schema
- * 2020-12, which `z.toJSONSchema` emits, so every body is described by the same schema that
- * validates it. The paths are listed here once per service.
- */
-type Param = {
-  name: string;
-  in: "query" | "path" | "header";
-  required?: boolean;
-  schema: z.ZodType;
-  description?: string;
-};
-type Op = {
-  summary: string;
-  params?: Param[];
-  body?: z.ZodType;
-  ok: [number, z.ZodType | null, string];
-  errors?: number[];
-  auth?: "events" | "admin";
-};
-
-const json = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
-const content = (schema: z.ZodType) => ({ "application/json": { schema: json(schema) } });
-
-function operation(op: Op) {
-  const responses: Record<string, unknown> = {
-    [op.ok[0]]: { description: op.ok[2], ...(op.ok[1] ? { content: content(op.ok[1]) } : {}) },
-  };
-  for (const code of op.errors ?? [400])
-    responses[code] = { description: "error", content: content(ErrorBody) };
-  return {
-    summary: op.summary,
-    ...(op.auth ? { security: [{ [op.auth === "admin" ? "adminToken" : "eventsToken"]: [] }] } : {}),
-    parameters: (op.params ?? []).map((p) => ({
-      name: p.name,
-      in: p.in,
-      required: p.in === "path" || !!p.required,
-      schema: json(p.schema),
-      ...(p.description ? { description: p.description } : {}),
-    })),
-    ...(op.body ? { requestBody: { required: true, content: content(op.body) } } : {}),
-    responses,
-  };
-}
-
-function document(title: string, description: string, paths: Record<string, Record<string, Op>>) {
-  return {
-    openapi: "3.1.0",
-    info: { title, version: "0.1.0", description },
-    paths: Object.fromEntries(
-      Object.entries(paths).map(([path, ops]) => [
-        path,
-        Object.fromEntries(Object.entries(ops).map(([m, op]) => [m, operation(op)])),
-      ]),
-    ),
-    components: {
-      securitySchemes: {
-        adminToken: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" },
-        eventsToken: { type: "http", scheme: "bearer", description: "EVENTS_TOKEN" },
-      },
-    },
-  };
-}
-
+/** The paths of each service's OpenAPI document; statuses and headers common to a kind of operation
+ * are added by the builder (contract/openapi-build.ts). */
 const id: Param = { name: "id", in: "path", schema: z.string() };
-const health = { get: { summary: "Readiness", ok: [200, null, "ready"] as Op["ok"], errors: [] } };
 
 export const edgeOpenApi = () =>
   document(
@@ -106,7 +42,8 @@ export const edgeOpenApi = () =>
           summary: "Home: categories with open-shop counts and featured shops of a region",
           params: [{ name: "region", in: "query", required: true, schema: Region }],
           ok: [200, MainDoc, "main document"],
-          errors: [400, 503],
+          document: true,
+          errors: [],
         },
       },
       "/v1/shops": {
@@ -124,7 +61,8 @@ export const edgeOpenApi = () =>
             },
           ],
           ok: [200, ShopListPage, "one page"],
-          errors: [400, 503],
+          document: true,
+          errors: [],
         },
       },
       "/v1/shops/{id}": {
@@ -141,10 +79,10 @@ export const edgeOpenApi = () =>
             { name: "If-None-Match", in: "header", schema: z.string() },
           ],
           ok: [200, DetailDocument, "detail document (304 when If-None-Match matches)"],
-          errors: [400, 404, 503],
+          document: true,
+          errors: [404],
         },
       },
-      "/healthz": health,
     },
   );
 
@@ -154,6 +92,7 @@ export const syncOpenApi = () =>
       post: {
         summary: "Queue zero-payload events: one, or {events:[...]}",
         auth: "events",
+        rateLimited: true,
         body: z.union([ChangeEvent, EventBatch]),
         ok: [202, IngestAccepted, "queued"],
         errors: [400, 401, 413, 415],
@@ -163,6 +102,7 @@ export const syncOpenApi = () =>
       post: {
         summary: "Purge documents by shop id, key, or all",
         auth: "admin",
+        rateLimited: true,
         body: PurgeBody,
         ok: [200, z.object({ purged: z.number() }), "purged"],
         errors: [400, 401],
@@ -172,6 +112,7 @@ export const syncOpenApi = () =>
       post: {
         summary: "Start a resync job: shop ids, since a time or duration, or all",
         auth: "admin",
+        rateLimited: true,
         body: ResyncBody,
         ok: [202, Job, "job started"],
         errors: [400, 401],
@@ -181,6 +122,7 @@ export const syncOpenApi = () =>
       get: {
         summary: "A job's progress",
         auth: "admin",
+        rateLimited: true,
         params: [id],
         ok: [200, Job, "job"],
         errors: [401, 404],
@@ -190,6 +132,7 @@ export const syncOpenApi = () =>
       get: {
         summary: "Dead letters, oldest failure first",
         auth: "admin",
+        rateLimited: true,
         params: [{ name: "limit", in: "query", schema: z.number().int() }],
         ok: [200, null, "dead letters"],
         errors: [400, 401],
@@ -199,6 +142,7 @@ export const syncOpenApi = () =>
       post: {
         summary: "Queue dead letters again",
         auth: "admin",
+        rateLimited: true,
         body: ReplayBody,
         ok: [200, null, "replayed"],
         errors: [400, 401],
@@ -208,19 +152,38 @@ export const syncOpenApi = () =>
       post: {
         summary: "Run a change-feed catch-up now",
         auth: "admin",
+        rateLimited: true,
         ok: [200, null, "report"],
         errors: [401],
       },
     },
+    "/admin/jobs": {
+      get: {
+        summary: "Resync jobs, newest first (this process's and the store's)",
+        auth: "admin",
+        rateLimited: true,
+        ok: [200, z.object({ jobs: z.array(Job) }), "jobs"],
+      },
+    },
+    "/admin/audit": {
+      post: {
+        summary: "Compare a sample of stored details with the origin's state and repair the stale ones",
+        auth: "admin",
+        rateLimited: true,
+        body: AuditBody,
+        ok: [200, null, "audit report"],
+      },
+    },
     "/admin/status": {
       get: {
-        summary: "Queue depth, lag, breaker, catch-up, dead letters, documents",
+        summary:
+          "Queue (ready, in flight, scheduled), live lag, repair work, breaker, catch-up, dead letters, documents",
         auth: "admin",
+        rateLimited: true,
         ok: [200, null, "status"],
         errors: [401],
       },
     },
-    "/healthz": health,
   });
 
 export const originOpenApi = () =>
@@ -359,6 +322,5 @@ export const originOpenApi = () =>
           ok: [200, ChangesResponse, "changes"],
         },
       },
-      "/healthz": health,
     },
   );

@@ -6,6 +6,7 @@ import type { Database } from "../origin/db/sql.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
 import { createMemoryStore } from "../store/memory.ts";
+import { recorded } from "./api-recorder.ts";
 import type { EdgeTarget } from "./edge-behaviour.ts";
 import { waitFor } from "./event-receiver.ts";
 import { faultyStore } from "./faults.ts";
@@ -24,11 +25,11 @@ export async function countingOrigin(db: Database, demoShops = 40) {
   );
   const originApp = createOriginApp({ db, logger: silent });
   const calls: string[] = [];
-  const counted = (req: Request) => {
+  const counted = recorded("origin", (req: Request) => {
     const url = new URL(req.url);
     if (url.pathname.startsWith("/state/")) calls.push(url.pathname + url.search);
     return originApp.fetch(req);
-  };
+  });
   let server: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(counted, "127.0.0.1", 0);
   const port = server.port;
   return {
@@ -72,10 +73,11 @@ export async function startEdgeStack(
       ...options.config,
     }),
   });
+  const edgeFetch = recorded("edge", edge.fetch);
   const get = async (path: string, headers: Record<string, string> = {}) => {
     const started = performance.now();
     // Through `fetch`, as servers call it: the fast path first, then the app.
-    const res = await edge.fetch(new Request(`http://edge.test${path}`, { headers }));
+    const res = await edgeFetch(new Request(`http://edge.test${path}`, { headers }));
     const text = await res.text();
     // biome-ignore lint/suspicious/noExplicitAny: checked field by field in tests
     let json: any = null;

@@ -10,6 +10,7 @@ import type { DocumentStore } from "../store/port.ts";
 import { createMemoryQueue } from "../sync-worker/queue/memory.ts";
 import type { ChangeQueue } from "../sync-worker/queue/port.ts";
 import { createSyncWorker } from "../sync-worker/service.ts";
+import { recorded } from "./api-recorder.ts";
 
 export const TOKENS = { events: "stack-events-token", admin: "stack-admin-token" };
 const silent = createLogger("test", "silent");
@@ -38,7 +39,8 @@ export async function startStack(
   const queue = options.queue ?? createMemoryQueue();
   let relay: OutboxRelay | null = null;
   const originApp = createOriginApp({ db, logger: silent, onCommit: () => relay?.wake() });
-  let origin: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(originApp.fetch, "127.0.0.1", 0);
+  const originFetch = recorded("origin", originApp.fetch);
+  let origin: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(originFetch, "127.0.0.1", 0);
   const originPort = origin.port;
   const originUrl = `http://127.0.0.1:${origin.port}`;
   const sync = createSyncWorker({
@@ -53,7 +55,7 @@ export async function startStack(
     breakerCooldownMs: 300,
     ...options.sync,
   });
-  const syncServer = await nodeServe(sync.app.fetch, "127.0.0.1", 0);
+  const syncServer = await nodeServe(recorded("sync-worker", sync.app.fetch), "127.0.0.1", 0);
   const syncUrl = `http://127.0.0.1:${syncServer.port}`;
   if (options.relay !== false) {
     relay = new OutboxRelay({ db, syncUrl, eventsToken: TOKENS.events, logger: silent, pollMs: 100 });
@@ -102,7 +104,7 @@ export async function startStack(
       origin = null;
     },
     async restartOrigin() {
-      origin ??= await nodeServe(originApp.fetch, "127.0.0.1", originPort);
+      origin ??= await nodeServe(originFetch, "127.0.0.1", originPort);
     },
   };
 }

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import {
   AppError,
+  AuditBody,
   ChangeEvent,
   PurgeBody,
   parseDocKey,
@@ -15,7 +16,6 @@ import { adminAuth } from "../console/session.ts";
 import type { SyncDeps } from "./deps.ts";
 import { statusReport } from "./status.ts";
 
-const AuditBody = z.object({ sample: z.number().int().min(1).max(10_000).default(100) }).strict();
 const DlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
 /**
