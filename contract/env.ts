@@ -88,6 +88,8 @@ export const EdgeEnv = Common.extend({
   /** A document older than this is revalidated from the origin in the background (lost-event safety net). */
   EDGE_MAX_AGE_S: z.coerce.number().int().min(1).default(300),
   EDGE_NOT_FOUND_TTL_S: z.coerce.number().int().min(0).default(5),
+  /** A list version named by a page cursor is kept this long, so paging sees one version (0: keyset only). */
+  EDGE_CURSOR_RETAIN_S: z.coerce.number().int().min(0).max(86_400).default(600),
   EDGE_SWR_S: z.coerce.number().int().min(0).default(30),
   EDGE_SIE_S: z.coerce.number().int().min(0).default(86_400),
   ...StoreVars,

@@ -57,7 +57,8 @@ export const edgeOpenApi = () =>
               name: "cursor",
               in: "query",
               schema: z.string(),
-              description: "the `next` of the previous page",
+              description:
+                "the `next` of the previous page. It names the list version that page was cut from: while the edge holds that version (EDGE_CURSOR_RETAIN_S, 10 min) the next page comes from it (no shop twice, none skipped); after that it starts after the last shop shown (keyset)",
             },
           ],
           ok: [200, ShopListPage, "one page"],

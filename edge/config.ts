@@ -8,6 +8,8 @@ export type EdgeConfig = {
   storeBudgetMs: number;
   maxAgeMs: number;
   notFoundTtlMs: number;
+  /** How long a list version a cursor names is kept, so paging through it stays on one version. */
+  cursorRetainMs: number;
   /** Cache-Control for documents, built once: RFC 9111 max-age, RFC 5861 stale-while-revalidate / stale-if-error. */
   cacheControl: string;
 };
@@ -21,6 +23,7 @@ export function edgeConfig(env: Partial<EdgeEnv> = {}): EdgeConfig {
     storeBudgetMs: env.EDGE_STORE_BUDGET_MS ?? 150,
     maxAgeMs: (env.EDGE_MAX_AGE_S ?? 300) * 1000,
     notFoundTtlMs: (env.EDGE_NOT_FOUND_TTL_S ?? 5) * 1000,
+    cursorRetainMs: (env.EDGE_CURSOR_RETAIN_S ?? 600) * 1000,
     cacheControl: `public, max-age=${Math.max(1, Math.round(l1TtlMs / 1000))}, stale-while-revalidate=${env.EDGE_SWR_S ?? 30}, stale-if-error=${env.EDGE_SIE_S ?? 86_400}`,
   };
 }

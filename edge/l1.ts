@@ -19,6 +19,8 @@ export type L1Entry = {
   /** Parsed once for list documents, so pages can be cut without parsing again. */
   list?: ShopListDoc;
   pages?: Map<string, Page>;
+  /** Serving-order members of a list's shops, made when a cursor's version is gone (keyset paging). */
+  members?: string[];
   hot?: HotHeaders;
 };
 

@@ -12,6 +12,7 @@ import type { DocumentStore } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
 import { createEdgeApp } from "./http/app.ts";
 import { fastRead } from "./http/fast-path.ts";
+import { createPager } from "./http/pages.ts";
 import { L1 } from "./l1.ts";
 import { OriginHealth } from "./origin-health.ts";
 import { Reader } from "./reader.ts";
@@ -72,8 +73,10 @@ export function createEdge(o: EdgeOptions) {
     onServed: (result) => served[result]?.inc(),
     onOriginFetch: (result) => fetches.inc({ result }),
   });
+  const pager = createPager({ retainMs: o.config.cursorRetainMs });
   const app = createEdgeApp({
     reader,
+    pager,
     config: o.config,
     logger: o.logger,
     registry,
@@ -85,7 +88,7 @@ export function createEdge(o: EdgeOptions) {
       l1Entries: l1.size,
     }),
   });
-  const fast = fastRead(reader, o.config);
+  const fast = fastRead(reader, o.config, pager);
   // Where the store announces writes, a changed document leaves L1 at once (not after the TTL).
   const unsubscribe = o.store
     .onWrite?.((key) => {

@@ -18,7 +18,7 @@ import {
 } from "../../contract/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
-import { decodeCursor, listPage } from "./pages.ts";
+import { decodeCursor, type Pager } from "./pages.ts";
 import { CORS_EXPOSE, CORS_ORIGIN, respond } from "./respond.ts";
 
 export type EdgeDeps = {
@@ -27,6 +27,7 @@ export type EdgeDeps = {
   logger: Logger;
   health: () => Record<string, unknown>;
   registry: Registry;
+  pager: Pager;
   docs?: AssetLoader;
 };
 
@@ -85,19 +86,16 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
 
   app.get("/v1/shops", async (c) => {
     const q = parseOr400(ListQuery, c.req.query(), "query");
-    const offset = decodeCursor(q.cursor);
+    const cursor = decodeCursor(q.cursor);
     const served = await deps.reader.read(
       { kind: "list", region: q.region, category: q.category },
       { waitUntil: waitUntilOf(c as Ctx) },
     );
     if ("unavailable" in served || served.entry.status !== 200)
       return respond(c.req.header("if-none-match"), served, deps.config);
-    return respond(
-      c.req.header("if-none-match"),
-      served,
-      deps.config,
-      listPage(served.entry, offset, q.limit),
-    );
+    const key = docKey.list(q.region, q.category);
+    const { entry, page } = deps.pager.page(key, served.entry, cursor, q.limit);
+    return respond(c.req.header("if-none-match"), { ...served, entry }, deps.config, page);
   });
 
   app.get("/v1/shops/:id", async (c) => {

@@ -1,7 +1,7 @@
 import { CATEGORIES, type Category, docKey, ID_PATTERN, REGION_PATTERN } from "../../contract/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
-import { decodeCursor, listPage } from "./pages.ts";
+import { type Cursor, decodeCursor, type Pager } from "./pages.ts";
 import { respond } from "./respond.ts";
 
 const DETAIL = "/v1/shops/";
@@ -25,8 +25,8 @@ function params(query: string, allowed: readonly string[]): Map<string, string> 
  * read-your-writes, other routes, anything unusual or invalid) returns null and takes the full app,
  * which owns validation and its error bodies.
  */
-export function fastRead(reader: Reader, config: EdgeConfig) {
-  const answer = hotAnswer(reader, config);
+export function fastRead(reader: Reader, config: EdgeConfig, pager: Pager) {
+  const answer = hotAnswer(reader, config, pager);
   return (req: Request): Response | null => {
     const res = answer(req);
     // A caller's request id is echoed, as the app does; none is made up here (a UUID per hit costs).
@@ -36,7 +36,7 @@ export function fastRead(reader: Reader, config: EdgeConfig) {
   };
 }
 
-function hotAnswer(reader: Reader, config: EdgeConfig) {
+function hotAnswer(reader: Reader, config: EdgeConfig, pager: Pager) {
   return (req: Request): Response | null => {
     if (req.method !== "GET") return null;
     const url = req.url;
@@ -65,18 +65,20 @@ function hotAnswer(reader: Reader, config: EdgeConfig) {
       const limit = p?.get("limit") ?? "20";
       if (!p || !region || !REGION_PATTERN.test(region) || !category || !CATEGORY.has(category)) return null;
       if (!LIMIT.test(limit)) return null;
-      let offset: number;
+      let cursor: Cursor;
       try {
-        offset = decodeCursor(p.get("cursor"));
+        cursor = decodeCursor(p.get("cursor"));
       } catch {
         return null;
       }
       const key = { kind: "list" as const, region, category: category as Category };
-      const hit = reader.hit(key, docKey.list(region, key.category));
+      const listKey = docKey.list(region, key.category);
+      const hit = reader.hit(key, listKey);
       if (!hit) return null;
       const inm = headers.get("if-none-match") ?? undefined;
       if ("unavailable" in hit || hit.entry.status !== 200) return respond(inm, hit, config);
-      return respond(inm, hit, config, listPage(hit.entry, offset, Number(limit)));
+      const { entry, page } = pager.page(listKey, hit.entry, cursor, Number(limit));
+      return respond(inm, { ...hit, entry }, config, page);
     }
     return null;
   };
