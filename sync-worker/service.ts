@@ -127,6 +127,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     processor,
     breaker,
     lag,
+    repair,
     counters,
     monitor,
     timeline,

@@ -37,7 +37,7 @@ const ListQuery = z
     region: Region,
     category: Category,
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(64).optional(),
+    cursor: z.string().max(256).optional(), // version, offset and the last member: ~180 characters
   })
   .strict();
 
