@@ -26,6 +26,7 @@ import {
   ShopIdsResponse,
   ShopListStateResponse,
   ShopStateResponse,
+  ShopsStateResponse,
 } from "./state.ts";
 
 /** The paths of each service's OpenAPI document; statuses and headers common to a kind of operation
@@ -286,6 +287,22 @@ export const originOpenApi = () =>
             { name: "category", in: "query", required: true, schema: Category },
           ],
           ok: [200, ShopListStateResponse, "shops"],
+        },
+      },
+      "/state/shops/batch": {
+        get: {
+          summary:
+            "Many shops in one read, from one snapshot (optional: without it the query side reads shop by shop)",
+          params: [
+            {
+              name: "ids",
+              in: "query",
+              required: true,
+              schema: z.string(),
+              description: "comma-separated shop ids, at most 200",
+            },
+          ],
+          ok: [200, ShopsStateResponse, "the shops found (tombstones included), and the ids not known"],
         },
       },
       "/state/shops/ids": {

@@ -8,6 +8,7 @@ import {
   ShopIdsResponse,
   ShopListStateResponse,
   ShopStateResponse,
+  ShopsStateResponse,
 } from "./state.ts";
 
 /**
@@ -17,6 +18,8 @@ import {
  */
 export interface OriginClient {
   shop(id: string, signal?: AbortSignal): Promise<ShopStateResponse | null>;
+  /** Many shops in one call (≤ MAX_STATE_BATCH); null when the origin does not offer it (optional). */
+  shops(ids: readonly string[], signal?: AbortSignal): Promise<ShopsStateResponse | null>;
   list(region: string, category: Category, signal?: AbortSignal): Promise<ShopListStateResponse>;
   owner(id: string, signal?: AbortSignal): Promise<OwnerStateResponse | null>;
   changes(
@@ -77,6 +80,9 @@ export function httpOriginClient(baseUrl: string, fetchImpl: typeof fetch = fetc
   const id = encodeURIComponent;
   return {
     shop: (shopId, signal) => get(`/state/shops/${id(shopId)}`, ShopStateResponse, signal, true),
+    // An origin without the batch read answers 404 (or takes "batch" for a shop id: 404 too).
+    shops: (shopIds, signal) =>
+      get(`/state/shops/batch${qs({ ids: shopIds.join(",") })}`, ShopsStateResponse, signal, true),
     list: async (region, category, signal) =>
       (await get(
         `/state/shops${qs({ region, category })}`,

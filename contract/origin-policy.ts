@@ -98,6 +98,7 @@ export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptio
 
   const client: OriginClient = {
     shop: (id) => call((s) => origin.shop(id, s)),
+    shops: (ids) => call((s) => origin.shops(ids, s)),
     list: (region, category) => call((s) => origin.list(region, category, s)),
     owner: (id) => call((s) => origin.owner(id, s)),
     changes: (q) => call((s) => origin.changes(q, s)),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Ad, IsoDateTime, MenuItem, Owner, Shop } from "./domain.ts";
+import { Ad, Id, IsoDateTime, MenuItem, Owner, Shop } from "./domain.ts";
 import { EventType } from "./events.ts";
 
 /**
@@ -19,6 +19,27 @@ export type ShopAggregate = z.infer<typeof ShopAggregate>;
 /** A deleted shop is answered as a tombstone: `deleted: true`, its last version, no menus or ads. */
 export const ShopStateResponse = z.object({ seq: Seq, shop: ShopAggregate });
 export type ShopStateResponse = z.infer<typeof ShopStateResponse>;
+
+/**
+ * Many shops in one read (optional in the contract; an origin without it answers 404 and the query
+ * side reads shop by shop): the same aggregates as `GET /state/shops/:id`, tombstones included, from
+ * one snapshot, so one `seq` covers them all. `missing` lists ids the origin does not know.
+ */
+export const MAX_STATE_BATCH = 200;
+export const ShopsStateResponse = z.object({
+  seq: Seq,
+  shops: z.array(ShopAggregate),
+  missing: z.array(z.string()),
+});
+export type ShopsStateResponse = z.infer<typeof ShopsStateResponse>;
+export const ShopsBatchQuery = z
+  .object({
+    ids: z
+      .string()
+      .transform((s) => [...new Set(s.split(","))])
+      .pipe(z.array(Id).min(1).max(MAX_STATE_BATCH)),
+  })
+  .strict();
 
 /** The list source for one (region, category): every live shop there, with its ads, without menus. */
 export const ListShop = Shop.extend({ ads: z.array(Ad) });

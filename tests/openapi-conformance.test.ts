@@ -68,6 +68,8 @@ describe("origin and sync-worker, answers recorded", () => {
       "/state/shops?region=gangnam&category=chicken",
       "/state/shops?region=gangnam",
       "/state/shops/ids?limit=3",
+      "/state/shops/batch?ids=s_demo_000001,s_demo_000002,s_missing",
+      "/state/shops/batch?ids=",
       "/state/owners/o_missing",
       "/state/outbox",
       "/state/changes?after=0&limit=5",

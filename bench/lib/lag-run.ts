@@ -151,7 +151,11 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
       if (id) void check(id);
     });
     // State calls only: the outbox probe (the breaker's heartbeat) runs on its own clock.
-    const stateCalls = () => (calls.get("shop") ?? 0) + (calls.get("list") ?? 0) + (calls.get("owner") ?? 0);
+    const stateCalls = () =>
+      (calls.get("shop") ?? 0) +
+      (calls.get("shops") ?? 0) +
+      (calls.get("list") ?? 0) +
+      (calls.get("owner") ?? 0);
     const callsBefore = stateCalls();
     const timersBefore = sync.repair.totals.timer;
     const started = performance.now();

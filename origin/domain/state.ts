@@ -43,6 +43,56 @@ export function shopState(db: Database, id: string): Promise<{ seq: number; shop
   }, "snapshot");
 }
 
+/**
+ * Many shops from one snapshot with four set-based queries (shops, owners, menus, ads), never one
+ * query per shop: what a resync, a catch-up or a busy batch of events reads.
+ */
+export function shopsState(db: Database, ids: readonly string[]) {
+  return db.transaction(async (tx) => {
+    const seq = await currentSeq(tx);
+    const array = (xs: readonly string[]) => `{${xs.join(",")}}`; // ids match Id: no quoting needed
+    const shops = (
+      await tx.query(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ANY($1::text[]) ORDER BY id`, [array(ids)])
+    ).map(toShop);
+    const live = array(shops.filter((s) => !s.deleted).map((s) => s.id));
+    const owners = (
+      await tx.query(`SELECT ${OWNER_COLUMNS} FROM owners WHERE id = ANY($1::text[])`, [
+        array([...new Set(shops.map((s) => s.ownerId))]),
+      ])
+    ).map(toOwner);
+    const menus = (
+      await tx.query(
+        `SELECT ${MENU_COLUMNS} FROM menus WHERE shop_id = ANY($1::text[]) ORDER BY shop_id, pos`,
+        [live],
+      )
+    ).map(toMenu);
+    const ads = (
+      await tx.query(`SELECT ${AD_COLUMNS} FROM ads WHERE shop_id = ANY($1::text[]) ORDER BY id`, [live])
+    ).map(toAd);
+    const ownerOf = new Map(owners.map((o) => [o.id, o]));
+    const group = <T extends { shopId: string }>(rows: T[]) => {
+      const by = new Map<string, T[]>();
+      for (const r of rows) {
+        const list = by.get(r.shopId);
+        if (list) list.push(r);
+        else by.set(r.shopId, [r]);
+      }
+      return by;
+    };
+    const [menusOf, adsOf] = [group(menus), group(ads)];
+    const found = new Set(shops.map((s) => s.id));
+    return {
+      seq,
+      shops: shops.map((shop) => {
+        const owner = ownerOf.get(shop.ownerId);
+        if (!owner) throw new AppError("internal", `shop ${shop.id} has no owner row`);
+        return { ...shop, menus: menusOf.get(shop.id) ?? [], ads: adsOf.get(shop.id) ?? [], owner };
+      }),
+      missing: ids.filter((id) => !found.has(id)),
+    };
+  }, "snapshot");
+}
+
 export function listState(
   db: Database,
   region: string,

@@ -1,6 +1,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { Category, ChangesQuery, Id, parseOr400, Region, ShopIdsQuery } from "../../contract/index.ts";
+import {
+  Category,
+  ChangesQuery,
+  Id,
+  parseOr400,
+  Region,
+  ShopIdsQuery,
+  ShopsBatchQuery,
+} from "../../contract/index.ts";
 import { outboxStatus } from "../domain/outbox.ts";
 import * as state from "../domain/state.ts";
 import type { OriginDeps } from "./deps.ts";
@@ -16,6 +24,9 @@ export function stateRoutes(deps: OriginDeps): Hono {
   // Registered before /shops/:id so "ids" is not taken for a shop id.
   app.get("/shops/ids", async (c) =>
     c.json(await state.shopIds(deps.db, query(ShopIdsQuery, c.req.query()))),
+  );
+  app.get("/shops/batch", async (c) =>
+    c.json(await state.shopsState(deps.db, query(ShopsBatchQuery, c.req.query()).ids)),
   );
   app.get("/shops/:id", async (c) =>
     c.json(await state.shopState(deps.db, parseOr400(Id, c.req.param("id"), "path parameter id"))),

@@ -2,6 +2,7 @@ import {
   type ChangeEvent,
   docKey,
   type Logger,
+  MAX_STATE_BATCH,
   type OriginClient,
   type ShopStateResponse,
 } from "../../contract/index.ts";
@@ -39,6 +40,7 @@ const encoder = new TextEncoder();
  */
 export class Rebuilder {
   private readonly scheduled = new Set<string>();
+  private batchUnsupportedUntil = 0;
   constructor(private readonly deps: RebuildDeps) {}
 
   async rebuildShops(shopIds: readonly string[]): Promise<RebuildOutcome> {
@@ -50,11 +52,14 @@ export class Rebuilder {
     const changes: { shop: number; change: ListChange }[] = [];
     let written = 0;
 
+    const ids = [...new Set(shopIds)];
+    const states = await this.fetchStates(ids);
     await Promise.all(
-      [...new Set(shopIds)].map(async (id) => {
+      ids.map(async (id) => {
         try {
-          const state = await this.deps.origin.shop(id);
-          const plan = await this.plan(id, state, now);
+          const state = states.has(id) ? states.get(id) : await this.deps.origin.shop(id);
+          if (state instanceof Error) throw state;
+          const plan = await this.plan(id, state ?? null, now);
           if (plan.detailWritten) written++;
           const at = planned.push(plan.planned) - 1;
           for (const change of plan.changes) changes.push({ shop: at, change });
@@ -83,6 +88,35 @@ export class Rebuilder {
       this.deps.onBytes?.(p.bytes, p.id);
     }
     return { failed, written };
+  }
+
+  /**
+   * Shops' states, many per call where the origin offers the batched read (one snapshot, one `seq`
+   * per call of up to MAX_STATE_BATCH); null for a shop it does not know, an Error where the call
+   * failed. Nothing for a lone shop or an origin without the batch read: those are read one by one.
+   */
+  private async fetchStates(ids: string[]): Promise<Map<string, ShopStateResponse | null | Error>> {
+    const out = new Map<string, ShopStateResponse | null | Error>();
+    if (ids.length < 2 || Date.now() < this.batchUnsupportedUntil) return out;
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += MAX_STATE_BATCH) chunks.push(ids.slice(i, i + MAX_STATE_BATCH));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          const answer = await this.deps.origin.shops(chunk);
+          if (answer === null) {
+            // Not offered: read shop by shop, and ask again in a while (the origin may be upgraded).
+            this.batchUnsupportedUntil = Date.now() + 5 * 60_000;
+            return;
+          }
+          for (const shop of answer.shops) out.set(shop.id, { seq: answer.seq, shop });
+          for (const id of answer.missing) out.set(id, null);
+        } catch (error) {
+          for (const id of chunk) out.set(id, error instanceof Error ? error : new Error(String(error)));
+        }
+      }),
+    );
+    return out;
   }
 
   /** A shop's detail is written at once; its list entries are planned, to be applied in one call. */
