@@ -13,6 +13,7 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { lagRun } from "./lib/lag-run.ts";
+import { benchUrls } from "./lib/rig.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -28,10 +29,7 @@ const { values: args } = parseArgs({
   },
 });
 const db: "postgres" | "postgres-async" = args.db === "postgres-async" ? "postgres-async" : "postgres";
-const urls = {
-  postgres: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
-  redis: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-};
+const urls = benchUrls();
 const results = [];
 for (const store of args.store.split(",") as ("memory" | "redis")[]) {
   for (const shops of args.shops.split(",").map(Number)) {

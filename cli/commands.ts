@@ -76,7 +76,7 @@ export const resync = defineCommand({
     const bar =
       process.stderr.isTTY && !args.json
         ? new SingleBar({
-            format: "resync {bar} {percentage}% | {value}/{total} shops | ETA {eta_formatted}",
+            format: "resync {bar} {percentage}% | {value}/{total} shops | {rate} shops/s | ETA {eta}",
             stream: process.stderr,
           })
         : null;
@@ -85,17 +85,24 @@ export const resync = defineCommand({
       await new Promise((r) => setTimeout(r, 250));
       job = await call<Job>(target(args), "GET", `/admin/jobs/${job.id}`);
       if (bar && job.total !== null) {
-        if (!bar.isActive) bar.start(job.total, job.done);
-        bar.update(job.done);
+        // The sync-worker's own pace and ETA: it knows the rate it is held to.
+        const extra = { rate: job.perSec ?? "…", eta: job.etaSeconds == null ? "…" : `${job.etaSeconds}s` };
+        if (!bar.isActive) bar.start(job.total, job.done, extra);
+        bar.update(job.done, extra);
       } else if (!bar && job.total !== null && !args.json) {
-        const line = `resync ${job.done}/${job.total}`;
+        const pace = job.perSec ? `, ${job.perSec} shops/s, ETA ${job.etaSeconds ?? "…"} s` : "";
+        const line = `resync ${job.done}/${job.total}${pace}`;
         if (line !== lastLine) console.error(line);
         lastLine = line;
       }
     }
     bar?.stop();
     if (job.state === "failed") throw new CliError(`resync failed: ${job.error}`);
-    out(args.json ? job : `resync done: ${job.done} shops rebuilt, ${job.failed} failed (job ${job.id})`);
+    out(
+      args.json
+        ? job
+        : `resync done: ${job.done} shops rebuilt, ${job.failed} failed${job.perSec ? `, ${job.perSec} shops/s` : ""} (job ${job.id})`,
+    );
   },
 });
 

@@ -41,6 +41,9 @@ export const Job = z.object({
   total: z.number().int().nullable(),
   done: z.number().int(),
   failed: z.number().int(),
+  /** Shops rebuilt per second so far, and the seconds left at that pace (null until known). */
+  perSec: z.number().nullable().optional(),
+  etaSeconds: z.number().int().nullable().optional(),
   startedAt: IsoDateTime,
   finishedAt: IsoDateTime.nullable(),
   error: z.string().optional(),

@@ -58,6 +58,9 @@ export const SyncWorkerEnv = Common.extend({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional(),
   BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Bulk work (catch-up, timers, replays, resyncs): shops per batch (one batched state read each) and per second. */
+  BULK_BATCH: z.coerce.number().int().min(1).max(200).default(200),
+  BULK_SHOPS_PER_S: z.coerce.number().int().min(0).default(3000),
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CATCH_UP_INTERVAL_S: z.coerce.number().min(0).default(30),
   /** A change catch-up queued that no document reflects yet is sent again after this (then doubling). */

@@ -60,16 +60,21 @@ export class Histogram {
     readonly buckets: number[],
   ) {}
   observe(value: number, labels: Labels = {}): void {
+    const s = this.touch(labels);
+    for (let i = 0; i < this.buckets.length; i++)
+      if (value <= (this.buckets[i] as number)) (s.counts[i] as number)++;
+    s.sum += value;
+    s.count++;
+  }
+  /** The series for `labels`, made (at zero) if it is not there yet. */
+  touch(labels: Labels = {}) {
     const k = key(labels);
     let s = this.series.get(k);
     if (!s) {
       s = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
       this.series.set(k, s);
     }
-    for (let i = 0; i < this.buckets.length; i++)
-      if (value <= (this.buckets[i] as number)) (s.counts[i] as number)++;
-    s.sum += value;
-    s.count++;
+    return s;
   }
   render(): string {
     const lines: string[] = [];
@@ -98,8 +103,10 @@ export class Registry {
     this.items.push(c);
     return c;
   }
-  histogram(name: string, help: string, buckets: number[]): Histogram {
+  /** `zero`: export the unlabelled series from the start (all buckets 0), as Prometheus prefers. */
+  histogram(name: string, help: string, buckets: number[], o: { zero?: boolean } = {}): Histogram {
     const h = new Histogram(`${this.prefix}_${name}`, help, buckets);
+    if (o.zero) h.touch();
     this.items.push(h);
     return h;
   }

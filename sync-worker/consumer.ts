@@ -1,15 +1,24 @@
 import type { Logger } from "../contract/index.ts";
 import type { BatchProcessor } from "./pipeline/process.ts";
-import type { ChangeQueue } from "./queue/port.ts";
+import type { ChangeQueue, Lane } from "./queue/port.ts";
+
+export type BulkLimits = {
+  /** Deliveries per bulk batch: one batched state read each (MAX_STATE_BATCH). */
+  batchSize: number;
+  /** Bulk shops per second at most, so a catch-up or replay of a day cannot knock over an origin. */
+  perSec: number;
+};
 
 /**
- * The pull loop for server queues (in-process, Redis Streams): receive a batch, process it, then
- * ack, retry or dead-letter each delivery. On Workers the Queues batch handler does the same with
- * `msg.ack()` / `msg.retry()` instead of this loop.
+ * The pull loops for server queues (in-process, Redis Streams), one per lane: the live loop takes
+ * live events as they come; the bulk loop works through catch-up, timers and replays at its own pace
+ * (`BULK_SHOPS_PER_S`), so live events never queue behind bulk work. Each receives a batch, processes
+ * it, then acks, retries or dead-letters each delivery. On Workers the Queues batch handler does the
+ * same with `msg.ack()` / `msg.retry()` instead.
  */
 export class Consumer {
   private running = false;
-  private loop: Promise<void> | null = null;
+  private loops: Promise<void>[] = [];
 
   constructor(
     private readonly o: {
@@ -17,6 +26,7 @@ export class Consumer {
       processor: BatchProcessor;
       logger: Logger;
       batchSize?: number;
+      bulk?: BulkLimits;
       waitMs?: number;
     },
   ) {}
@@ -24,28 +34,37 @@ export class Consumer {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          await this.drainOnce(this.o.waitMs ?? 500);
-        } catch (error) {
-          // A queue or store outage: log, pause, keep the loop alive. Nothing was acked.
-          this.o.logger.error("consumer.batch_failed", { error: String(error) });
-          await new Promise((r) => setTimeout(r, 1000));
+    this.loops = (["live", "bulk"] as const).map((lane) => this.run(lane));
+  }
+
+  private async run(lane: Lane): Promise<void> {
+    while (this.running) {
+      try {
+        const started = Date.now();
+        const n = await this.drainOnce(this.o.waitMs ?? 500, lane);
+        const perSec = this.o.bulk?.perSec ?? 0;
+        if (lane === "bulk" && n > 0 && perSec > 0) {
+          const due = started + (n / perSec) * 1000; // pace: n shops may take no less than n / rate
+          if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
         }
+      } catch (error) {
+        // A queue or store outage: log, pause, keep the loop alive. Nothing was acked.
+        this.o.logger.error("consumer.batch_failed", { lane, error: String(error) });
+        await new Promise((r) => setTimeout(r, 1000));
       }
-    })();
+    }
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    await Promise.all(this.loops);
   }
 
-  /** Receives and settles one batch; returns how many deliveries it handled. */
-  async drainOnce(waitMs = 0): Promise<number> {
+  /** Receives and settles one batch (of one lane, or live first then bulk); answers how many. */
+  async drainOnce(waitMs = 0, lane?: Lane): Promise<number> {
     const { queue, processor } = this.o;
-    const batch = await queue.receive(this.o.batchSize ?? 100, waitMs);
+    const size = lane === "bulk" ? (this.o.bulk?.batchSize ?? 200) : (this.o.batchSize ?? 100);
+    const batch = await queue.receive(size, waitMs, lane);
     if (batch.length === 0) return 0;
     const result = await processor.process(batch);
     await queue.retry(result.retry);

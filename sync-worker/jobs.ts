@@ -1,9 +1,8 @@
 import { durationMs, type Job, type Logger, type OriginClient, type ResyncBody } from "../contract/index.ts";
 import { type DocumentStore, newestJobFirst } from "../store/port.ts";
+import type { BulkLimits } from "./consumer.ts";
 import type { Rebuilder } from "./pipeline/rebuild.ts";
 import type { RepairWindow } from "./stats.ts";
-
-const CHUNK = 100;
 
 /**
  * Resync jobs (BRIEF §1's "full resync over the APIs" and "everything updated in the last N minutes").
@@ -24,6 +23,8 @@ export class Jobs {
       logger: Logger;
       /** Told of every shop a resync rebuilt: repair work, not sync lag. */
       repair?: RepairWindow;
+      /** Chunk size (one batched state read per chunk) and pace; a resync is bulk work. */
+      bulk?: BulkLimits;
       now?: () => number;
     },
   ) {}
@@ -80,11 +81,19 @@ export class Jobs {
     try {
       const ids = await this.enumerate(scope);
       job.total = ids.length;
-      for (let i = 0; i < ids.length; i += CHUNK) {
-        const chunk = ids.slice(i, i + CHUNK);
+      const { batchSize, perSec } = this.o.bulk ?? { batchSize: 200, perSec: 0 };
+      const started = Date.now();
+      for (let i = 0; i < ids.length; i += batchSize) {
+        const chunk = ids.slice(i, i + batchSize);
         const outcome = await this.o.rebuilder.rebuildShops(chunk);
         job.failed += outcome.failed.size;
         job.done += chunk.length;
+        // Paced like the bulk lane: never faster than BULK_SHOPS_PER_S, so the origin is not flooded.
+        const due = started + (perSec > 0 ? (job.done / perSec) * 1000 : 0);
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        const seconds = (Date.now() - started) / 1000;
+        job.perSec = seconds > 0 ? Math.round(job.done / seconds) : null;
+        job.etaSeconds = job.perSec ? Math.ceil((ids.length - job.done) / job.perSec) : null;
         for (let n = chunk.length - outcome.failed.size; n > 0; n--) this.o.repair?.record("resync", null);
         this.persist(job);
       }

@@ -1,5 +1,6 @@
 import type { AssetLoader, Logger, OriginClient, SyncWorkerEnv } from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
+import type { BulkLimits } from "./consumer.ts";
 import type { ChangeQueue } from "./queue/port.ts";
 
 export type SyncWorkerOptions = {
@@ -9,6 +10,8 @@ export type SyncWorkerOptions = {
   logger: Logger;
   tokens: { events: string; admin: string };
   batchSize?: number;
+  /** Batch size and pace of bulk work: the bulk lane and resync jobs (0 per second: unpaced). */
+  bulk?: BulkLimits;
   maxAttempts?: number;
   originTimeoutMs?: number;
   retryBaseMs?: number;
@@ -33,6 +36,7 @@ export type SyncWorkerOptions = {
 export const optionsFromEnv = (env: SyncWorkerEnv) => ({
   tokens: { events: env.EVENTS_TOKEN, admin: env.ADMIN_TOKEN },
   batchSize: env.BATCH_SIZE,
+  bulk: { batchSize: env.BULK_BATCH, perSec: env.BULK_SHOPS_PER_S },
   maxAttempts: env.MAX_ATTEMPTS,
   originTimeoutMs: env.ORIGIN_TIMEOUT_MS,
   rates: { ingestPerSec: env.INGEST_RATE_PER_S, adminPerSec: env.ADMIN_RATE_PER_S },

@@ -30,6 +30,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     "live_lag_seconds",
     "Live events (relay, POST /events): from the origin's commit to the documents written",
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    { zero: true },
   );
   const lag = new LagWindow(60_000, 50_000, (ms) => lagSeconds.observe(ms / 1000));
   const repairTotal = registry.counter(
@@ -79,6 +80,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     processor,
     logger: o.logger,
     batchSize: o.batchSize ?? 100,
+    ...(o.bulk ? { bulk: o.bulk } : {}),
   });
   const catchUp = new CatchUp({ origin, store: o.store, queue: o.queue, logger: o.logger, ...o.catchUp });
   const monitor = new OriginMonitor({ origin, logger: o.logger, everyMs: o.originProbeMs ?? 1000 });
@@ -95,6 +97,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     store: o.store,
     logger: o.logger,
     repair,
+    ...(o.bulk ? { bulk: o.bulk } : {}),
     ...(o.now ? { now: o.now } : {}),
   });
   let closing = false;

@@ -35,7 +35,7 @@ describe("/metrics on every service, and request ids", () => {
     const text = await (await fetch(`${stack.originUrl}/metrics`)).text();
     expectExposition(text);
     expect(text).toMatch(/^origin_outbox_backlog \d+$/m);
-    expect(text).toMatch(/^origin_http_requests_total\{route="\/state\/shops\/:id",status="200"\} \d+$/m);
+    expect(text).toMatch(/^origin_http_requests_total\{route="\/state\/shops\/batch",status="200"\} \d+$/m);
   });
 
   it("sync-worker: events, lag histogram, queue depth, DLQ size, breaker", async () => {

@@ -70,6 +70,7 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
         logger: silent,
         tokens: { events: "e".repeat(8), admin: "a".repeat(8) },
         batchSize: 5, // small batches so both workers get some
+        bulk: { batchSize: 5, perSec: 0 }, // catch-up's events are bulk work: small batches there too
         catchUp: { resendAfterMs: 0 },
       });
       worker.consumer.start();

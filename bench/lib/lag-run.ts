@@ -1,18 +1,7 @@
-import { createLogger, docKey, httpOriginClient, type OriginClient } from "../../contract/index.ts";
-import { nodeServe } from "../../contract/runtime/node.ts";
-import { seedDemoIfEmpty } from "../../origin/demo/seed.ts";
-import { pendingCount } from "../../origin/domain/outbox.ts";
-import { createMemoryStore } from "../../store/memory.ts";
+import { docKey } from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
-import { createRedisStore } from "../../store/redis.ts";
-import { connectRedisRequester, RawRedis } from "../../store/redis-tcp.ts";
-import { createMemoryQueue } from "../../sync-worker/queue/memory.ts";
-import { createSyncWorker } from "../../sync-worker/service.ts";
-import { freePort } from "../../tests/event-receiver.ts";
-import { startService } from "../../tests/process.ts";
-import { TOKENS } from "../../tests/stack.ts";
-import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
 import { lagProbes } from "./lag-probes.ts";
+import { pad, quantile, startRig } from "./rig.ts";
 
 export type LagRun = {
   shops: number;
@@ -24,37 +13,6 @@ export type LagRun = {
   rates: number[];
 };
 type Kind = "menu" | "name" | "rank";
-const pad = (n: number) => String(n).padStart(6, "0");
-export const quantile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s[Math.min(s.length - 1, Math.floor(p * s.length))] as number) : Number.NaN;
-};
-
-/** A client that counts the state calls the sync-worker makes, by method. */
-function counting(client: OriginClient) {
-  const calls = new Map<string, number>();
-  const wrapped = Object.fromEntries(
-    Object.entries(client).map(([name, fn]) => [
-      name,
-      (...args: unknown[]) => {
-        calls.set(name, (calls.get(name) ?? 0) + 1);
-        return (fn as (...a: unknown[]) => unknown)(...args);
-      },
-    ]),
-  ) as unknown as OriginClient;
-  return { wrapped, calls };
-}
-
-async function openStore(kind: LagRun["store"], redisUrl: string): Promise<DocumentStore> {
-  // Room for 100,000 details: the default budget would evict them (and the run would wait forever).
-  if (kind === "memory") return createMemoryStore({ maxBytes: 8 * 1024 ** 3 });
-  const requester = await connectRedisRequester(redisUrl);
-  return createRedisStore(new RawRedis(requester), {
-    prefix: `ec-bench-lag-${process.pid}-${Date.now()}`,
-    close: requester.close,
-    subscribe: requester.subscribe,
-  });
-}
 
 /**
  * One size of the catalogue through the whole pipeline (origin command → outbox → relay → ingest →
@@ -65,49 +23,18 @@ async function openStore(kind: LagRun["store"], redisUrl: string): Promise<Docum
  * (rating, review count). Lag is command answered → detail at the new version in the store.
  */
 export async function lagRun(r: LagRun, urls: { postgres: string; redis: string }) {
-  const db = await openThrowawayPostgres(urls.postgres, { max: 4, asyncCommit: r.db === "postgres-async" });
-  let t = performance.now();
-  await seedDemoIfEmpty(db, { shops: r.shops, regions: r.regions, seed: 11 });
-  const seedS = (performance.now() - t) / 1000;
-  const store = await openStore(r.store, urls.redis);
   const bytesByShop = new Map<string, number[]>();
-  const originPort = await freePort();
-  const { wrapped, calls } = counting(httpOriginClient(`http://127.0.0.1:${originPort}`));
-  const sync = createSyncWorker({
-    store,
-    queue: createMemoryQueue(),
-    origin: wrapped,
-    logger: createLogger("bench", "warn"),
-    tokens: TOKENS,
-    batchSize: 100,
-    onBytes: (bytes, shopId) => bytesByShop.get(shopId)?.push(bytes),
-  });
   const probes = lagProbes();
-  const syncServer = await nodeServe(probes.wrap(sync.app.fetch), "127.0.0.1", 0);
-  // The relay delivers one event per seeded shop; a catch-up pass now would queue them all again.
-  sync.consumer.start();
-  t = performance.now();
-  const originProc = await startService(
-    "origin/entry/node.ts",
-    {
-      DATABASE_URL: db.url,
-      SYNC_URL: `http://127.0.0.1:${syncServer.port}`,
-      EVENTS_TOKEN: TOKENS.events,
-      DEMO_SHOPS: "0",
-      LOG_LEVEL: "warn",
-    },
-    originPort,
-  );
-  const originUrl = originProc.url;
-  while ((await store.countDocuments()).detail < r.shops || (await pendingCount(db)) > 0) {
-    await new Promise((res) => setTimeout(res, 500));
-  }
+  const rig = await startRig({
+    ...r,
+    urls,
+    wrapFetch: probes.wrap,
+    sync: { onBytes: (bytes, shopId) => bytesByShop.get(shopId)?.push(bytes) },
+  });
+  const { store, sync, calls, originUrl, seedS } = rig;
+  const buildS = await rig.build();
   await sync.consumer.drain();
-  const buildS = (performance.now() - t) / 1000;
-  // The build updated every outbox row: vacuum and checkpoint now rather than in the measured window.
-  await db.query("VACUUM ANALYZE");
-  await db.query("CHECKPOINT");
-  await new Promise((res) => setTimeout(res, 1000));
+  await rig.settle();
 
   // Warm-up, not reported: the first changes after a build meet cold caches (Postgres buffers, JIT).
   await measure(r.rates[0] as number, 0, 300);
@@ -117,12 +44,8 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
     results.push(await measure(rate, offset, r.changes));
     offset += r.changes; // a new set of shops for each rate
   }
-  await originProc.stop();
   probes.stop();
-  if (r.store === "redis") await store.purgeAll({ deadLetters: true });
-  await sync.stop(); // closes the store too
-  await syncServer.close();
-  await db.close();
+  await rig.stop();
   return results;
 
   async function measure(rate: number, offset: number, changes: number) {

@@ -4,9 +4,11 @@ import { type DemoData, demoChunks } from "./generate.ts";
 const CHUNK = 2000;
 
 /**
- * Seeds the demo data on first start of an empty database, in one transaction with one outbox row
- * per shop: the query side then fills itself through the normal event path. Returns false when the
- * database already has shops (a second start reuses the data).
+ * Seeds the demo data on first start of an empty database, in one transaction with one change-feed
+ * row per shop. A bulk import is not live traffic: its rows are written as already relayed, so the
+ * query side builds them through catch-up, in its bulk lane, and live changes made meanwhile are
+ * not queued behind 100,000 imported shops. Returns false when the database already has shops (a
+ * second start reuses the data).
  */
 export async function seedDemoIfEmpty(
   db: Database,
@@ -29,8 +31,8 @@ export async function seedDemoIfEmpty(
     );
     const first = Number(row?.value) - ids.length + 1;
     await tx.query(
-      `INSERT INTO outbox (seq, type, id, shop_id)
-       SELECT $1::bigint + t.ord - 1, 'shop', t.id, t.id FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS t(id, ord)`,
+      `INSERT INTO outbox (seq, type, id, shop_id, delivered_at)
+       SELECT $1::bigint + t.ord - 1, 'shop', t.id, t.id, now() FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS t(id, ord)`,
       [first, JSON.stringify(ids)],
     );
     await tx.query("INSERT INTO meta (key, value) VALUES ('demo', $1)", [

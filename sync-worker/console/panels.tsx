@@ -111,8 +111,10 @@ export function JobsPanel({ jobs }: { jobs: Job[] }) {
           <progress max={100} value={jobPercent(j)} aria-label={`resync ${j.scope} progress`} />
           <span class="pct">{jobPercent(j)}%</span>
           <span class="note">
-            {j.done} of {j.total ?? "…"} rebuilt{j.failed ? `, ${j.failed} failed` : ""} · started{" "}
-            {time(j.startedAt)}
+            {j.done} of {j.total ?? "…"} rebuilt{j.failed ? `, ${j.failed} failed` : ""}
+            {j.perSec ? ` · ${j.perSec} shops/s` : ""}
+            {j.state === "running" && j.etaSeconds != null ? ` · ETA ${fmt(j.etaSeconds * 1000, "ms")}` : ""}{" "}
+            · started {time(j.startedAt)}
           </span>
         </li>
       ))}

@@ -8,7 +8,12 @@ import { createSyncWorker, optionsFromEnv } from "../service.ts";
  * Cloudflare Workers entry: the same sync-worker with KV (or Upstash) as the store, Cloudflare
  * Queues as the queue (the `queue()` handler settles each message), and a cron trigger for catch-up.
  */
-type Bindings = Record<string, unknown> & { DOCS: KVNamespace; CHANGES: Queue<QueueMessage> };
+type Bindings = Record<string, unknown> & {
+  DOCS: KVNamespace;
+  CHANGES: Queue<QueueMessage>;
+  /** Optional second queue for bulk work (see cloudflareQueue): only with an atomic store. */
+  CHANGES_BULK?: Queue<QueueMessage>;
+};
 type Worker = ReturnType<typeof createSyncWorker>;
 
 let cached: { env: Bindings; worker: Worker } | null = null;
@@ -21,7 +26,7 @@ function workerFor(env: Bindings): Worker {
   const store = workersStore(vars, env.DOCS);
   const worker = createSyncWorker({
     store,
-    queue: cloudflareQueue(env.CHANGES),
+    queue: cloudflareQueue(env.CHANGES, env.CHANGES_BULK),
     origin: httpOriginClient(vars.ORIGIN_URL),
     logger,
     ...optionsFromEnv(vars),

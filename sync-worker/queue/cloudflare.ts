@@ -18,8 +18,13 @@ const MAX_DELAY_S = 43_200;
 /**
  * The producer side of Cloudflare Queues. Consumption is push-based on Workers (the `queue()` batch
  * handler settles each message with ack/retry), so the pull methods are not available here.
+ *
+ * Lanes: with a second queue bound (`CHANGES_BULK`), bulk work goes there and its consumer runs
+ * beside the live one, so live events never wait behind it. The default wrangler.toml binds one
+ * queue: on KV two consumers would be two writers of one list (KV has no compare-and-set), so there
+ * bulk and live share the queue in order. Bind the second queue with STORE=upstash (atomic lists).
  */
-export function cloudflareQueue(queue: Queue<QueueMessage>): ChangeQueue {
+export function cloudflareQueue(queue: Queue<QueueMessage>, bulkQueue?: Queue<QueueMessage>): ChangeQueue {
   const pull = () =>
     Promise.reject(new Error("Cloudflare Queues deliver to the queue() handler; there is no pull"));
   return {
@@ -27,8 +32,9 @@ export function cloudflareQueue(queue: Queue<QueueMessage>): ChangeQueue {
     async send(events, options = {}) {
       const delaySeconds = Math.min(MAX_DELAY_S, Math.ceil((options.delayMs ?? 0) / 1000));
       const source = options.source ?? "live";
+      const target = source !== "live" && bulkQueue ? bulkQueue : queue;
       for (let i = 0; i < events.length; i += BATCH) {
-        await queue.sendBatch(
+        await target.sendBatch(
           events
             .slice(i, i + BATCH)
             .map((event) => ({ body: { event, source }, ...(delaySeconds > 0 ? { delaySeconds } : {}) })),

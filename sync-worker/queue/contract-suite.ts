@@ -21,13 +21,13 @@ export function queueContractSuite(name: string, make: () => Promise<ChangeQueue
     it("delivers what was sent, and an ack removes it", async () => {
       const q = await queue();
       await q.send([event("s_1"), event("s_2")]);
-      expect(await q.depth()).toEqual({ ready: 2, inFlight: 0, scheduled: 0, nextDueAt: null });
+      expect(await q.depth()).toEqual({ ready: 2, inFlight: 0, scheduled: 0, nextDueAt: null, bulk: 0 });
       const got = await q.receive(10, 100);
       expect(got.map((d) => d.event.id).sort()).toEqual(["s_1", "s_2"]);
       expect(got.every((d) => d.attempts === 0 && d.source === "live")).toBe(true);
       expect(await q.depth()).toMatchObject({ ready: 0, inFlight: 2 });
       await q.ack(got.map((d) => d.id));
-      expect(await q.depth()).toEqual({ ready: 0, inFlight: 0, scheduled: 0, nextDueAt: null });
+      expect(await q.depth()).toEqual({ ready: 0, inFlight: 0, scheduled: 0, nextDueAt: null, bulk: 0 });
       expect(await q.receive(10, 50)).toEqual([]);
     });
 
@@ -59,6 +59,36 @@ export function queueContractSuite(name: string, make: () => Promise<ChangeQueue
       const [second] = await q.receive(1, 200);
       // Still repair work on its second delivery: a retry does not turn it into a live event.
       expect(second).toMatchObject({ event: { id: "s_flaky" }, attempts: 1, source: "catch-up" });
+    });
+
+    it("serves the live lane first: a bulk backlog never delays a live event", async () => {
+      const q = await queue();
+      await q.send(
+        Array.from({ length: 30 }, (_, i) => event(`s_bulk_${i}`)),
+        { source: "catch-up" },
+      );
+      await q.send([event("s_live")]);
+      expect(await q.depth()).toMatchObject({ ready: 31, bulk: 30 });
+      const mixed = await q.receive(5, 0);
+      expect(mixed[0]?.event.id).toBe("s_live"); // live first, bulk fills the rest
+      expect(mixed.slice(1).every((d) => d.source === "catch-up")).toBe(true);
+      await q.ack(mixed.map((d) => d.id));
+      await q.send([event("s_live_2")]);
+      expect((await q.receive(10, 0, "live")).map((d) => d.event.id)).toEqual(["s_live_2"]);
+      const bulk = await q.receive(100, 0, "bulk");
+      expect(bulk).toHaveLength(26);
+      expect(bulk.every((d) => d.source === "catch-up")).toBe(true);
+      await q.ack(bulk.map((d) => d.id)); // acks find each delivery's own lane
+      expect(await q.depth()).toMatchObject({ ready: 0, inFlight: 1, bulk: 0 });
+    });
+
+    it("a live-lane reader blocked while bulk work waits is woken by a live send", async () => {
+      const q = await queue();
+      await q.send([event("s_bulk")], { source: "replay" });
+      const pending = q.receive(5, 2000, "live");
+      await sleep(50);
+      await q.send([event("s_now")]);
+      expect((await pending).map((d) => d.event.id)).toEqual(["s_now"]);
     });
 
     it("waits for a send while blocked in receive", async () => {

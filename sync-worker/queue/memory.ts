@@ -1,20 +1,21 @@
 import type { ChangeEvent } from "../../contract/index.ts";
-import type { ChangeQueue, Delivery } from "./port.ts";
+import { type ChangeQueue, type Delivery, type Lane, laneOf } from "./port.ts";
 
 /**
  * In-process queue for the embedded default (sync-worker and edge in one process). Durable only as
  * long as the process lives — as is the memory store it feeds, so a restart rebuilds both through
- * catch-up from the origin's change feed.
+ * catch-up from the origin's change feed. Two lanes, live and bulk, each a FIFO.
  */
 export function createMemoryQueue(): ChangeQueue {
-  const ready: Delivery[] = [];
+  const ready: Record<Lane, Delivery[]> = { live: [], bulk: [] };
   const inFlight = new Map<string, Delivery>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let waiters: (() => void)[] = [];
   let nextId = 0;
+  let closed = false;
 
   const push = (delivery: Delivery) => {
-    ready.push(delivery);
+    ready[laneOf(delivery.source)].push(delivery);
     for (const wake of waiters.splice(0)) wake();
   };
   // Due time of each delayed delivery, by its timer: the count and the next one for depth().
@@ -29,6 +30,13 @@ export function createMemoryQueue(): ChangeQueue {
     timers.add(timer);
     due.set(timer, Date.now() + delayMs);
   };
+  const readyIn = (lane: Lane | undefined) =>
+    lane ? ready[lane].length : ready.live.length + ready.bulk.length;
+  const take = (max: number, lane: Lane | undefined) => {
+    if (lane) return ready[lane].splice(0, max);
+    const live = ready.live.splice(0, max);
+    return live.length < max ? [...live, ...ready.bulk.splice(0, max - live.length)] : live;
+  };
 
   return {
     kind: "memory",
@@ -40,10 +48,12 @@ export function createMemoryQueue(): ChangeQueue {
         );
       }
     },
-    async receive(max, waitMs) {
-      if (ready.length === 0 && waitMs > 0) {
+    async receive(max, waitMs, lane) {
+      const deadline = Date.now() + waitMs;
+      // Woken by a send to either lane: wait again until this lane has something or time is up.
+      while (readyIn(lane) === 0 && Date.now() < deadline) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, waitMs);
+          const timer = setTimeout(done, deadline - Date.now());
           waiters.push(done);
           function done() {
             clearTimeout(timer);
@@ -51,8 +61,9 @@ export function createMemoryQueue(): ChangeQueue {
             resolve();
           }
         });
+        if (closed) break;
       }
-      const batch = ready.splice(0, max);
+      const batch = take(max, lane);
       for (const d of batch) inFlight.set(d.id, d);
       return batch;
     },
@@ -67,14 +78,17 @@ export function createMemoryQueue(): ChangeQueue {
     },
     async depth() {
       const next = due.size ? Math.min(...due.values()) : null;
+      const bulkInFlight = [...inFlight.values()].filter((d) => laneOf(d.source) === "bulk").length;
       return {
-        ready: ready.length,
+        ready: ready.live.length + ready.bulk.length,
         inFlight: inFlight.size,
         scheduled: due.size,
         nextDueAt: next === null ? null : new Date(next).toISOString(),
+        bulk: ready.bulk.length + bulkInFlight,
       };
     },
     async close() {
+      closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
       due.clear();

@@ -10,6 +10,13 @@ export type EventSource = "live" | "catch-up" | "timer" | "replay";
 export const REPAIR_SOURCES = ["catch-up", "timer", "replay", "resync"] as const;
 export type RepairSource = (typeof REPAIR_SOURCES)[number];
 
+/**
+ * Two lanes: live events are processed ahead of bulk work (catch-up, timers, replays), so a day's
+ * changes never wait behind a rebuild of the catalogue. Each lane has its own consumer loop.
+ */
+export type Lane = "live" | "bulk";
+export const laneOf = (source: EventSource): Lane => (source === "live" ? "live" : "bulk");
+
 /** One delivery of a queued event; `attempts` counts earlier failed deliveries (0 on the first). */
 export type Delivery = { id: string; event: ChangeEvent; attempts: number; source: EventSource };
 
@@ -18,7 +25,14 @@ export type Delivery = { id: string; event: ChangeEvent; attempts: number; sourc
  * come due later (ad-boundary timers, retries waiting out their backoff) with the next one's time.
  * An idle system has ready 0 and in flight 0 however many timers are set.
  */
-export type QueueDepth = { ready: number; inFlight: number; scheduled: number; nextDueAt: string | null };
+export type QueueDepth = {
+  ready: number;
+  inFlight: number;
+  scheduled: number;
+  nextDueAt: string | null;
+  /** Of ready and in flight, how many are bulk work (the rest is live). */
+  bulk: number;
+};
 
 export type SendOptions = { delayMs?: number; source?: EventSource };
 
@@ -31,8 +45,11 @@ export type SendOptions = { delayMs?: number; source?: EventSource };
 export interface ChangeQueue {
   readonly kind: "memory" | "redis" | "cloudflare";
   send(events: readonly ChangeEvent[], options?: SendOptions): Promise<void>;
-  /** Up to `max` deliveries; waits up to `waitMs` when none is ready. */
-  receive(max: number, waitMs: number): Promise<Delivery[]>;
+  /**
+   * Up to `max` deliveries of one lane, or without `lane` live first then bulk; waits up to `waitMs`
+   * when none is ready.
+   */
+  receive(max: number, waitMs: number, lane?: Lane): Promise<Delivery[]>;
   ack(ids: readonly string[]): Promise<void>;
   /** Gives a delivery back, to be delivered again after `delayMs` with `attempts + 1`. */
   retry(deliveries: readonly { delivery: Delivery; delayMs: number }[]): Promise<void>;

@@ -32,7 +32,7 @@ describe.runIf(redisUrl)("Redis Streams queue (real server)", () => {
     const taken = await b.receive(10, 100);
     expect(taken.map((d) => d.event.id)).toEqual(["s_orphan"]);
     await b.ack(taken.map((d) => d.id));
-    expect(await b.depth()).toEqual({ ready: 0, inFlight: 0, scheduled: 0, nextDueAt: null });
+    expect(await b.depth()).toEqual({ ready: 0, inFlight: 0, scheduled: 0, nextDueAt: null, bulk: 0 });
     await b.close();
   });
 

@@ -1,0 +1,131 @@
+import { createLogger, httpOriginClient, type OriginClient } from "../../contract/index.ts";
+import { nodeServe } from "../../contract/runtime/node.ts";
+import { seedDemoIfEmpty } from "../../origin/demo/seed.ts";
+import { createMemoryStore } from "../../store/memory.ts";
+import type { DocumentStore } from "../../store/port.ts";
+import { createRedisStore } from "../../store/redis.ts";
+import { connectRedisRequester, RawRedis } from "../../store/redis-tcp.ts";
+import { createMemoryQueue } from "../../sync-worker/queue/memory.ts";
+import { createSyncWorker, type SyncWorkerOptions } from "../../sync-worker/service.ts";
+import { freePort } from "../../tests/event-receiver.ts";
+import { startService } from "../../tests/process.ts";
+import { TOKENS } from "../../tests/stack.ts";
+import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
+
+export type RigOptions = {
+  shops: number;
+  regions: number;
+  db: "postgres" | "postgres-async";
+  store: "memory" | "redis";
+  urls: { postgres: string; redis: string };
+  /** Wraps the sync-worker's HTTP handler (the lag bench notes event arrivals). */
+  wrapFetch?: (f: (req: Request) => Response | Promise<Response>) => (req: Request) => Promise<Response>;
+  sync?: Partial<SyncWorkerOptions>;
+};
+/** The servers a bench runs against: DATABASE_URL's PostgreSQL (throw-away databases) and REDIS_URL. */
+export const benchUrls = () => ({
+  postgres: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+  redis: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+});
+export const pad = (n: number) => String(n).padStart(6, "0");
+export const quantile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[Math.min(s.length - 1, Math.floor(p * s.length))] as number) : Number.NaN;
+};
+
+/** A client that counts the state calls the sync-worker makes, by method. */
+function counting(client: OriginClient) {
+  const calls = new Map<string, number>();
+  const wrapped = Object.fromEntries(
+    Object.entries(client).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => {
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as OriginClient;
+  return { wrapped, calls };
+}
+
+async function openStore(kind: RigOptions["store"], redisUrl: string): Promise<DocumentStore> {
+  // Room for 100,000 details: the default budget would evict them (and the run would wait forever).
+  if (kind === "memory") return createMemoryStore({ maxBytes: 8 * 1024 ** 3 });
+  const requester = await connectRedisRequester(redisUrl);
+  return createRedisStore(new RawRedis(requester), {
+    prefix: `ec-bench-${process.pid}-${Date.now()}`,
+    close: requester.close,
+    subscribe: requester.subscribe,
+  });
+}
+
+/**
+ * The whole pipeline at one catalogue size, as the benches run it: a throw-away PostgreSQL database
+ * seeded with the national demo shape, the origin as its own process (its own core and event loop,
+ * as in production), the sync-worker here beside the store it writes, so each write is seen the
+ * moment it lands. `build()` starts the sync-worker as a first start does (catch-up builds the
+ * catalogue in the bulk lane) and answers how long until every detail was written.
+ */
+export async function startRig(o: RigOptions) {
+  const db = await openThrowawayPostgres(o.urls.postgres, { max: 4, asyncCommit: o.db === "postgres-async" });
+  const seedStarted = performance.now();
+  await seedDemoIfEmpty(db, { shops: o.shops, regions: o.regions, seed: 11 });
+  const seedS = (performance.now() - seedStarted) / 1000;
+  const store = await openStore(o.store, o.urls.redis);
+  const originPort = await freePort();
+  const { wrapped, calls } = counting(httpOriginClient(`http://127.0.0.1:${originPort}`));
+  const sync = createSyncWorker({
+    store,
+    queue: createMemoryQueue(),
+    origin: wrapped,
+    logger: createLogger("bench", "warn"),
+    tokens: TOKENS,
+    batchSize: 100,
+    ...o.sync,
+  });
+  const syncServer = await nodeServe(
+    o.wrapFetch ? o.wrapFetch(sync.app.fetch) : sync.app.fetch,
+    "127.0.0.1",
+    0,
+  );
+  const origin = await startService(
+    "origin/entry/node.ts",
+    {
+      DATABASE_URL: db.url,
+      SYNC_URL: `http://127.0.0.1:${syncServer.port}`,
+      EVENTS_TOKEN: TOKENS.events,
+      DEMO_SHOPS: "0",
+      LOG_LEVEL: "warn",
+    },
+    originPort,
+  );
+  return {
+    db,
+    store,
+    sync,
+    calls,
+    seedS,
+    originUrl: origin.url,
+    /** First start: catch-up queues the catalogue, the bulk lane builds it. Seconds until all details. */
+    async build(): Promise<number> {
+      const started = performance.now();
+      sync.start(0);
+      while ((await store.countDocuments()).detail < o.shops) await new Promise((r) => setTimeout(r, 1000));
+      return (performance.now() - started) / 1000;
+    },
+    /** After bulk writes: vacuum and checkpoint now rather than in a measured window. */
+    async settle() {
+      await db.query("VACUUM ANALYZE");
+      await db.query("CHECKPOINT");
+      await new Promise((r) => setTimeout(r, 1000));
+    },
+    async stop() {
+      await origin.stop();
+      if (o.store === "redis") await store.purgeAll({ deadLetters: true });
+      await sync.stop(); // closes the store too
+      await syncServer.close();
+      await db.close();
+    },
+  };
+}
+export type Rig = Awaited<ReturnType<typeof startRig>>;
