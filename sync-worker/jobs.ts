@@ -25,6 +25,8 @@ export class Jobs {
       repair?: RepairWindow;
       /** Chunk size (one batched state read per chunk) and pace; a resync is bulk work. */
       bulk?: BulkLimits;
+      /** Waits before each retry round of the shops that failed (an origin outage mid-resync). */
+      retryRoundsMs?: number[];
       now?: () => number;
     },
   ) {}
@@ -83,10 +85,12 @@ export class Jobs {
       job.total = ids.length;
       const { batchSize, perSec } = this.o.bulk ?? { batchSize: 200, perSec: 0 };
       const started = Date.now();
+      const missed: string[] = [];
       for (let i = 0; i < ids.length; i += batchSize) {
         const chunk = ids.slice(i, i + batchSize);
         const outcome = await this.o.rebuilder.rebuildShops(chunk);
-        job.failed += outcome.failed.size;
+        missed.push(...outcome.failed.keys());
+        job.failed = missed.length;
         job.done += chunk.length;
         // Paced like the bulk lane: never faster than BULK_SHOPS_PER_S, so the origin is not flooded.
         const due = started + (perSec > 0 ? (job.done / perSec) * 1000 : 0);
@@ -97,6 +101,7 @@ export class Jobs {
         for (let n = chunk.length - outcome.failed.size; n > 0; n--) this.o.repair?.record("resync", null);
         this.persist(job);
       }
+      await this.retryMissed(job, missed, batchSize);
       job.state = "done";
     } catch (error) {
       job.state = "failed";
@@ -107,6 +112,32 @@ export class Jobs {
     this.persist(job, true);
     this.persistedAt.delete(job.id);
     if (this.jobs.size > 50) this.jobs.delete(this.jobs.keys().next().value as string); // oldest
+  }
+
+  /**
+   * Shops that failed (the origin down or failing mid-resync) are tried again in rounds, after
+   * growing waits, so a resync that crosses an outage still ends with every document right; what
+   * still fails after the last round is the job's `failed`.
+   */
+  private async retryMissed(job: Job, missed: string[], batchSize: number) {
+    for (const waitMs of this.o.retryRoundsMs ?? [1000, 2000, 4000, 8000, 16_000, 30_000]) {
+      if (missed.length === 0) return;
+      await new Promise((r) => setTimeout(r, waitMs));
+      const again = missed.splice(0);
+      for (let i = 0; i < again.length; i += batchSize) {
+        const chunk = again.slice(i, i + batchSize);
+        const outcome = await this.o.rebuilder.rebuildShops(chunk);
+        missed.push(...outcome.failed.keys());
+        for (let n = chunk.length - outcome.failed.size; n > 0; n--) this.o.repair?.record("resync", null);
+      }
+      job.failed = missed.length;
+      this.persist(job);
+      this.o.logger.info("resync.retried", {
+        job: job.id,
+        retried: again.length,
+        stillFailing: missed.length,
+      });
+    }
   }
 
   private async enumerate(scope: ResyncBody): Promise<string[]> {

@@ -12,6 +12,8 @@ export type SyncWorkerOptions = {
   batchSize?: number;
   /** Batch size and pace of bulk work: the bulk lane and resync jobs (0 per second: unpaced). */
   bulk?: BulkLimits;
+  /** Waits before each retry round of a resync's failed shops (default 1 s … 30 s, six rounds). */
+  resyncRetryMs?: number[];
   maxAttempts?: number;
   originTimeoutMs?: number;
   retryBaseMs?: number;

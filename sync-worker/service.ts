@@ -98,6 +98,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     logger: o.logger,
     repair,
     ...(o.bulk ? { bulk: o.bulk } : {}),
+    ...(o.resyncRetryMs ? { retryRoundsMs: o.resyncRetryMs } : {}),
     ...(o.now ? { now: o.now } : {}),
   });
   let closing = false;
