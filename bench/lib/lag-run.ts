@@ -11,6 +11,7 @@ export type LagRun = {
   changes: number;
   /** Each rate is measured in turn on the same build, with other shops. */
   rates: number[];
+  waitS?: number;
 };
 type Kind = "menu" | "name" | "rank";
 
@@ -35,6 +36,7 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
   const buildS = await rig.build();
   await sync.consumer.drain();
   await rig.settle();
+  if (r.waitS) await new Promise((res) => setTimeout(res, (r.waitS ?? 0) * 1000));
 
   // Warm-up, not reported: the first changes after a build meet cold caches (Postgres buffers, JIT).
   await measure(r.rates[0] as number, 0, 300);
