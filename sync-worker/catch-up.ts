@@ -46,6 +46,7 @@ export class CatchUp {
   private running: Promise<CatchUpReport> | null = null;
   /** seq → when this process first and last queued it; in memory, so a restart sends once more. */
   private readonly held = new Map<number, { first: number; last: number; sends: number }>();
+  private lastFrom = 0;
 
   constructor(private readonly o: CatchUpOptions) {}
 
@@ -91,6 +92,10 @@ export class CatchUp {
     const { origin, store, queue } = this.o;
     const now = (this.o.now ?? Date.now)();
     const from = (await store.getCheckpoint(CHECKPOINT)) ?? 0;
+    // The checkpoint went back (the store was flushed or restarted empty): what this process holds
+    // as "sent, waiting to show" may have been lost with it. Send everything missing again now.
+    if (from < this.lastFrom) this.held.clear();
+    this.lastFrom = from;
     let cursor = from;
     let safe = from; // every change up to here is reflected or let go
     let holding = false;
