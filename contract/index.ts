@@ -16,6 +16,7 @@ export * from "./openapi.ts";
 export * from "./origin-client.ts";
 export * from "./origin-policy.ts";
 export * from "./rate-limit.ts";
+export * from "./search.ts";
 export * from "./serve.ts";
 export * from "./state.ts";
 export * from "./store.ts";

@@ -19,6 +19,7 @@ import { DetailDocument, MainDoc, ShopListPage } from "./documents.ts";
 import { Category, Region } from "./domain.ts";
 import { ChangeEvent, EventBatch, IngestAccepted } from "./events.ts";
 import { document, type Param } from "./openapi-build.ts";
+import { SearchPage } from "./search.ts";
 import {
   ChangesResponse,
   OutboxStatusResponse,
@@ -63,6 +64,26 @@ export const edgeOpenApi = () =>
             },
           ],
           ok: [200, ShopListPage, "one page"],
+          document: true,
+          errors: [],
+        },
+      },
+      "/v1/search": {
+        get: {
+          summary:
+            "Shops of a region matching a query by name, menu or category; Korean-aware (spacing, substrings, initial consonants like ㄸㅂㅇ, one typo in three syllables or more)",
+          params: [
+            { name: "region", in: "query", required: true, schema: Region },
+            { name: "q", in: "query", required: true, schema: z.string().max(100) },
+            { name: "limit", in: "query", schema: z.number().int().min(1).max(50) },
+            {
+              name: "cursor",
+              in: "query",
+              schema: z.string(),
+              description: "the `next` of the previous page",
+            },
+          ],
+          ok: [200, SearchPage, "one page of results: list cards, open or not, and the menus matched"],
           document: true,
           errors: [],
         },

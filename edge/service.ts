@@ -16,6 +16,8 @@ import { createPager } from "./http/pages.ts";
 import { L1 } from "./l1.ts";
 import { OriginHealth } from "./origin-health.ts";
 import { Reader } from "./reader.ts";
+import { SearchIndexes } from "./search/regions.ts";
+import { createSearch } from "./search/search.ts";
 
 export type EdgeOptions = {
   store: DocumentStore;
@@ -74,9 +76,13 @@ export function createEdge(o: EdgeOptions) {
     onOriginFetch: (result) => fetches.inc({ result }),
   });
   const pager = createPager({ retainMs: o.config.cursorRetainMs });
+  // Search indexes follow the store's write notifications; a store without them (KV) is re-read.
+  const indexes = new SearchIndexes(o.store, { ttlMs: o.store.onWrite ? 0 : 10_000 });
+  const search = createSearch(indexes);
   const app = createEdgeApp({
     reader,
     pager,
+    search,
     config: o.config,
     logger: o.logger,
     registry,
@@ -93,6 +99,7 @@ export function createEdge(o: EdgeOptions) {
   const unsubscribe = o.store
     .onWrite?.((key) => {
       l1.delete(key);
+      indexes.onWrite(key);
       // A region's main is made from its lists: any of them changing changes it.
       if (key.startsWith("list:")) l1.delete(docKey.main(key.split(":")[1] as string));
     })

@@ -157,12 +157,22 @@ export function edgeBehaviourSuite(name: string, make: () => Promise<EdgeTarget>
       await t.restartOrigin();
     });
 
+    it("search answers a page of results with the document headers", async () => {
+      await t.get("/v1/shops?region=gangnam&category=chicken"); // what the store holds is searched
+      const res = await t.get(`/v1/search?region=gangnam&q=${encodeURIComponent("치킨")}&limit=5`);
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ region: "gangnam", q: "치킨", shops: expect.any(Array) });
+      for (const h of ["etag", "x-cache", "cache-control"]) expect(res.headers.get(h), h).toBeTruthy();
+    });
+
     it("bad parameters are 400s with the error body", async () => {
       for (const path of [
         "/v1/main",
         "/v1/shops?region=gangnam&category=sushi",
         "/v1/shops?region=gangnam&category=chicken&cursor=x",
         "/v1/shops/bad!id",
+        "/v1/search?region=gangnam",
+        `/v1/search?region=gangnam&q=${encodeURIComponent("<b>")}`,
       ]) {
         const res = await t.get(path);
         expect(res.status, path).toBe(400);

@@ -14,10 +14,12 @@ import {
   parseOr400,
   Region,
   type Registry,
+  SearchQuery,
   serviceApp,
 } from "../../contract/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
+import type { Search } from "../search/search.ts";
 import { decodeCursor, type Pager } from "./pages.ts";
 import { CORS_EXPOSE, CORS_ORIGIN, respond } from "./respond.ts";
 
@@ -28,6 +30,7 @@ export type EdgeDeps = {
   health: () => Record<string, unknown>;
   registry: Registry;
   pager: Pager;
+  search: Search;
   docs?: AssetLoader;
 };
 
@@ -96,6 +99,11 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
     const key = docKey.list(q.region, q.category);
     const { entry, page } = deps.pager.page(key, served.entry, cursor, q.limit);
     return respond(c.req.header("if-none-match"), { ...served, entry }, deps.config, page);
+  });
+
+  app.get("/v1/search", async (c) => {
+    const q = parseOr400(SearchQuery, c.req.query(), "query");
+    return respond(c.req.header("if-none-match"), await deps.search.page(q), deps.config);
   });
 
   app.get("/v1/shops/:id", async (c) => {

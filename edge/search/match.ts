@@ -1,0 +1,71 @@
+import { disassemble, getChoseong } from "es-hangul";
+import type { Category } from "../../contract/index.ts";
+
+/**
+ * Korean-aware matching for shop search, on es-hangul for everything Hangul (jamo, choseong): no
+ * hand-written tables. A query and a text are compared without spaces and case, so "교촌 치킨" finds
+ * "교촌치킨" and the reverse; Korean matches anywhere in the text, not only at its start.
+ */
+export const CATEGORY_KO: Record<Category, string[]> = {
+  chicken: ["치킨", "닭"],
+  pizza: ["피자"],
+  korean: ["한식"],
+  chinese: ["중식", "중국집"],
+  japanese: ["일식", "돈까스", "초밥"],
+  snack: ["분식"],
+  cafe: ["카페", "디저트"],
+  burger: ["버거", "햄버거"],
+  jokbal: ["족발", "보쌈"],
+  night: ["야식"],
+};
+
+/** What a text is compared as: without spaces, lower-cased, its jamo and its initial consonants. */
+export type Keyed = { text: string; key: string; jamo: string; choseong: string };
+const squash = (s: string) => s.replace(/\s+/g, "").toLowerCase();
+export function keyed(text: string): Keyed {
+  const key = squash(text);
+  return { text, key, jamo: disassemble(key), choseong: getChoseong(key) };
+}
+
+export type Query = Keyed & { choseongOnly: boolean; syllables: number };
+const CHOSEONG_ONLY = /^[ㄱ-ㅎ]+$/;
+const SYLLABLE = /[가-힣]/g;
+export function parseQuery(q: string): Query {
+  const k = keyed(q);
+  return { ...k, choseongOnly: CHOSEONG_ONLY.test(k.key), syllables: k.key.match(SYLLABLE)?.length ?? 0 };
+}
+
+/**
+ * How well a query matches a text, 0 for not at all: exact 5, prefix 4, substring 3, initial
+ * consonants 2, one jamo off (queries of three syllables or more) 1.
+ */
+export function score(q: Query, t: Keyed): number {
+  if (q.choseongOnly) return t.choseong.includes(q.key) ? 2 : 0;
+  if (t.key === q.key) return 5;
+  if (t.key.startsWith(q.key)) return 4;
+  if (t.key.includes(q.key)) return 3;
+  if (q.syllables >= 3 && withinOneEdit(q.jamo, t.jamo)) return 1;
+  return 0;
+}
+
+/**
+ * Whether `pattern` occurs in `text` with at most one edit (Sellers' approximate substring match: a
+ * one-row edit-distance table where a match may start anywhere). On jamo, one edit is one jamo: a
+ * slip of the finger on a phone keyboard, or a missing final consonant.
+ */
+export function withinOneEdit(pattern: string, text: string): boolean {
+  const m = pattern.length;
+  if (m === 0 || text.length < m - 1) return false;
+  let prev = Array.from({ length: m + 1 }, (_, i) => i);
+  let cur = new Array<number>(m + 1);
+  for (let j = 1; j <= text.length; j++) {
+    cur[0] = 0;
+    for (let i = 1; i <= m; i++) {
+      const cost = pattern[i - 1] === text[j - 1] ? 0 : 1;
+      cur[i] = Math.min((prev[i - 1] as number) + cost, (prev[i] as number) + 1, (cur[i - 1] as number) + 1);
+    }
+    if ((cur[m] as number) <= 1) return true;
+    [prev, cur] = [cur, prev];
+  }
+  return (prev[m] as number) <= 1;
+}

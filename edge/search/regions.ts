@@ -1,0 +1,149 @@
+import { LRUCache } from "lru-cache";
+import {
+  CATEGORIES,
+  type Category,
+  type DetailDocument,
+  docKey,
+  type ListEntry,
+  listMember,
+  type ShopDetailDoc,
+} from "../../contract/index.ts";
+import type { DocumentStore } from "../../store/port.ts";
+import { CATEGORY_KO, type Keyed, keyed } from "./match.ts";
+
+/** One shop as search sees it, made from its stored detail: what to match, and the card to show. */
+export type SearchEntry = {
+  id: string;
+  open: boolean;
+  name: Keyed;
+  menus: Keyed[];
+  category: Keyed[];
+  card: ListEntry;
+  member: string;
+};
+export type RegionIndex = {
+  region: string;
+  version: number;
+  builtAt: number;
+  entries: Map<string, SearchEntry>;
+};
+
+const PRODUCT_RANK = { open_list: 0, ultra_call: 1 } as const;
+
+/** The detail as a list card in `region` (its best live ad there), so results read like `/v1/shops`. */
+function entryOf(d: ShopDetailDoc, region: string, now: number): SearchEntry {
+  let ad: ListEntry["ad"] = null;
+  for (const a of d.ads) {
+    if (!a.regions.includes(region) || Date.parse(a.startsAt) > now || Date.parse(a.endsAt) <= now) continue;
+    if (
+      !ad ||
+      PRODUCT_RANK[a.product] < PRODUCT_RANK[ad.product] ||
+      (a.product === ad.product && a.bid > ad.bid)
+    )
+      ad = { product: a.product, bid: a.bid, endsAt: a.endsAt };
+  }
+  const card: ListEntry = {
+    id: d.id,
+    name: d.name,
+    category: d.category,
+    rating: d.rating,
+    reviewCount: d.reviewCount,
+    minOrder: d.minOrder,
+    deliveryFee: d.deliveryFee,
+    openHours: d.openHours,
+    ad,
+  };
+  return {
+    id: d.id,
+    open: d.status === "open",
+    name: keyed(d.name),
+    menus: d.menus.map((m) => keyed(m.name)),
+    category: [d.category, ...CATEGORY_KO[d.category as Category]].map(keyed),
+    card,
+    member: listMember(card),
+  };
+}
+
+/**
+ * Search indexes per region, built at the edge from the store on the first query of a region (a
+ * region never searched costs nothing) and kept fresh from the store's write notifications: a
+ * changed detail is re-read and its entry replaced (a rename, a new menu, a delete show at once); a
+ * changed list of the region (a shop joined it) rebuilds the region on its next query. Nothing is
+ * written for search, so a change costs no extra bytes in the store, and a resync, a purge or an
+ * audit covers search too. Where the store tells no writes (KV), a region is rebuilt after `ttlMs`.
+ */
+export class SearchIndexes {
+  private readonly built = new LRUCache<string, RegionIndex>({ max: 1000 });
+  private readonly building = new Map<string, Promise<RegionIndex>>();
+  private readonly stale = new Set<string>();
+  private version = 0;
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly o: { ttlMs: number; now?: () => number },
+  ) {}
+
+  /** The region's index and whether it was already there (HIT) or built for this query (MISS). */
+  async region(region: string): Promise<{ index: RegionIndex; hit: boolean }> {
+    const have = this.built.get(region);
+    const expired = have && this.now() - have.builtAt > this.o.ttlMs && this.o.ttlMs > 0;
+    if (have && !this.stale.has(region) && !expired) return { index: have, hit: true };
+    let pending = this.building.get(region);
+    if (!pending) {
+      pending = this.build(region).finally(() => this.building.delete(region));
+      this.building.set(region, pending);
+    }
+    // A stale index still answers while its rebuild runs: a busy region never waits on it twice.
+    if (have) return { index: have, hit: true };
+    return { index: await pending, hit: false };
+  }
+
+  /** From the store's write notifications (see edge/service.ts). */
+  onWrite(key: string): void {
+    if (key.startsWith("list:")) {
+      const region = key.split(":")[1] as string;
+      if (this.built.has(region)) this.stale.add(region);
+    } else if (key.startsWith("detail:")) void this.refresh(key.slice(7)).catch(() => {});
+  }
+
+  get size(): number {
+    return this.built.size;
+  }
+
+  private async build(region: string): Promise<RegionIndex> {
+    this.stale.delete(region);
+    const lists = await this.store.getMany(CATEGORIES.map((c) => docKey.list(region, c)));
+    const ids = lists.flatMap((l) =>
+      l ? (JSON.parse(l.body) as { shops: { id: string }[] }).shops.map((s) => s.id) : [],
+    );
+    const index: RegionIndex = { region, version: ++this.version, builtAt: this.now(), entries: new Map() };
+    const now = this.now();
+    for (let i = 0; i < ids.length; i += 500) {
+      const docs = await this.store.getMany(ids.slice(i, i + 500).map((id) => docKey.detail(id)));
+      for (const doc of docs) {
+        const d = doc ? (JSON.parse(doc.body) as DetailDocument) : null;
+        if (d && !d.deleted && d.regions.includes(region)) index.entries.set(d.id, entryOf(d, region, now));
+      }
+    }
+    this.built.set(region, index);
+    return index;
+  }
+
+  /** A detail changed: every built region that holds the shop, or that it now delivers to, follows. */
+  private async refresh(id: string): Promise<void> {
+    const holding = [...this.built.values()].filter((ix) => ix.entries.has(id));
+    const doc = await this.store.get(docKey.detail(id));
+    const d = doc ? (JSON.parse(doc.body) as DetailDocument) : null;
+    const regions = d && !d.deleted ? d.regions : [];
+    const touched = new Set([...holding, ...regions.flatMap((r) => this.built.get(r) ?? [])]);
+    const now = this.now();
+    for (const ix of touched) {
+      if (d && !d.deleted && regions.includes(ix.region)) ix.entries.set(id, entryOf(d, ix.region, now));
+      else ix.entries.delete(id);
+      ix.version = ++this.version;
+    }
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+}
