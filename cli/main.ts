@@ -1,11 +1,12 @@
 import { defineCommand, runCommand, runMain } from "citty";
 import { CliError } from "./client.ts";
 import { audit, dlq, events, purge, resync, status } from "./commands.ts";
+import { search } from "./search.ts";
 
 /** `edge-cache` — the operator's CLI over the sync-worker's admin API. */
 const main = defineCommand({
   meta: { name: "edge-cache", description: "Operate an edge-cache deployment through its admin API" },
-  subCommands: { purge, resync, dlq, status, events, audit },
+  subCommands: { purge, resync, dlq, status, events, audit, search },
 });
 
 process.on("unhandledRejection", (error) => fail(error));

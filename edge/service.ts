@@ -92,6 +92,8 @@ export function createEdge(o: EdgeOptions) {
       origin: health.isDown() ? "down" : "up",
       breaker: policy.breaker.state(),
       l1Entries: l1.size,
+      searchRegions: indexes.size,
+      searchEntries: indexes.entries,
     }),
   });
   const fast = fastRead(reader, o.config, pager);

@@ -1,5 +1,9 @@
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, SearchPage } from "../contract/index.ts";
+import { nodeServe } from "../contract/runtime/node.ts";
 import { edgeConfig } from "../edge/config.ts";
 import { createEdge } from "../edge/service.ts";
 import { engines } from "./databases.ts";
@@ -89,6 +93,25 @@ describe("GET /v1/search: Korean-aware shop and menu search at the edge", () => 
     await waitFor(async () => (await ids("화덕피자"))[0] === "s_demo_000002", 1000, 20);
     await stack.origin("DELETE", "/shops/s_demo_000002");
     await waitFor(async () => !(await ids("화덕피자")).includes("s_demo_000002"), 1000, 20);
+  });
+
+  it("edge-cache search prints the top results, and a refusal as one line", async () => {
+    const server = await nodeServe(edge.fetch, "127.0.0.1", 0);
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ["cli/bin.mjs", "search", ...args], {
+        cwd: resolve(import.meta.dirname, ".."),
+        env: { ...process.env, EDGE_URL: `http://127.0.0.1:${server.port}` },
+      }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    try {
+      const found = (await cli("떡볶이", "--region", "gangnam")) as { stdout: string };
+      expect(found.stdout).toMatch(/shop\(s\) in gangnam for “떡볶이”/);
+      expect(found.stdout).toMatch(/menus: 떡볶이.*\[s_demo_000006\]/);
+      const refused = (await cli("   ", "--region", "gangnam")) as { code: number; stderr: string };
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("validation_failed");
+    } finally {
+      await server.close();
+    }
   });
 
   it("refuses bad input with the field named, never reflecting it unescaped", async () => {

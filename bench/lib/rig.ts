@@ -48,12 +48,12 @@ function counting(client: OriginClient) {
   return { wrapped, calls };
 }
 
-async function openStore(kind: RigOptions["store"], redisUrl: string): Promise<DocumentStore> {
+async function openStore(kind: RigOptions["store"], redisUrl: string, prefix: string): Promise<DocumentStore> {
   // Room for 100,000 details: the default budget would evict them (and the run would wait forever).
   if (kind === "memory") return createMemoryStore({ maxBytes: 8 * 1024 ** 3 });
   const requester = await connectRedisRequester(redisUrl);
   return createRedisStore(new RawRedis(requester), {
-    prefix: `ec-bench-${process.pid}-${Date.now()}`,
+    prefix,
     close: requester.close,
     subscribe: requester.subscribe,
   });
@@ -71,7 +71,9 @@ export async function startRig(o: RigOptions) {
   const seedStarted = performance.now();
   await seedDemoIfEmpty(db, { shops: o.shops, regions: o.regions, seed: 11 });
   const seedS = (performance.now() - seedStarted) / 1000;
-  const store = await openStore(o.store, o.urls.redis);
+  // Other processes (a Bun edge) can open the same Redis store with this prefix.
+  const prefix = `ec-bench-${process.pid}-${Date.now()}`;
+  const store = await openStore(o.store, o.urls.redis, prefix);
   const originPort = await freePort();
   const { wrapped, calls } = counting(httpOriginClient(`http://127.0.0.1:${originPort}`));
   const sync = createSyncWorker({
@@ -105,6 +107,7 @@ export async function startRig(o: RigOptions) {
     sync,
     calls,
     seedS,
+    prefix,
     originUrl: origin.url,
     /** First start: catch-up queues the catalogue, the bulk lane builds it. Seconds until all details. */
     async build(): Promise<number> {

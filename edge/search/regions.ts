@@ -105,8 +105,14 @@ export class SearchIndexes {
     } else if (key.startsWith("detail:")) void this.refresh(key.slice(7)).catch(() => {});
   }
 
+  /** Regions indexed, and the shops in them: what `/healthz` and the bench report. */
   get size(): number {
     return this.built.size;
+  }
+  get entries(): number {
+    let n = 0;
+    for (const ix of this.built.values()) n += ix.entries.size;
+    return n;
   }
 
   private async build(region: string): Promise<RegionIndex> {

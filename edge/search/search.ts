@@ -52,6 +52,8 @@ function fnv1a(s: string): string {
 
 export function createSearch(indexes: SearchIndexes) {
   const rankings = new LRUCache<string, Ranked[]>({ max: 5000 });
+  // Pages rendered once per (ranking, offset, limit): a hot query costs no ranking and no JSON.
+  const pages = new LRUCache<string, L1Entry>({ max: 20_000 });
   return {
     /** One page of results as an L1-shaped entry, so it is answered like every other document. */
     async page(p: { region: string; q: string; limit: number; cursor?: string | undefined }) {
@@ -64,6 +66,9 @@ export function createSearch(indexes: SearchIndexes) {
           ? cursor.version
           : index.version;
       const rankingKey = `${p.region}@${version}:${key}`;
+      const pageKey = `${rankingKey}:${cursor.offset}:${p.limit}:${p.q}`;
+      const made = pages.get(pageKey);
+      if (made) return { entry: made, xcache: "HIT" as const };
       let ranked = rankings.get(rankingKey);
       if (!ranked) {
         ranked = rank(index, p.q);
@@ -87,6 +92,7 @@ export function createSearch(indexes: SearchIndexes) {
         builtAtMs: index.builtAt,
         freshUntil: 0,
       };
+      pages.set(pageKey, entry);
       return { entry, xcache: hit ? ("HIT" as const) : ("MISS" as const) };
     },
   };
