@@ -46,7 +46,7 @@ const edge = spawn("taskset", ["-c", "0", "node_modules/.bin/bun", "edge/entry/b
     STORE: "redis",
     REDIS_URL: urls.redis,
     STORE_PREFIX: rig.prefix,
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "error",
   },
   stdio: "inherit",
 });
@@ -91,14 +91,13 @@ function wrk(url: string) {
 }
 const hot = { search: [] as { rps: number; p99: string }[], list: [] as { rps: number; p99: string }[] };
 wrk(q("gangnam", "치킨")); // warm-up
-for (let i = 0; i < Number(args.rounds); i++) {
-  hot.search.push(wrk(q("gangnam", "치킨")));
-  hot.list.push(wrk(`${base}/v1/shops?region=gangnam&category=chicken`));
-}
+for (let i = 0; i < Number(args.rounds); i++) hot.search.push(wrk(q("gangnam", "치킨")));
+// A keep-alive socket the edge closed as we reused it is not a search failure: ask once more.
+const get = (url: string) => fetch(url).catch(() => fetch(url));
 
 // Change → searchable at the edge: rename shops of the region, poll the edge until the name is found.
 const lags: number[] = [];
-const ids = ((await (await fetch(q("gangnam", "gangnam점"))).json()) as { shops: { id: string }[] }).shops;
+const ids = ((await (await get(q("gangnam", "gangnam점"))).json()) as { shops: { id: string }[] }).shops;
 for (const [i, { id }] of ids.slice(0, 20).entries()) {
   const name = `검색변경${i}호점`;
   await fetch(`${rig.originUrl}/shops/${id}`, {
@@ -109,12 +108,16 @@ for (const [i, { id }] of ids.slice(0, 20).entries()) {
   const started = performance.now();
   await waitFor(
     async () =>
-      ((await (await fetch(q("gangnam", name))).json()) as { shops: { id: string }[] }).shops[0]?.id === id,
+      ((await (await get(q("gangnam", name))).json()) as { shops: { id: string }[] }).shops[0]?.id === id,
     10_000,
     5,
   );
   lags.push(performance.now() - started);
 }
+// The region's hot list page beside it, last: at this size a list is thousands of entries, and what
+// that does to the edge is its own finding, not search's.
+for (let i = 0; i < Number(args.rounds); i++)
+  hot.list.push(wrk(`${base}/v1/shops?region=gangnam&category=chicken`));
 edge.kill("SIGTERM");
 
 // Index memory per region, measured here with the same code over the same store.

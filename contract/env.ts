@@ -50,6 +50,8 @@ export type OriginEnv = z.infer<typeof OriginEnv>;
 export const SyncWorkerEnv = Common.extend({
   PORT: Port(8788),
   ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
+  /** The edge the console's search page asks. */
+  EDGE_URL: Url.default("http://127.0.0.1:8787"),
   EVENTS_TOKEN: z.string().min(8).optional(),
   ADMIN_TOKEN: z.string().min(8).optional(),
   QUEUE: z.enum(["memory", "redis"]).default("memory"),

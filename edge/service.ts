@@ -94,6 +94,7 @@ export function createEdge(o: EdgeOptions) {
       l1Entries: l1.size,
       searchRegions: indexes.size,
       searchEntries: indexes.entries,
+      searchTop: indexes.top(10),
     }),
   });
   const fast = fastRead(reader, o.config, pager);

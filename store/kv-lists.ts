@@ -61,7 +61,13 @@ export function kvLists(
   p: string,
 ): Pick<
   DocumentStore,
-  "applyLists" | "seedList" | "listHeads" | "getMemberships" | "registerLists" | "releaseLists"
+  | "applyLists"
+  | "seedList"
+  | "listHeads"
+  | "listShopIds"
+  | "getMemberships"
+  | "registerLists"
+  | "releaseLists"
 > & {
   readLists(keys: readonly string[]): Promise<(StoredDoc | null)[]>;
   name: (list: string) => string;
@@ -135,6 +141,10 @@ export function kvLists(
     async listHeads(keys, n) {
       const recs = await records(keys);
       return keys.map((key, i) => headOf(key, recs[i], n));
+    },
+    async listShopIds(key) {
+      const [rec] = await records([key]);
+      return [...(rec?.guards.keys() ?? [])].sort();
     },
     async getMemberships(shopId) {
       return [...(await memberships(shopId)).keys()].sort();

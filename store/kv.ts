@@ -99,6 +99,7 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
     applyLists: lists.applyLists,
     seedList: lists.seedList,
     listHeads: lists.listHeads,
+    listShopIds: lists.listShopIds,
     getMemberships: lists.getMemberships,
     registerLists: lists.registerLists,
     releaseLists: lists.releaseLists,

@@ -89,6 +89,14 @@ export function listStoreSuite(name: string, factory: StoreFactory, caps: { atom
       expect((await read(store))?.total).toBe(1);
     });
 
+    it("names every shop it holds a guard for, those that left it included", async () => {
+      expect(await store.listShopIds(LIST)).toEqual([]);
+      await store.applyLists([listChange(LIST, "a", 1), listChange(LIST, "b", 1)], BUILT);
+      await store.applyLists([listChange(LIST, "b", 2, null)], BUILT); // b paused: out of the list
+      expect((await read(store))?.shops.map((e) => e.id)).toEqual(["a"]);
+      expect(await store.listShopIds(LIST)).toEqual(["a", "b"]);
+    });
+
     it("writes only what changed: an unchanged card costs nothing, a card change only the card", async () => {
       const filler = Array.from({ length: 300 }, (_, i) => listChange(LIST, `f${i}`, 1, entry(`f${i}`)));
       await store.applyLists(filler, BUILT);

@@ -152,6 +152,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     async listHeads(keys, n) {
       return keys.map((key) => headOf(key, lists.get(key), n));
     },
+    async listShopIds(key) {
+      return [...(lists.get(key)?.guards.keys() ?? [])].sort();
+    },
     async getMemberships(shopId) {
       return [...(memberships.get(shopId)?.keys() ?? [])].sort();
     },

@@ -71,6 +71,11 @@ export interface DocumentStore {
   seedList(key: string, entries: readonly SeedEntry[], builtAt: string): Promise<boolean>;
   /** The first `n` cards of each list (in serving order) and its total: main is made of these. */
   listHeads(keys: readonly string[], n: number): Promise<ListHead[]>;
+  /**
+   * Every shop the list has a guard for: those in it, and those that left it while they exist
+   * (paused, closed; moved or deleted ones too — their details tell). Search reads a region by it.
+   */
+  listShopIds(key: string): Promise<string[]>;
 
   /** Lists a shop may have an entry in (so a move or delete can leave them). */
   getMemberships(shopId: string): Promise<string[]>;

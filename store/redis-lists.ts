@@ -138,7 +138,13 @@ export function redisLists(
   channel: string,
 ): Pick<
   DocumentStore,
-  "applyLists" | "seedList" | "listHeads" | "getMemberships" | "registerLists" | "releaseLists"
+  | "applyLists"
+  | "seedList"
+  | "listHeads"
+  | "listShopIds"
+  | "getMemberships"
+  | "registerLists"
+  | "releaseLists"
 > & {
   readLists(keys: readonly string[], n?: number): Promise<(StoredDoc | null)[]>;
   keys: ListKeys;
@@ -216,6 +222,13 @@ export function redisLists(
           ? { key, rev: r[0], seq: r[1], at: r[2], total: r[3], cards: r[4] }
           : { key, rev: 0, seq: 0, at: "", total: 0, cards: [] };
       });
+    },
+    async listShopIds(key) {
+      const fields = (await redis.hkeys(hash(key))) as string[];
+      return fields
+        .filter((f) => f.startsWith("v:"))
+        .map((f) => f.slice(2))
+        .sort();
     },
     async getMemberships(shopId) {
       return Keys.parse(await redis.eval(MEMBERSHIPS, [mem(shopId)], [])).sort();

@@ -157,6 +157,7 @@ export function createRedisStore(
     applyLists: lists.applyLists,
     seedList: lists.seedList,
     listHeads: lists.listHeads,
+    listShopIds: lists.listShopIds,
     getMemberships: lists.getMemberships,
     registerLists: lists.registerLists,
     releaseLists: lists.releaseLists,

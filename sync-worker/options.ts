@@ -17,6 +17,8 @@ export type SyncWorkerOptions = {
   maxAttempts?: number;
   originTimeoutMs?: number;
   retryBaseMs?: number;
+  /** The edge the console's search page asks (EDGE_URL). */
+  edgeUrl?: string;
   /** Swagger UI files for /docs (server runtimes). */
   docs?: AssetLoader;
   /** Per-client rate limits of ingest and admin. */
@@ -38,6 +40,7 @@ export type SyncWorkerOptions = {
 export const optionsFromEnv = (env: SyncWorkerEnv) => ({
   tokens: { events: env.EVENTS_TOKEN, admin: env.ADMIN_TOKEN },
   batchSize: env.BATCH_SIZE,
+  edgeUrl: env.EDGE_URL,
   bulk: { batchSize: env.BULK_BATCH, perSec: env.BULK_SHOPS_PER_S },
   maxAttempts: env.MAX_ATTEMPTS,
   originTimeoutMs: env.ORIGIN_TIMEOUT_MS,

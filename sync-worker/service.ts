@@ -118,6 +118,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     logger: o.logger,
     registry,
     ...(o.docs ? { docs: o.docs } : {}),
+    ...(o.edgeUrl ? { edgeUrl: o.edgeUrl } : {}),
     ...(o.rates ? { rates: o.rates } : {}),
     audit: (sample: number) => auditShops({ origin, store: o.store, rebuilder }, sample),
     refill: (keys: readonly string[]) => refillLists({ origin, rebuilder, logger: o.logger }, keys),

@@ -1,9 +1,12 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, docKey } from "../contract/index.ts";
+import { nodeServe } from "../contract/runtime/node.ts";
+import { edgeConfig } from "../edge/config.ts";
+import { createEdge } from "../edge/service.ts";
 import { artifact, chromiumAvailable, launchChromium } from "./browser.ts";
 import { engines } from "./databases.ts";
-import { waitFor } from "./event-receiver.ts";
+import { freePort, waitFor } from "./event-receiver.ts";
 import { startStack, TOKENS } from "./stack.ts";
 
 const SHOPS = 120;
@@ -15,17 +18,29 @@ describe.runIf(hasChromium)("operator console in headless Chromium", () => {
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   const urls: string[] = [];
+  let edge: ReturnType<typeof createEdge>;
+  let edgeServer: Awaited<ReturnType<typeof nodeServe>>;
 
   beforeAll(async () => {
     const [pglite] = engines();
+    const edgePort = await freePort();
     stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
       demoShops: SHOPS,
       maxAttempts: 2,
       sync: {
         logger: createLogger("sync-worker", "debug", (line) => logs.push(line)),
         timelineStepMs: 400, // the default probe (1 s) stays: the 5 s bound below is the real one
+        edgeUrl: `http://127.0.0.1:${edgePort}`,
       },
     });
+    // An edge over the same store, for the search page.
+    edge = createEdge({
+      store: stack.store,
+      originUrl: stack.originUrl,
+      logger: createLogger("edge", "silent"),
+      config: edgeConfig({}),
+    });
+    edgeServer = await nodeServe(edge.fetch, "127.0.0.1", edgePort);
     stack.sync.start(0);
     await waitFor(async () => (await stack.store.countDocuments()).detail === SHOPS, 30_000);
     browser = await launchChromium();
@@ -34,6 +49,8 @@ describe.runIf(hasChromium)("operator console in headless Chromium", () => {
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
+    edge?.health.stop();
+    await edgeServer?.close();
     await stack?.stop();
     await stack?.db.close();
   });
@@ -180,6 +197,25 @@ describe.runIf(hasChromium)("operator console in headless Chromium", () => {
     );
     expect(await page.textContent("#audit-result")).toContain("s_demo_000007");
     expect(await stack.doc(docKey.detail("s_demo_000007"))).not.toBeNull();
+  });
+
+  it("searches at the edge from the console and shows the edge's index size", async () => {
+    await page.goto(`${stack.syncUrl}/console`);
+    await page.fill("#search-q", "떡볶이");
+    await Promise.all([page.waitForURL(/\/console\/search\?/), page.click("#search-q ~ button")]);
+    await page.waitForSelector("#search-results li");
+    expect(await page.locator('#search-results li[data-id="s_demo_000006"]').textContent()).toContain(
+      "menus: 떡볶이",
+    );
+    expect(await page.textContent("#search-index")).toMatch(
+      /1 region\(s\) indexed, \d+ shops — largest: gangnam \d+/,
+    );
+    // Markup in a query is refused and shown as text, never run.
+    await page.goto(`${stack.syncUrl}/console/search?region=gangnam&q=${encodeURIComponent("<img src=x>")}`);
+    expect(await page.textContent("#search-error")).toContain("markup");
+    expect(await page.locator("img").count()).toBe(0);
+    await page.screenshot({ path: artifact("console-search.png"), fullPage: true });
+    await page.goto(`${stack.syncUrl}/console`);
   });
 
   it("fits a phone screen, and never puts the token in a URL or a log", async () => {

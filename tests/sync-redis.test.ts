@@ -43,7 +43,7 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
     const { createClient } = await import("redis");
     const client = createClient({ url: redisUrl as string });
     await client.connect();
-    await client.del([`${prefix}:q`, `${prefix}:q:delayed`]);
+    await client.del([`${prefix}:q`, `${prefix}:q:bulk`, `${prefix}:q:delayed`]);
     await client.close();
   };
 

@@ -48,7 +48,11 @@ function counting(client: OriginClient) {
   return { wrapped, calls };
 }
 
-async function openStore(kind: RigOptions["store"], redisUrl: string, prefix: string): Promise<DocumentStore> {
+async function openStore(
+  kind: RigOptions["store"],
+  redisUrl: string,
+  prefix: string,
+): Promise<DocumentStore> {
   // Room for 100,000 details: the default budget would evict them (and the run would wait forever).
   if (kind === "memory") return createMemoryStore({ maxBytes: 8 * 1024 ** 3 });
   const requester = await connectRedisRequester(redisUrl);

@@ -40,6 +40,8 @@ export async function startQuery(vars: Record<string, string | undefined>, serve
     origin: httpOriginClient(syncEnv.ORIGIN_URL),
     logger: syncLogger,
     ...optionsFromEnv(syncEnv),
+    // The console's search page asks the edge of this same process.
+    edgeUrl: `http://${edgeEnv.HOST}:${ports.EDGE_PORT}`,
     docs: swaggerAssets,
   });
   const edge = createEdge({

@@ -19,20 +19,31 @@ export const CATEGORY_KO: Record<Category, string[]> = {
   night: ["야식"],
 };
 
-/** What a text is compared as: without spaces, lower-cased, its jamo and its initial consonants. */
-export type Keyed = { text: string; key: string; jamo: string; choseong: string };
+/**
+ * What a text is compared as: without spaces, lower-cased, and its initial consonants. Its jamo are
+ * not kept (a region's index holds hundreds of thousands of texts): they are made only when a typo
+ * check needs them, and typo checks run once per query and index version (rankings are cached).
+ */
+export type Keyed = { text: string; key: string; choseong: string };
 const squash = (s: string) => s.replace(/\s+/g, "").toLowerCase();
 export function keyed(text: string): Keyed {
   const key = squash(text);
-  return { text, key, jamo: disassemble(key), choseong: getChoseong(key) };
+  const choseong = getChoseong(key);
+  // Latin or digits only: the key is its own "initial consonants" and never a choseong query's match.
+  return { text, key, choseong: choseong.length ? choseong : "" };
 }
 
-export type Query = Keyed & { choseongOnly: boolean; syllables: number };
+export type Query = Keyed & { jamo: string; choseongOnly: boolean; syllables: number };
 const CHOSEONG_ONLY = /^[ㄱ-ㅎ]+$/;
 const SYLLABLE = /[가-힣]/g;
 export function parseQuery(q: string): Query {
   const k = keyed(q);
-  return { ...k, choseongOnly: CHOSEONG_ONLY.test(k.key), syllables: k.key.match(SYLLABLE)?.length ?? 0 };
+  return {
+    ...k,
+    jamo: disassemble(k.key),
+    choseongOnly: CHOSEONG_ONLY.test(k.key),
+    syllables: k.key.match(SYLLABLE)?.length ?? 0,
+  };
 }
 
 /**
@@ -44,7 +55,9 @@ export function score(q: Query, t: Keyed): number {
   if (t.key === q.key) return 5;
   if (t.key.startsWith(q.key)) return 4;
   if (t.key.includes(q.key)) return 3;
-  if (q.syllables >= 3 && withinOneEdit(q.jamo, t.jamo)) return 1;
+  // One jamo off needs at least the query's syllables but one in the text: a cheap filter first.
+  if (q.syllables >= 3 && t.key.length >= q.syllables - 1 && withinOneEdit(q.jamo, disassemble(t.key)))
+    return 1;
   return 0;
 }
 

@@ -68,29 +68,42 @@ function entryOf(d: ShopDetailDoc, region: string, now: number): SearchEntry {
  * Search indexes per region, built at the edge from the store on the first query of a region (a
  * region never searched costs nothing) and kept fresh from the store's write notifications: a
  * changed detail is re-read and its entry replaced (a rename, a new menu, a delete show at once); a
- * changed list of the region (a shop joined it) rebuilds the region on its next query. Nothing is
+ * changed list of the region is checked for shops the index lacks (one joined the region). Nothing is
  * written for search, so a change costs no extra bytes in the store, and a resync, a purge or an
  * audit covers search too. Where the store tells no writes (KV), a region is rebuilt after `ttlMs`.
  */
 export class SearchIndexes {
   private readonly built = new LRUCache<string, RegionIndex>({ max: 1000 });
   private readonly building = new Map<string, Promise<RegionIndex>>();
-  private readonly stale = new Set<string>();
+  private readonly pendingLists = new Set<string>();
   private version = 0;
   constructor(
     private readonly store: DocumentStore,
     private readonly o: { ttlMs: number; now?: () => number },
   ) {}
 
+  /**
+   * A list of the region changed: shops it now holds a guard for and the index lacks (one joined
+   * the region) are read and added. A rename or a rank change writes lists too; they add nothing.
+   */
+  private async newcomers(region: string, listKey: string): Promise<void> {
+    const ix = this.built.get(region);
+    if (!ix) return;
+    const fresh = (await this.store.listShopIds(listKey)).filter((id) => !ix.entries.has(id));
+    for (const id of fresh) await this.refresh(id);
+  }
+
   /** The region's index and whether it was already there (HIT) or built for this query (MISS). */
   async region(region: string): Promise<{ index: RegionIndex; hit: boolean }> {
     const have = this.built.get(region);
     const expired = have && this.now() - have.builtAt > this.o.ttlMs && this.o.ttlMs > 0;
-    if (have && !this.stale.has(region) && !expired) return { index: have, hit: true };
+    if (have && !expired) return { index: have, hit: true };
     let pending = this.building.get(region);
     if (!pending) {
       pending = this.build(region).finally(() => this.building.delete(region));
       this.building.set(region, pending);
+      // A rebuild in the background may fail (store down, closing): the old index keeps answering.
+      pending.catch(() => {});
     }
     // A stale index still answers while its rebuild runs: a busy region never waits on it twice.
     if (have) return { index: have, hit: true };
@@ -101,13 +114,26 @@ export class SearchIndexes {
   onWrite(key: string): void {
     if (key.startsWith("list:")) {
       const region = key.split(":")[1] as string;
-      if (this.built.has(region)) this.stale.add(region);
+      if (!this.built.has(region) || this.pendingLists.has(key)) return;
+      // Coalesced: a busy list is looked at once per 100 ms, not once per write.
+      this.pendingLists.add(key);
+      setTimeout(() => {
+        this.pendingLists.delete(key);
+        void this.newcomers(region, key).catch(() => {});
+      }, 100);
     } else if (key.startsWith("detail:")) void this.refresh(key.slice(7)).catch(() => {});
   }
 
   /** Regions indexed, and the shops in them: what `/healthz` and the bench report. */
   get size(): number {
     return this.built.size;
+  }
+  /** The largest indexed regions, for the console. */
+  top(n: number): { region: string; shops: number }[] {
+    return [...this.built.values()]
+      .map((ix) => ({ region: ix.region, shops: ix.entries.size }))
+      .sort((a, b) => b.shops - a.shops)
+      .slice(0, n);
   }
   get entries(): number {
     let n = 0;
@@ -116,11 +142,9 @@ export class SearchIndexes {
   }
 
   private async build(region: string): Promise<RegionIndex> {
-    this.stale.delete(region);
-    const lists = await this.store.getMany(CATEGORIES.map((c) => docKey.list(region, c)));
-    const ids = lists.flatMap((l) =>
-      l ? (JSON.parse(l.body) as { shops: { id: string }[] }).shops.map((s) => s.id) : [],
-    );
+    // Every shop the region's lists hold a guard for: open ones and those paused or closed since.
+    const perList = await Promise.all(CATEGORIES.map((c) => this.store.listShopIds(docKey.list(region, c))));
+    const ids = [...new Set(perList.flat())];
     const index: RegionIndex = { region, version: ++this.version, builtAt: this.now(), entries: new Map() };
     const now = this.now();
     for (let i = 0; i < ids.length; i += 500) {

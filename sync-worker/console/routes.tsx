@@ -10,6 +10,7 @@ import type { SyncDeps } from "../http/deps.ts";
 import { statusReport } from "../http/status.ts";
 import { renderPanels } from "./panels.tsx";
 import { CONSOLE_JS } from "./script.ts";
+import { searchView } from "./search.tsx";
 import { closeSession, hasSession, openSession, tokenMatches } from "./session.ts";
 import { CONSOLE_CSS } from "./style.ts";
 import { Dashboard, LoginPage } from "./views.tsx";
@@ -90,6 +91,11 @@ export function consoleRoutes(deps: SyncDeps, closing: () => boolean): Hono {
       }
       deps.logger.debug("console.stream_ended", { aborted: stream.aborted });
     });
+  });
+
+  app.get("/search", async (c) => {
+    if (!(await hasSession(c, token))) return c.redirect("/console", 303);
+    return page(c, await searchView(deps.edgeUrl ?? "http://127.0.0.1:8787", c.req.query()));
   });
 
   const asset = (body: string, type: string) => (c: Context) =>

@@ -60,6 +60,16 @@ export const Dashboard = (p: { panels: Record<string, string> }) => {
         <Live id="panel-breaker" title="Origin circuit breaker" />
         <Live id="panel-jobs" title="Resync jobs" />
         <Actions />
+        <section aria-labelledby="search-title">
+          <h2 id="search-title">Search</h2>
+          <form method="get" action="/console/search" class="search">
+            <label for="search-region">Region</label>
+            <input id="search-region" name="region" value="gangnam" required />
+            <label for="search-q">Query</label>
+            <input id="search-q" name="q" placeholder="떡볶이, ㄸㅂㅇ" required />
+            <button type="submit">Search at the edge</button>
+          </form>
+        </section>
         <Dlq />
       </main>
       <script src="/console/assets/console.js" defer />

@@ -27,6 +27,8 @@ export type SyncDeps = {
   /** Rebuilds purged lists (and a purged main's lists) from the origin; answers shops rebuilt. */
   refill?: (keys: readonly string[]) => Promise<number>;
   docs?: AssetLoader;
+  /** The edge whose search the console's search page asks (EDGE_URL). */
+  edgeUrl?: string;
   bodyLimitBytes?: number;
   /**
    * True once shutting down: ends the console's open event streams. A function, not an

@@ -56,7 +56,7 @@ describe.runIf(redisUrl)("Redis Streams queue (real server)", () => {
     const client = createClient({ url });
     await client.connect();
     for (const p of [...prefixes, `ec-q-test-${process.pid}-claim`])
-      await client.del([`${p}:q`, `${p}:q:delayed`]);
+      await client.del([`${p}:q`, `${p}:q:bulk`, `${p}:q:delayed`]);
     await client.close();
   });
 });
