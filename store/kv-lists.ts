@@ -12,7 +12,7 @@ import {
   registerIn,
   releaseFrom,
 } from "./list-record.ts";
-import type { DocumentStore, StoredDoc } from "./port.ts";
+import type { ListOperations, StoredDoc } from "./port.ts";
 
 /**
  * Lists on Workers KV: one value per list holding its entries in order and its guards. KV has no
@@ -59,16 +59,7 @@ const encode = (r: ListRecord) =>
 export function kvLists(
   kv: KVNamespace,
   p: string,
-): Pick<
-  DocumentStore,
-  | "applyLists"
-  | "seedList"
-  | "listHeads"
-  | "listShopIds"
-  | "getMemberships"
-  | "registerLists"
-  | "releaseLists"
-> & {
+): ListOperations & {
   readLists(keys: readonly string[]): Promise<(StoredDoc | null)[]>;
   name: (list: string) => string;
 } {

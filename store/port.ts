@@ -149,3 +149,15 @@ export function countByKind(keys: Iterable<string>): DocCounts {
 export function refuseList(key: string): void {
   if (key.startsWith("list:")) throw new Error(`${key}: lists are written with applyLists, not put`);
 }
+
+/** The list half of the port, which each adapter implements in a file of its own. */
+export type ListOperations = Pick<
+  DocumentStore,
+  | "applyLists"
+  | "seedList"
+  | "listHeads"
+  | "listShopIds"
+  | "getMemberships"
+  | "registerLists"
+  | "releaseLists"
+>;

@@ -2,7 +2,7 @@ import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import { LIST_SORT_WIDTH, parseDocKey } from "../contract/index.ts";
 import { byList, guardText, listBody } from "./list-record.ts";
-import type { DocumentStore, ListHead, StoredDoc } from "./port.ts";
+import type { ListHead, ListOperations, StoredDoc } from "./port.ts";
 
 /**
  * Lists on Redis: per list a sorted set of members (sort key + id, all at score 0, so Redis keeps
@@ -136,16 +136,7 @@ export function redisLists(
   redis: Redis,
   p: string,
   channel: string,
-): Pick<
-  DocumentStore,
-  | "applyLists"
-  | "seedList"
-  | "listHeads"
-  | "listShopIds"
-  | "getMemberships"
-  | "registerLists"
-  | "releaseLists"
-> & {
+): ListOperations & {
   readLists(keys: readonly string[], n?: number): Promise<(StoredDoc | null)[]>;
   keys: ListKeys;
 } {
