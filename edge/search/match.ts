@@ -33,7 +33,7 @@ export function keyed(text: string): Keyed {
   return { text, key, choseong: choseong.length ? choseong : "" };
 }
 
-export type Query = Keyed & { jamo: string; choseongOnly: boolean; syllables: number };
+export type Query = Keyed & { jamo: string; choseongOnly: boolean; syllables: number; chars: string[] };
 const CHOSEONG_ONLY = /^[ㄱ-ㅎ]+$/;
 const SYLLABLE = /[가-힣]/g;
 export function parseQuery(q: string): Query {
@@ -43,22 +43,32 @@ export function parseQuery(q: string): Query {
     jamo: disassemble(k.key),
     choseongOnly: CHOSEONG_ONLY.test(k.key),
     syllables: k.key.match(SYLLABLE)?.length ?? 0,
+    chars: [...k.key],
   };
 }
 
 /**
  * How well a query matches a text, 0 for not at all: exact 5, prefix 4, substring 3, initial
- * consonants 2, one jamo off (queries of three syllables or more) 1.
+ * consonants 2, one syllable or one jamo off (queries of three syllables or more) 1.
  */
 export function score(q: Query, t: Keyed): number {
   if (q.choseongOnly) return t.choseong.includes(q.key) ? 2 : 0;
   if (t.key === q.key) return 5;
   if (t.key.startsWith(q.key)) return 4;
   if (t.key.includes(q.key)) return 3;
-  // One jamo off needs at least the query's syllables but one in the text: a cheap filter first.
-  if (q.syllables >= 3 && t.key.length >= q.syllables - 1 && withinOneEdit(q.jamo, disassemble(t.key)))
-    return 1;
+  if (q.syllables >= 3 && oneOff(q, t)) return 1;
   return 0;
+}
+
+/**
+ * One edit touches one syllable, so all of the query's characters but one are in the text: a few
+ * `includes` rule out nearly every text before any edit distance is computed (a region holds
+ * hundreds of thousands of names and menus). Then one syllable off, then one jamo off.
+ */
+function oneOff(q: Query, t: Keyed): boolean {
+  let missing = 0;
+  for (const c of q.chars) if (!t.key.includes(c) && ++missing > 1) return false;
+  return withinOneEdit(q.key, t.key) || withinOneEdit(q.jamo, disassemble(t.key));
 }
 
 /**

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { keyed, parseQuery, score, withinOneEdit } from "./match.ts";
+
+describe("Korean-aware matching", () => {
+  const s = (q: string, t: string) => score(parseQuery(q), keyed(t));
+  it("orders exact, prefix, substring, initial consonants and one-off matches", () => {
+    expect(s("떡볶이", "떡볶이")).toBe(5);
+    expect(s("떡볶", "떡볶이")).toBe(4);
+    expect(s("볶이", "떡볶이")).toBe(3);
+    expect(s("ㄸㅂㅇ", "떡볶이")).toBe(2);
+    expect(s("떡볶기", "떡볶이")).toBe(1); // one jamo
+    expect(s("떡뽁이", "떡볶이")).toBe(1); // one syllable (two jamo)
+    expect(s("떡꼬치", "떡볶이")).toBe(0);
+    expect(s("떡볶", "김밥")).toBe(0);
+  });
+  it("ignores spacing and Latin case; a short query is never fuzzy", () => {
+    expect(s("교촌 치킨", "교촌치킨 강남점")).toBe(4);
+    expect(s("GANGNAM", "행복한 치킨 gangnam점")).toBe(3);
+    expect(s("떡복", "떡볶이")).toBe(0); // two syllables: no typo tolerance
+  });
+  it("finds a pattern with at most one edit anywhere in a text", () => {
+    expect(withinOneEdit("abc", "xxabcxx")).toBe(true);
+    expect(withinOneEdit("abc", "xxabxcxx")).toBe(true);
+    expect(withinOneEdit("abc", "xxaxxcxx")).toBe(false);
+  });
+});
