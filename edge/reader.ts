@@ -35,6 +35,7 @@ const REVALIDATE_BACKOFF_MS = 10_000;
  */
 export class Reader {
   private readonly inflight = new Map<string, Promise<L1Entry | null>>();
+  private readonly storeReads = new Map<string, Promise<StoredDoc | null | typeof STORE_FAILED>>();
   private readonly revalidateAfter = new Map<string, number>();
   constructor(private readonly d: ReaderDeps) {}
 
@@ -71,8 +72,13 @@ export class Reader {
     if (cached && cached.freshUntil > now && satisfies(cached, minVersion))
       return this.serve(key, cached, now, options);
 
-    const stored = await this.fromStore(k);
-    const candidate = stored === STORE_FAILED ? cached : stored ? this.remember(k, stored, now) : undefined;
+    const stored = await this.sharedStoreRead(k);
+    // Concurrent misses share one read; the first to resume fills L1 and the others take that entry
+    // rather than parse the same (possibly thousands-of-entries) list again.
+    const shared = this.d.l1.get(k);
+    const fromShared = stored !== STORE_FAILED && stored && shared && shared !== cached ? shared : undefined;
+    const candidate =
+      fromShared ?? (stored === STORE_FAILED ? cached : stored ? this.remember(k, stored, now) : undefined);
     if (candidate && satisfies(candidate, minVersion)) return this.serve(key, candidate, now, options);
 
     // While this request waited on the store, another may have fetched the key: check L1 again, or
@@ -118,6 +124,20 @@ export class Reader {
       }
     }
     return { entry, xcache: tooOld || this.d.originDown() ? "STALE" : "HIT" };
+  }
+
+  /**
+   * One store read per key at a time: when a hot entry expires, every request waiting on it would
+   * otherwise read (and parse) the same document at once — at catalogue size a list of thousands of
+   * entries, which overran the store budget and sent them all to the origin.
+   */
+  private sharedStoreRead(k: string): Promise<StoredDoc | null | typeof STORE_FAILED> {
+    let read = this.storeReads.get(k);
+    if (!read) {
+      read = this.fromStore(k).finally(() => this.storeReads.delete(k));
+      this.storeReads.set(k, read);
+    }
+    return read;
   }
 
   private async fromStore(k: string): Promise<StoredDoc | null | typeof STORE_FAILED> {

@@ -61,6 +61,30 @@ describe("edge on Node: store faults, negative cache, safety net", () => {
   });
 });
 
+describe("edge store reads under load", () => {
+  it("requests waiting on one expired key share one store read", async () => {
+    const db = await pglite.open();
+    const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 50 } });
+    try {
+      const path = "/v1/shops?region=gangnam&category=chicken";
+      expect((await s.get(path)).status).toBe(200); // filled from the origin, written to the store
+      await new Promise((r) => setTimeout(r, 100)); // the L1 entry is now expired
+      const inner = s.store.get.bind(s.store);
+      let reads = 0;
+      s.store.get = async (key) => {
+        if (key.startsWith("list:")) reads++;
+        return inner(key);
+      };
+      const answers = await Promise.all(Array.from({ length: 50 }, () => s.get(path)));
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(reads).toBe(1);
+    } finally {
+      await s.stop();
+      await db.close();
+    }
+  });
+});
+
 describe("edge CORS on the public read API", () => {
   it("answers preflights and lets any page read documents", async () => {
     const db = await pglite.open();
