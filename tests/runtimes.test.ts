@@ -45,6 +45,11 @@ describe("edge entries on Bun and Deno (processes)", () => {
         const main = await fetch(`${edge.url}/v1/main?region=gangnam`);
         expect(((await main.json()) as { categories: unknown[] }).categories).toHaveLength(10);
         expect((await fetch(`${edge.url}/v1/shops/bad!`)).status).toBe(400);
+        // Search reads what the store holds (here the shops just read): Korean query, JSON page.
+        const found = await fetch(`${edge.url}/v1/search?region=gangnam&q=${encodeURIComponent("치킨")}`);
+        expect(found.status).toBe(200);
+        expect(((await found.json()) as { q: string; shops: unknown[] }).q).toBe("치킨");
+        expect((await fetch(`${edge.url}/v1/search?region=gangnam&q=%20`)).status).toBe(400);
       } finally {
         expect(await edge.stop("SIGTERM")).toBe(0);
       }

@@ -118,6 +118,21 @@ describe.runIf(inject("redisUrl"))(
           30_000,
           200,
         );
+        // Search over the Redis store: index the shop's region now, then the rename must show in it.
+        const region = (
+          (await (await fetch(`${origin.url}/state/shops/s_demo_000004`)).json()) as {
+            shop: { regions: string[] };
+          }
+        ).shop.regions[0] as string;
+        const search = async () =>
+          (
+            (await (
+              await fetch(`${edges[0]?.url}/v1/search?region=${region}&q=${encodeURIComponent("레디스")}`)
+            ).json()) as {
+              shops: { id: string }[];
+            }
+          ).shops.map((x) => x.id);
+        expect(await search()).not.toContain("s_demo_000004");
         await fetch(`${origin.url}/shops/s_demo_000004`, {
           method: "PATCH",
           headers: { "content-type": "application/json" },
@@ -132,6 +147,7 @@ describe.runIf(inject("redisUrl"))(
             10,
           );
         }
+        await waitFor(async () => (await search()).includes("s_demo_000004"), 1000, 10);
       } finally {
         for (const s of services.reverse()) await s.stop();
         const { createClient } = await import("redis");
