@@ -4,10 +4,10 @@
  * bench/results/latest.json and latest.md (the table the README quotes). `--quick` for a short run.
  */
 import { execFileSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { freshness, fullResync, stack, syncThroughput } from "./pipeline.ts";
-import { table } from "./report.ts";
+import { type SearchResult, table } from "./report.ts";
 import { throughput } from "./throughput.ts";
 
 const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
@@ -62,6 +62,24 @@ fresh.push(
 );
 await redis.stop();
 
+// Search at the edge: its own process (a Bun edge on core 0, wrk on core 1), 100,000 shops with
+// BENCH_100K (about five minutes), else the run's size.
+const searchShops = quick ? shops : process.env.BENCH_100K ? 100_000 : 2000;
+log(`search (${searchShops} shops)`);
+execFileSync(
+  process.execPath,
+  [
+    "--expose-gc",
+    "--max-old-space-size=12000",
+    "--import",
+    "tsx",
+    "bench/search.ts",
+    ...["--shops", String(searchShops), "--rounds", quick ? "1" : "3", "--seconds", quick ? "2" : "5"],
+  ],
+  { stdio: ["ignore", "ignore", "inherit"] },
+);
+const search = JSON.parse(await readFile(`bench/results/search-${searchShops}.json`, "utf8")) as SearchResult;
+
 // The Redis runs write under ec-bench-* prefixes: leave the server as we found it.
 const { createClient } = await import("redis");
 const cleanup = createClient({ url: redisUrl });
@@ -78,6 +96,7 @@ const result = {
   freshness: fresh.map((f) => ({ store: "memory", ...f })),
   sync,
   resyncs,
+  search,
 };
 await writeFile("bench/results/latest.json", `${JSON.stringify(result, null, 2)}\n`);
 const md = table(result);
