@@ -88,9 +88,11 @@ describe("GET /v1/search: Korean-aware shop and menu search at the edge", () => 
     ).toBe(304);
   });
 
-  it("shows a rename and a delete within a second", async () => {
+  it("shows a rename, a new menu and a delete within a second", async () => {
     await stack.origin("PATCH", "/shops/s_demo_000002", { name: "새로운 화덕 피자집" });
     await waitFor(async () => (await ids("화덕피자"))[0] === "s_demo_000002", 1000, 20);
+    await stack.origin("POST", "/shops/s_demo_000003/menus", { name: "트러플 감자전", price: 15000 });
+    await waitFor(async () => (await ids("트러플감자")).includes("s_demo_000003"), 1000, 20);
     await stack.origin("DELETE", "/shops/s_demo_000002");
     await waitFor(async () => !(await ids("화덕피자")).includes("s_demo_000002"), 1000, 20);
   });
