@@ -1,0 +1,73 @@
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { verifyOrigin } from "../cli/verify/checks.ts";
+import { createLogger } from "../contract/index.ts";
+import { nodeServe } from "../contract/runtime/node.ts";
+import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
+import { createOriginApp } from "../origin/http/app.ts";
+import { engines } from "./databases.ts";
+
+const cli = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ["cli/bin.mjs", "origin", "verify", ...args], {
+    cwd: resolve(import.meta.dirname, ".."),
+  }).then(
+    (r) => ({ code: 0, stdout: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+  );
+
+describe.each(engines())("edge-cache origin verify: the reference origin on $name passes", (engine) => {
+  it("every required rule passes, the write probe too, and the CLI exits 0", async () => {
+    const db = await engine.open();
+    await seedDemoIfEmpty(db, { shops: 30, seed: 5 });
+    const server = await nodeServe(
+      createOriginApp({ db, logger: createLogger("test", "silent") }).fetch,
+      "127.0.0.1",
+      0,
+    );
+    const url = `http://127.0.0.1:${server.port}`;
+    try {
+      await fetch(`${url}/shops/s_demo_000030`, { method: "DELETE" }); // a tombstone among the ids
+      const findings = await verifyOrigin(url, { writeProbe: true });
+      expect(findings.filter((f) => !f.ok && f.required)).toEqual([]);
+      expect(findings.map((f) => f.rule)).toContain(
+        "write probe: the change is in the feed with a higher seq",
+      );
+      const run = await cli(url);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("every required rule passed");
+    } finally {
+      await server.close();
+      await db.close();
+    }
+  });
+});
+
+describe("edge-cache origin verify: a broken origin fails with the right findings", () => {
+  it("names each broken rule with its path and why, and exits 1", async () => {
+    const broken = new Hono();
+    const shop = { id: "s_1", name: 7, category: "chicken" }; // wrong types, no seq
+    broken.get("/state/shops/ids", (c) => c.json({ ids: ["s_1"], next: null }));
+    broken.get("/state/shops/:id", (c) => c.json({ shop })); // 200 for any id, unknown ones too
+    broken.get("/state/owners/:id", (c) => c.json({ error: "nope" }, 404));
+    const change = { seq: 3, type: "shop", id: "s_1", shopId: "s_1", at: new Date().toISOString() };
+    broken.get("/state/changes", (c) => c.json({ changes: [change, change], next: 3 })); // repeats
+    const server = await nodeServe(broken.fetch, "127.0.0.1", 0);
+    const url = `http://127.0.0.1:${server.port}`;
+    try {
+      const failed = (await verifyOrigin(url)).filter((f) => !f.ok && f.required);
+      const rules = failed.map((f) => f.rule);
+      expect(rules).toContain("GET /state/shops/:id answers the aggregate with its seq");
+      expect(rules).toContain("an unknown shop id is 404");
+      expect(rules).toContain("the change feed rises without repeats");
+      expect(failed.find((f) => f.rule === "an unknown shop id is 404")?.why).toBe("answered 200");
+      const run = await cli(url, "--json");
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stdout).ok).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
