@@ -17,11 +17,17 @@ function rank(index: RegionIndex, q: string): Ranked[] {
   const out: Ranked[] = [];
   for (const entry of index.entries.values()) {
     const name = score(query, entry.name);
-    const menus = entry.menus.filter((m) => score(query, m) > 0);
-    const menuBest = Math.max(0, ...entry.menus.map((m) => score(query, m)));
+    // Each menu scored once: the best score ranks, the matching ones are shown.
+    const menus: string[] = [];
+    let menuBest = 0;
+    for (const m of entry.menus) {
+      const sc = score(query, m);
+      if (sc > 0) menus.push(m.text);
+      if (sc > menuBest) menuBest = sc;
+    }
     const category = Math.max(0, ...entry.category.map((c) => score(query, c)));
     const quality = name > 0 ? 100 + name * 10 : menuBest > 0 ? 50 + menuBest * 5 : category >= 3 ? 10 : 0;
-    if (quality > 0) out.push({ entry, quality, menus: menus.map((m) => m.text) });
+    if (quality > 0) out.push({ entry, quality, menus });
   }
   return out.sort(
     (a, b) =>

@@ -1,0 +1,51 @@
+import { Miniflare, type MiniflareOptions } from "miniflare";
+import { createLogger } from "../contract/index.ts";
+import { nodeServe } from "../contract/runtime/node.ts";
+import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
+import { createOriginApp } from "../origin/http/app.ts";
+import { engines } from "./databases.ts";
+import { bundleWorker } from "./workers.ts";
+
+/**
+ * The sync-worker's Workers entry inside workerd (Miniflare), with KV and the queues given, against
+ * a reference origin on Node over PGlite seeded with `shops` demo shops.
+ */
+export async function syncWorkerInWorkerd(o: {
+  shops: number;
+  seed: number;
+  queueProducers: MiniflareOptions["queueProducers"];
+  queueConsumers: MiniflareOptions["queueConsumers"];
+}) {
+  const db = await (engines()[0] as NonNullable<ReturnType<typeof engines>[0]>).open();
+  await seedDemoIfEmpty(db, { shops: o.shops, seed: o.seed });
+  const origin = await nodeServe(
+    createOriginApp({ db, logger: createLogger("test", "silent") }).fetch,
+    "127.0.0.1",
+    0,
+  );
+  const mf = new Miniflare({
+    modules: true,
+    script: await bundleWorker("sync-worker/entry/workers.ts"),
+    compatibilityDate: "2026-04-26",
+    kvNamespaces: ["DOCS"],
+    queueProducers: o.queueProducers,
+    queueConsumers: o.queueConsumers,
+    bindings: {
+      ORIGIN_URL: `http://127.0.0.1:${origin.port}`,
+      EVENTS_TOKEN: "workers-events-token",
+      ADMIN_TOKEN: "workers-admin-token",
+      STORE_PREFIX: "ec",
+      LOG_LEVEL: "warn",
+    },
+    cf: false,
+    host: "127.0.0.1",
+  } as MiniflareOptions);
+  return {
+    mf,
+    async stop() {
+      await mf.dispose();
+      await origin.close();
+      await db.close();
+    },
+  };
+}
