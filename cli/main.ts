@@ -1,13 +1,14 @@
 import { defineCommand, runCommand, runMain } from "citty";
 import { CliError } from "./client.ts";
 import { audit, dlq, events, purge, resync, status } from "./commands.ts";
+import { relay } from "./relay.ts";
 import { search } from "./search.ts";
 import { origin } from "./verify/command.ts";
 
 /** `edge-cache` — the operator's CLI over the sync-worker's admin API. */
 const main = defineCommand({
   meta: { name: "edge-cache", description: "Operate an edge-cache deployment through its admin API" },
-  subCommands: { purge, resync, dlq, status, events, audit, search, origin },
+  subCommands: { purge, resync, dlq, status, events, audit, search, origin, relay },
 });
 
 process.on("unhandledRejection", (error) => fail(error));

@@ -32,9 +32,10 @@ describe.each(engines())("edge-cache origin verify: the reference origin on $nam
       await fetch(`${url}/shops/s_demo_000030`, { method: "DELETE" }); // a tombstone among the ids
       const findings = await verifyOrigin(url, { writeProbe: true });
       expect(findings.filter((f) => !f.ok && f.required)).toEqual([]);
-      expect(findings.map((f) => f.rule)).toContain(
-        "write probe: the change is in the feed with a higher seq",
-      );
+      const rules = findings.map((f) => f.rule);
+      expect(rules).toContain("write probe: the change is in the feed with a higher seq");
+      expect(rules).toContain("paging by `next` skips no change");
+      expect(rules).toContain("a deleted shop answers a tombstone, not 404");
       const run = await cli(url);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain("every required rule passed");
@@ -66,6 +67,44 @@ describe("edge-cache origin verify: a broken origin fails with the right finding
       const run = await cli(url, "--json");
       expect(run.code).toBe(1);
       expect(JSON.parse(run.stdout).ok).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("edge-cache origin verify: a feed that skips at page boundaries, a deleted shop answering 404", () => {
+  it("finds the gap and the missing tombstone", async () => {
+    const broken = new Hono();
+    const at = new Date().toISOString();
+    const feed = Array.from({ length: 60 }, (_, i) => ({
+      seq: i + 1,
+      type: "shop",
+      id: i === 0 ? "s_gone" : `s_${i}`,
+      shopId: null,
+      at,
+    }));
+    broken.get("/state/shops/ids", (c) => c.json({ ids: ["s_gone"], next: null }));
+    broken.get("/state/shops/:id", (c) => c.json({ error: "not found" }, 404)); // deleted = forgotten
+    broken.get("/state/changes", (c) => {
+      const after = Number(c.req.query("after") ?? 0);
+      const page = feed.filter((f) => f.seq > after).slice(0, Number(c.req.query("limit") ?? 20));
+      // `next` one past the page's last seq: each boundary skips a change.
+      return c.json({ changes: page, next: (page.at(-1)?.seq ?? after) + 1 });
+    });
+    const server = await nodeServe(broken.fetch, "127.0.0.1", 0);
+    try {
+      const failed = (await verifyOrigin(`http://127.0.0.1:${server.port}`)).filter(
+        (f) => !f.ok && f.required,
+      );
+      const byRule = new Map(failed.map((f) => [f.rule, f]));
+      expect(byRule.get("paging by `next` skips no change")?.why).toBe(
+        "seq 21, 42 in one page, missing from the pages",
+      );
+      expect(byRule.get("a deleted shop answers a tombstone, not 404")).toMatchObject({
+        path: "/state/shops/s_gone",
+        why: "named in the change feed, answered 404",
+      });
     } finally {
       await server.close();
     }

@@ -9,7 +9,11 @@ import type { Database } from "../origin/db/sql.ts";
  */
 export async function openThrowawayPostgres(
   url: string,
-  o: { max?: number; asyncCommit?: boolean } = {},
+  o: {
+    max?: number;
+    asyncCommit?: boolean /** No origin schema: a team's own database. */;
+    bare?: boolean;
+  } = {},
 ): Promise<Database & { url: string }> {
   const name = `edge_cache_t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
@@ -19,7 +23,7 @@ export async function openThrowawayPostgres(
   const target = new URL(url);
   target.pathname = `/${name}`;
   const db = await openPostgres(target.toString(), { max: o.max ?? 4 });
-  await migrate(db);
+  if (!o.bare) await migrate(db);
   return {
     ...db,
     /** Where other processes (an origin under test) reach this database. */

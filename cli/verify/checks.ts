@@ -1,6 +1,5 @@
 import type { z } from "zod";
 import {
-  ChangesResponse,
   OutboxStatusResponse,
   OwnerStateResponse,
   ShopIdsResponse,
@@ -8,10 +7,10 @@ import {
   ShopStateResponse,
   ShopsStateResponse,
 } from "../../contract/index.ts";
+import { type Answer, pageChanges, pageIds, probe, tombstones } from "./feed.ts";
 
 /** One rule of the state-API contract (BRIEF §4), checked against a running origin. */
 export type Finding = { rule: string; ok: boolean; required: boolean; path?: string; why?: string };
-type Answer = { status: number; body: unknown; ms: number };
 
 const SLOW_MS = 1000;
 
@@ -42,14 +41,15 @@ export async function verifyOrigin(base: string, o: { writeProbe?: boolean } = {
     schema: S,
   ): Promise<z.infer<S> | null> => {
     const a = await get(path);
-    if (a.status !== 200)
-      return (add(rule, false, { path, why: `answered ${a.status}, expected 200` }), null);
+    if (a.status !== 200) {
+      add(rule, false, { path, why: `answered ${a.status}, expected 200` });
+      return null;
+    }
     const parsed = schema.safeParse(a.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return (
-        add(rule, false, { path, why: `${issue?.path.join(".") || "(root)"}: ${issue?.message}` }), null
-      );
+      add(rule, false, { path, why: `${issue?.path.join(".") || "(root)"}: ${issue?.message}` });
+      return null;
     }
     add(rule, true, { path });
     if (a.ms > SLOW_MS)
@@ -68,8 +68,10 @@ export async function verifyOrigin(base: string, o: { writeProbe?: boolean } = {
     ShopIdsResponse,
   );
   const first = ids?.ids[0];
-  if (!first)
-    return (add("the catalogue has at least one shop", false, { path: "/state/shops/ids" }), findings);
+  if (!first) {
+    add("the catalogue has at least one shop", false, { path: "/state/shops/ids" });
+    return findings;
+  }
   const shop = await check(
     "GET /state/shops/:id answers the aggregate with its seq",
     `/state/shops/${encodeURIComponent(first)}`,
@@ -106,7 +108,8 @@ export async function verifyOrigin(base: string, o: { writeProbe?: boolean } = {
     }
   }
   await pageIds(get, add);
-  await pageChanges(check, add);
+  const feedShops = await pageChanges(check, add);
+  await tombstones(get, add, feedShops);
   const unknownOwner = await get("/state/owners/o_edge_cache_verify_unknown");
   add("an unknown owner id is 404", unknownOwner.status === 404, {
     path: "/state/owners/o_edge_cache_verify_unknown",
@@ -130,88 +133,4 @@ export async function verifyOrigin(base: string, o: { writeProbe?: boolean } = {
   }
   if (o.writeProbe && shop && !shop.shop.deleted) await probe(base, first, shop.shop.name, lastSeq, add);
   return findings;
-}
-
-type Add = (
-  rule: string,
-  ok: boolean,
-  extra?: Omit<Finding, "rule" | "ok" | "required">,
-  required?: boolean,
-) => void;
-
-/** Ids page to the end, with no id twice (bounded: 200 pages of 500). */
-async function pageIds(get: (p: string) => Promise<Answer>, add: Add) {
-  const seen = new Set<string>();
-  let after: string | null = "";
-  for (let page = 0; after !== null && page < 200; page++) {
-    const path = `/state/shops/ids?limit=500${after ? `&after=${encodeURIComponent(after)}` : ""}`;
-    const parsed = ShopIdsResponse.safeParse((await get(path)).body);
-    if (!parsed.success)
-      return add("shop ids page to the end", false, { path, why: "not a ShopIdsResponse" });
-    for (const id of parsed.data.ids) {
-      if (seen.has(id))
-        return add("shop ids page to the end without repeats", false, { path, why: `${id} twice` });
-      seen.add(id);
-    }
-    after = parsed.data.next;
-  }
-  add("shop ids page to the end without repeats", after === null, {
-    why: after === null ? `${seen.size} ids` : "more than 200 pages",
-  });
-}
-
-/** The change feed pages by `after` / `next` with seqs rising and no change twice; `since` is accepted. */
-async function pageChanges(
-  check: <S extends z.ZodType>(r: string, p: string, s: S) => Promise<z.infer<S> | null>,
-  add: Add,
-) {
-  let after = 0;
-  let last = 0;
-  for (let page = 0; page < 3; page++) {
-    const path = `/state/changes?after=${after}&limit=20`;
-    const rule =
-      page === 0 ? "GET /state/changes answers a page and its next" : `… and page ${page + 1} by \`after\``;
-    const feed = await check(rule, path, ChangesResponse);
-    if (!feed || feed.changes.length === 0) break;
-    for (const c of feed.changes) {
-      if (c.seq <= last)
-        return add("the change feed rises without repeats", false, {
-          path,
-          why: `seq ${c.seq} after ${last}`,
-        });
-      last = c.seq;
-    }
-    if (feed.next < last)
-      return add("`next` is the last seq of the page", false, {
-        path,
-        why: `next ${feed.next}, last ${last}`,
-      });
-    after = feed.next;
-  }
-  add("the change feed rises without repeats", true);
-  await check(
-    "GET /state/changes accepts `since`",
-    `/state/changes?since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}&limit=5`,
-    ChangesResponse,
-  );
-}
-
-/** Opt-in: one change through the command API (a rename to the same name) shows in the feed. */
-async function probe(base: string, id: string, name: string, seq: number, add: Add) {
-  const path = `/shops/${encodeURIComponent(id)}`;
-  const res = await fetch(new URL(path, base), {
-    method: "PATCH",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name }),
-  });
-  if (!res.ok)
-    return add("write probe: PATCH /shops/:id is accepted", false, { path, why: `answered ${res.status}` });
-  const feed = ChangesResponse.safeParse(
-    await (await fetch(new URL(`/state/changes?after=${seq}&limit=100`, base))).json(),
-  );
-  const found = feed.success && feed.data.changes.some((c) => (c.shopId ?? c.id) === id && c.seq > seq);
-  add("write probe: the change is in the feed with a higher seq", found, {
-    path: "/state/changes",
-    ...(found ? {} : { why: "not found" }),
-  });
 }

@@ -37,6 +37,6 @@ const verify = defineCommand({
 });
 
 export const origin = defineCommand({
-  meta: { name: "origin", description: "Tools for origin teams: verify a state API" },
+  meta: { name: "origin", description: "Tools for origin teams: verify a state API (see also: relay)" },
   subCommands: { verify },
 });

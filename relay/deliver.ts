@@ -1,0 +1,138 @@
+import type { ChangeEvent } from "../contract/index.ts";
+import type { Logger } from "../contract/log.ts";
+
+/**
+ * Where a relay's rows come from: the reference origin's outbox, or a team's own outbox table
+ * (relay/debezium.ts). A batch is taken oldest first; `done` runs only after the sync-worker
+ * accepted its events, so a crash in between re-sends the batch (at least once).
+ */
+export interface RelaySource {
+  take(limit: number): Promise<RelayBatch>;
+  /** Periodic upkeep (pruning old rows), run at most once a minute. */
+  housekeeping?(): Promise<void>;
+}
+export type RelayBatch = {
+  events: ChangeEvent[];
+  /** Rows this batch used up, events or skipped rows alike: 0 means the source is idle. */
+  rows: number;
+  done(): Promise<void>;
+};
+
+export type RelayOptions = {
+  syncUrl: string;
+  eventsToken: string;
+  logger: Logger;
+  batchSize?: number;
+  /** How often to look for rows when nothing woke the relay (a commit or a NOTIFY wakes it). */
+  pollMs?: number;
+  requestTimeoutMs?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  fetch?: typeof fetch;
+};
+
+/**
+ * Delivers a source's rows to the sync-worker's POST /events, in batches, until accepted. Nothing
+ * is lost: a row leaves the source only when delivered. While the sync-worker is down or failing it
+ * backs off (full jitter) and logs sparsely.
+ */
+export class EventRelay {
+  private running = false;
+  private wakeUp: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private failures = 0;
+  private lastHousekeeping = 0;
+  readonly stats = { delivered: 0, failedAttempts: 0, lastError: null as string | null };
+
+  constructor(
+    private readonly source: RelaySource,
+    private readonly o: RelayOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Called after a commit (or a NOTIFY) so an event leaves within milliseconds, not at the poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  /** One delivery round; returns how many rows it used up (0 when idle). Throws on failure. */
+  async deliverOnce(): Promise<number> {
+    const batch = await this.source.take(this.o.batchSize ?? 200);
+    if (batch.rows === 0) return 0;
+    if (batch.events.length > 0) {
+      const response = await (this.o.fetch ?? fetch)(new URL("/events", this.o.syncUrl), {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${this.o.eventsToken}` },
+        body: JSON.stringify({ events: batch.events }),
+        signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 5000),
+      });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`sync-worker answered ${response.status}`);
+    }
+    await batch.done();
+    this.stats.delivered += batch.events.length;
+    return batch.rows;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let delay = this.o.pollMs ?? 500;
+      try {
+        const used = await this.deliverOnce();
+        if (this.failures > 0) this.o.logger.info("relay.recovered", { afterFailures: this.failures });
+        this.failures = 0;
+        if (used > 0) delay = 0; // drain a backlog batch after batch
+        await this.maybeHousekeeping();
+      } catch (error) {
+        this.failures++;
+        this.stats.failedAttempts++;
+        this.stats.lastError = String((error as Error).message ?? error);
+        delay = this.backoffMs();
+        // Log the first failure and then sparsely: a sync-worker down for an hour must not flood logs.
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          this.o.logger.warn("relay.delivery_failed", {
+            attempt: this.failures,
+            retryInMs: delay,
+            error: this.stats.lastError,
+          });
+        }
+      }
+      if (delay > 0 && this.running) await this.sleep(delay, this.failures === 0);
+    }
+  }
+
+  /** Full-jitter exponential backoff (AWS architecture blog), so many relays do not retry in step. */
+  private backoffMs(): number {
+    const { baseMs, maxMs } = this.o.backoff ?? { baseMs: 200, maxMs: 30_000 };
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(this.failures - 1, 20));
+    return Math.max(baseMs / 2, Math.random() * ceiling);
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      // While backing off, a new commit must not cut the wait short; only stop() may.
+      this.wakeUp = wakeable ? done : () => (this.running ? undefined : done());
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  private async maybeHousekeeping(): Promise<void> {
+    if (!this.source.housekeeping || Date.now() - this.lastHousekeeping < 60_000) return;
+    this.lastHousekeeping = Date.now();
+    await this.source.housekeeping();
+  }
+}
