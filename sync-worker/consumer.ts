@@ -19,6 +19,8 @@ export type BulkLimits = {
 export class Consumer {
   private running = false;
   private loops: Promise<void>[] = [];
+  /** Batches the loops are processing now: drain() waits for them too. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly o: {
@@ -66,14 +68,25 @@ export class Consumer {
     const size = lane === "bulk" ? (this.o.bulk?.batchSize ?? 200) : (this.o.batchSize ?? 100);
     const batch = await queue.receive(size, waitMs, lane);
     if (batch.length === 0) return 0;
-    const result = await processor.process(batch);
-    await queue.retry(result.retry);
-    await queue.ack(result.ack);
+    const work = (async () => {
+      const result = await processor.process(batch);
+      await queue.retry(result.retry);
+      await queue.ack(result.ack);
+    })();
+    this.inFlight.add(work);
+    await work.finally(() => this.inFlight.delete(work));
     return batch.length;
   }
 
-  /** Processes until the queue has nothing ready (tests, the bench, a resync's tail). */
+  /**
+   * Processes until the queue has nothing ready and the running loops have finished the batches
+   * they hold (tests, the bench, a resync's tail): a batch yields while it works (time slicing), so
+   * an empty queue alone does not mean its documents are written.
+   */
   async drain(): Promise<void> {
-    while ((await this.drainOnce(0)) > 0) {}
+    for (;;) {
+      await Promise.allSettled([...this.inFlight]);
+      if ((await this.drainOnce(0)) === 0 && this.inFlight.size === 0) return;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { docKey } from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
+import { profileWindow } from "./cpu-profile.ts";
 import { lagProbes } from "./lag-probes.ts";
 import { pad, quantile, startRig } from "./rig.ts";
 
@@ -14,6 +15,23 @@ export type LagRun = {
   waitS?: number;
 };
 type Kind = "menu" | "name" | "rank";
+
+/**
+ * The i-th change of a window: spread over the catalogue (busy and quiet regions alike), one change
+ * per shop at a time; menu prices, shop names and rank changes (rating, review count) in turn.
+ */
+export function changeAt(i: number, offset: number, shops: number) {
+  const n = ((offset + i * 7919) % shops) + 1;
+  const id = `s_demo_${pad(n)}`;
+  const kind: Kind = (["menu", "name", "rank"] as const)[i % 3] as Kind;
+  const [path, body] =
+    kind === "menu"
+      ? [`/menus/m_demo_${pad(n)}_01`, { price: 10_000 + (i % 50) * 100 }]
+      : kind === "name"
+        ? [`/shops/${id}`, { name: `가게 ${i}` }]
+        : [`/shops/${id}`, { rating: (i % 50) / 10, reviewCount: 10_000 + i }];
+  return { id, kind, path, body };
+}
 
 /**
  * One size of the catalogue through the whole pipeline (origin command → outbox → relay → ingest →
@@ -54,6 +72,7 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
     const lags: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
     const split = { toSync: [] as number[], inSync: [] as number[] };
     probes.window();
+    const stopProfile = await profileWindow(`${r.store}-${r.shops}-${rate}-${offset}`);
     const bytes: Record<Kind, number[]> = { menu: [], name: [], rank: [] };
     const pending = new Map<string, { version: number; at: number; kind: Kind }>();
     const check = async (id: string) => {
@@ -89,16 +108,7 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
       const due = started + (i * 1000) / rate;
       while (performance.now() < due)
         await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
-      // Spread over the catalogue (busy and quiet regions alike), one change per shop at a time.
-      const n = ((offset + i * 7919) % r.shops) + 1;
-      const id = `s_demo_${pad(n)}`;
-      const kind: Kind = (["menu", "name", "rank"] as const)[i % 3] as Kind;
-      const [path, body] =
-        kind === "menu"
-          ? [`/menus/m_demo_${pad(n)}_01`, { price: 10_000 + (i % 50) * 100 }]
-          : kind === "name"
-            ? [`/shops/${id}`, { name: `가게 ${i}` }]
-            : [`/shops/${id}`, { rating: (i % 50) / 10, reviewCount: 10_000 + i }];
+      const { id, kind, path, body } = changeAt(i, offset, r.shops);
       bytesByShop.set(id, []);
       probes.expect(id);
       writes.push(
@@ -119,6 +129,7 @@ export async function lagRun(r: LagRun, urls: { postgres: string; redis: string 
     while (pending.size > 0) await new Promise((res) => setTimeout(res, 10));
     const sentS = (performance.now() - started) / 1000;
     await sync.consumer.drain();
+    await stopProfile();
     unsubscribe();
     const callsMade = stateCalls() - callsBefore;
     const timerRebuilds = sync.repair.totals.timer - timersBefore;

@@ -76,6 +76,8 @@ export class SearchIndexes {
   private readonly built = new LRUCache<string, RegionIndex>({ max: 1000 });
   private readonly building = new Map<string, Promise<RegionIndex>>();
   private readonly pendingLists = new Set<string>();
+  /** Details written while a region was being built: replayed once it is, or the build would miss them. */
+  private readonly writtenWhileBuilding = new Set<string>();
   private version = 0;
   constructor(
     private readonly store: DocumentStore,
@@ -87,7 +89,8 @@ export class SearchIndexes {
    * the region) are read and added. A rename or a rank change writes lists too; they add nothing.
    */
   private async newcomers(region: string, listKey: string): Promise<void> {
-    const ix = this.built.get(region);
+    // A list written during the region's build is looked at once the build is done.
+    const ix = this.built.get(region) ?? (await this.building.get(region)?.catch(() => undefined));
     if (!ix) return;
     const fresh = (await this.store.listShopIds(listKey)).filter((id) => !ix.entries.has(id));
     for (const id of fresh) await this.refresh(id);
@@ -114,14 +117,17 @@ export class SearchIndexes {
   onWrite(key: string): void {
     if (key.startsWith("list:")) {
       const region = key.split(":")[1] as string;
-      if (!this.built.has(region) || this.pendingLists.has(key)) return;
+      if ((!this.built.has(region) && !this.building.has(region)) || this.pendingLists.has(key)) return;
       // Coalesced: a busy list is looked at once per 100 ms, not once per write.
       this.pendingLists.add(key);
       setTimeout(() => {
         this.pendingLists.delete(key);
         void this.newcomers(region, key).catch(() => {});
       }, 100);
-    } else if (key.startsWith("detail:")) void this.refresh(key.slice(7)).catch(() => {});
+    } else if (key.startsWith("detail:")) {
+      if (this.building.size > 0) this.writtenWhileBuilding.add(key.slice(7));
+      void this.refresh(key.slice(7)).catch(() => {});
+    }
   }
 
   /** Regions indexed, and the shops in them: what `/healthz` and the bench report. */
@@ -155,6 +161,10 @@ export class SearchIndexes {
       }
     }
     this.built.set(region, index);
+    // What was written while the details were read may be newer than what the index took.
+    const replay = [...this.writtenWhileBuilding];
+    if (this.building.size <= 1) this.writtenWhileBuilding.clear();
+    for (const id of replay) await this.refresh(id).catch(() => {});
     return index;
   }
 

@@ -37,11 +37,15 @@ export async function createMenuItem(tx: Sql, shopId: string, input: CreateMenuI
 
 export async function patchMenuItem(tx: Sql, id: string, patch: PatchMenuItem) {
   const before = await findItem(tx, "menus", id, toMenu);
+  // The shop's row first (its version), then the item: the lock order every writer keeps.
   const version = await bumpShop(tx, before.shopId);
   const set = setClause(patch, 2);
-  await tx.query(`UPDATE menus SET ${set.sql} WHERE id = $1`, [id, ...set.params]);
+  const [row] = await tx.query(`UPDATE menus SET ${set.sql} WHERE id = $1 RETURNING ${MENU_COLUMNS}`, [
+    id,
+    ...set.params,
+  ]);
   await recordChange(tx, { type: "menu", id, shopId: before.shopId });
-  return { ...(await findItem(tx, "menus", id, toMenu)), version };
+  return { ...toMenu(row as Record<string, unknown>), version };
 }
 
 export async function deleteMenuItem(tx: Sql, id: string) {

@@ -12,16 +12,13 @@ export async function recordChange(
   tx: Sql,
   change: { type: EventType; id: string; shopId?: string | null },
 ): Promise<number> {
-  const [row] = await tx.query<{ value: unknown }>(
-    "UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value",
+  // One statement, one round trip: the counter bump and the row it numbers.
+  const [row] = await tx.query<{ seq: unknown }>(
+    `WITH next AS (UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value)
+     INSERT INTO outbox (seq, type, id, shop_id) SELECT value, $1, $2, $3 FROM next RETURNING seq`,
+    [change.type, change.id, change.shopId ?? null],
   );
-  const seq = Number(row?.value);
-  await tx.query("INSERT INTO outbox (seq, type, id, shop_id) VALUES ($1, $2, $3, $4)", [
-    seq,
-    change.type,
-    change.id,
-    change.shopId ?? null,
-  ]);
+  const seq = Number(row?.seq);
   return seq;
 }
 

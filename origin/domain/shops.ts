@@ -112,14 +112,16 @@ export async function createShop(tx: Sql, input: CreateShop, id = newId("s")): P
 }
 
 export async function patchShop(tx: Sql, id: string, patch: PatchShop): Promise<Shop> {
-  await findLiveShop(tx, id);
   const set = setClause(patch, 2);
-  await tx.query(`UPDATE shops SET ${set.sql}, version = version + 1, updated_at = now() WHERE id = $1`, [
-    id,
-    ...set.params,
-  ]);
+  // One round trip for the change and the answer; no row means no live shop by that id.
+  const [row] = await tx.query(
+    `UPDATE shops SET ${set.sql}${set.sql ? ", " : ""}version = version + 1, updated_at = now()
+     WHERE id = $1 AND NOT deleted RETURNING ${SHOP_COLUMNS}`,
+    [id, ...set.params],
+  );
+  if (!row) throw new AppError("not_found", `shop ${id} not found`, { details: { field: "shopId", id } });
   await recordChange(tx, { type: "shop", id, shopId: id });
-  return findLiveShop(tx, id);
+  return toShop(row);
 }
 
 /** Shops are soft-deleted: the state API keeps answering a tombstone so every reader converges. */

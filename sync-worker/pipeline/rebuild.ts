@@ -6,6 +6,7 @@ import {
   type OriginClient,
   type ShopStateResponse,
 } from "../../contract/index.ts";
+import { timeSlicer } from "../../contract/time-slice.ts";
 import { entryChanges, listKeysOf, nextAdBoundary, projectDetail } from "../../projection/index.ts";
 import type { DocumentStore, Guard, ListChange } from "../../store/port.ts";
 
@@ -29,6 +30,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 // A shop the origin no longer knows leaves its lists for good: no later state may put it back.
 const GONE: Guard = { version: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
 const encoder = new TextEncoder();
+// List changes per store call: small enough that one call is a short slice of work in memory.
+const APPLY_CHUNK = 256;
 
 /**
  * Turns a coalesced set of shop ids into documents, one state fetch per shop and nothing else from
@@ -41,6 +44,8 @@ const encoder = new TextEncoder();
 export class Rebuilder {
   private readonly scheduled = new Set<string>();
   private batchUnsupportedUntil = 0;
+  /** Shared by every batch in this process: bulk work leaves room for live events' I/O. */
+  private readonly slice = timeSlicer();
   constructor(private readonly deps: RebuildDeps) {}
 
   async rebuildShops(shopIds: readonly string[]): Promise<RebuildOutcome> {
@@ -57,6 +62,7 @@ export class Rebuilder {
     await Promise.all(
       ids.map(async (id) => {
         try {
+          await this.slice();
           const state = states.has(id) ? states.get(id) : await this.deps.origin.shop(id);
           if (state instanceof Error) throw state;
           const plan = await this.plan(id, state ?? null, now);
@@ -69,15 +75,21 @@ export class Rebuilder {
       }),
     );
 
+    const changedLists = new Set<string>();
     try {
-      const applied = await store.applyLists(
-        changes.map((c) => c.change),
-        builtAt,
-      );
-      changes.forEach((c, i) => {
-        (planned[c.shop] as Planned).bytes += applied.bytes[i] ?? 0;
-      });
-      written += applied.changed.length;
+      for (let from = 0; from < changes.length; from += APPLY_CHUNK) {
+        await this.slice();
+        const chunk = changes.slice(from, from + APPLY_CHUNK);
+        const applied = await store.applyLists(
+          chunk.map((c) => c.change),
+          builtAt,
+        );
+        chunk.forEach((c, i) => {
+          (planned[c.shop] as Planned).bytes += applied.bytes[i] ?? 0;
+        });
+        for (const key of applied.changed) changedLists.add(key);
+      }
+      written += changedLists.size;
     } catch (error) {
       for (const p of planned) failed.set(p.id, `lists: ${reasonOf(error)}`);
       return { failed, written };

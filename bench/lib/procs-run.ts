@@ -1,0 +1,148 @@
+import { execSync } from "node:child_process";
+import { seedDemoIfEmpty } from "../../origin/demo/seed.ts";
+import { freePort, waitFor } from "../../tests/event-receiver.ts";
+import { type Service, startService } from "../../tests/process.ts";
+import { TOKENS } from "../../tests/stack.ts";
+import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
+import { changeAt } from "./lag-run.ts";
+import { peakRssMiB } from "./servers.ts";
+
+export type ProcsRun = {
+  shops: number;
+  regions: number;
+  store: "memory" | "redis";
+  rate: number;
+  changes: number;
+};
+type Status = {
+  documents: { detail: number };
+  counters: { eventsProcessed: number };
+  queue: { depth: number | null };
+  lag: { count: number; p50: number | null; p99: number | null; max: number | null };
+};
+
+/**
+ * The pipeline as it is deployed, each part its own process: the origin on PostgreSQL, the query
+ * side (memory: sync-worker and edge in one process, `bin/query`; redis: the sync-worker over the
+ * Redis store and Redis Streams), and this process only as the load generator. Lag is the
+ * sync-worker's own live-lag figure (origin commit → documents written, `/admin/status`), read after
+ * a quiet minute so its 60-second window holds the measured changes and nothing else.
+ */
+export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: string }) {
+  const db = await openThrowawayPostgres(urls.postgres, { max: 4, asyncCommit: true });
+  const stops: (() => Promise<unknown>)[] = [() => db.close()];
+  try {
+    const seedStarted = performance.now();
+    await seedDemoIfEmpty(db, { shops: r.shops, regions: r.regions, seed: 11 });
+    const seedS = (performance.now() - seedStarted) / 1000;
+    const [originPort, syncPort, edgePort] = [await freePort(), await freePort(), await freePort()];
+    const tokens = { EVENTS_TOKEN: TOKENS.events, ADMIN_TOKEN: TOKENS.admin, LOG_LEVEL: "warn" };
+    const origin = await startService(
+      "origin/entry/node.ts",
+      { ...tokens, DATABASE_URL: db.url, SYNC_URL: `http://127.0.0.1:${syncPort}`, DEMO_SHOPS: "0" },
+      originPort,
+    );
+    stops.unshift(() => origin.stop());
+    const prefix = `ec-bench-${process.pid}-${Date.now()}`;
+    const common = { ...tokens, ORIGIN_URL: origin.url, NODE_OPTIONS: "--max-old-space-size=12000" };
+    const query: Service =
+      r.store === "memory"
+        ? await startService(
+            "bin/query/node.ts",
+            { ...common, SYNC_PORT: String(syncPort), EDGE_PORT: String(edgePort), MEMORY_STORE_MB: "8192" },
+            syncPort,
+          )
+        : await startService(
+            "sync-worker/entry/node.ts",
+            {
+              ...common,
+              STORE: "redis",
+              QUEUE: "redis",
+              REDIS_URL: urls.redis,
+              STORE_PREFIX: prefix,
+            },
+            syncPort,
+          );
+    stops.unshift(async () => {
+      await query.stop();
+      // Every key of the run (documents, lists, streams) goes with it.
+      if (r.store === "redis")
+        execSync(
+          `redis-cli -u ${urls.redis} --scan --pattern '${prefix}*' | xargs -r redis-cli -u ${urls.redis} del`,
+        );
+    });
+    const status = async () =>
+      (await (
+        await fetch(`${query.url}/admin/status`, { headers: { authorization: `Bearer ${TOKENS.admin}` } })
+      ).json()) as Status;
+    const idle = async () => {
+      let last = -1;
+      await waitFor(
+        async () => {
+          const s = await status();
+          const still = s.counters.eventsProcessed === last && (s.queue.depth ?? 0) === 0;
+          last = s.counters.eventsProcessed;
+          return still;
+        },
+        600_000,
+        1000,
+      );
+    };
+    const buildStarted = performance.now();
+    await waitFor(async () => (await status()).documents.detail >= r.shops, 600_000, 1000);
+    const buildS = (performance.now() - buildStarted) / 1000;
+    await idle();
+    await db.query("VACUUM ANALYZE");
+    await db.query("CHECKPOINT");
+
+    await changes(origin.url, r.rate, 300, 0, r.shops); // warm-up, not reported
+    await idle();
+    await new Promise((res) => setTimeout(res, 61_000)); // the lag window forgets the warm-up
+    const processedBefore = (await status()).counters.eventsProcessed;
+    const sent = await changes(origin.url, r.rate, r.changes, 300, r.shops);
+    await waitFor(
+      async () => (await status()).counters.eventsProcessed - processedBefore >= r.changes,
+      120_000,
+      50,
+    );
+    const lag = (await status()).lag;
+    return {
+      ...r,
+      seedS: +seedS.toFixed(1),
+      buildS: +buildS.toFixed(1),
+      achievedRate: sent.achievedRate,
+      failedWrites: sent.failed,
+      lag,
+      syncPeakRssMiB: await peakRssMiB(query.proc.pid as number),
+    };
+  } finally {
+    for (const stop of stops) await stop();
+  }
+}
+
+/** `count` changes at `rate`/s through the origin's command API; answers the rate achieved. */
+async function changes(origin: string, rate: number, count: number, offset: number, shops: number) {
+  const started = performance.now();
+  let failed = 0;
+  const writes: Promise<unknown>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / rate;
+    while (performance.now() < due)
+      await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
+    const { path, body } = changeAt(i, offset, shops);
+    writes.push(
+      fetch(`${origin}${path}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          if (!res.ok) failed++;
+        })
+        .catch(() => failed++),
+    );
+  }
+  await Promise.all(writes);
+  return { achievedRate: Math.round(count / ((performance.now() - started) / 1000)), failed };
+}

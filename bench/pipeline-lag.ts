@@ -1,0 +1,49 @@
+/**
+ * Sync lag with every part in its own process (origin, query side / sync-worker, load generator),
+ * at catalogue sizes side by side. Not part of `npm test`; see bench/lib/procs-run.ts.
+ *
+ *   node --import tsx bench/pipeline-lag.ts --shops 2000,100000 --regions 500 --rate 500 \
+ *        --changes 5000 --store memory,redis
+ */
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { procsRun } from "./lib/procs-run.ts";
+import { benchUrls } from "./lib/rig.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    shops: { type: "string", default: "2000" },
+    regions: { type: "string", default: "500" },
+    rate: { type: "string", default: "500" },
+    changes: { type: "string", default: "5000" },
+    store: { type: "string", default: "memory" },
+  },
+});
+const results = [];
+for (const store of args.store.split(",") as ("memory" | "redis")[])
+  for (const shops of args.shops.split(",").map(Number))
+    for (const rate of args.rate.split(",").map(Number)) {
+      console.error(`… ${store}, ${shops} shops / ${args.regions} regions, ${rate} changes/s`);
+      results.push(
+        await procsRun(
+          { shops, regions: Number(args.regions), store, rate, changes: Number(args.changes) },
+          benchUrls(),
+        ),
+      );
+    }
+
+console.log(
+  "\nsync lag, separate processes: origin (Node, PostgreSQL) · query side (Node) · load generator (this process)",
+);
+console.log(
+  "| store | shops / regions | seed s | first build s | rate target/achieved | live lag p50 ms | p99 ms | max ms | events in window | failed writes | sync-worker peak RSS MiB |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of results)
+  console.log(
+    `| ${r.store} | ${r.shops.toLocaleString("en")} / ${r.regions} | ${r.seedS} | ${r.buildS} | ${r.rate}/${r.achievedRate} | ${r.lag.p50} | ${r.lag.p99} | ${r.lag.max} | ${r.lag.count} | ${r.failedWrites} | ${r.syncPeakRssMiB} |`,
+  );
+await writeFile(
+  `bench/results/pipeline-lag-${args.shops.replaceAll(",", "-")}-${args.store.replaceAll(",", "-")}.json`,
+  `${JSON.stringify(results, null, 2)}\n`,
+);
