@@ -3,6 +3,8 @@ import { type Load, median, wrk } from "./lib/wrk.ts";
 
 const ENDPOINTS = {
   detail: "/v1/shops/s_demo_000001",
+  // The same detail as a phone asks for it: brotli, made once per L1 entry.
+  "detail br": "/v1/shops/s_demo_000001",
   list: "/v1/shops?region=gangnam&category=chicken&limit=20",
   main: "/v1/main?region=gangnam",
 } as const;
@@ -13,7 +15,10 @@ export type ThroughputRow = {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** Bytes on the wire per answer, headers included. */
+  bytesPerReq: number;
 };
+type Endpoint = keyof typeof ENDPOINTS | "zipf";
 
 async function warm(url: string, shops: number) {
   const paths = [
@@ -46,17 +51,25 @@ export async function throughput(o: {
   redisUrl: string;
 }) {
   const common = { ORIGIN_URL: o.origin };
-  const targets: [string, Proc, (keyof typeof ENDPOINTS | "zipf")[]][] = [];
+  // [name, process, endpoints, CPUs for wrk]: the multi-process rows share both cores with wrk.
+  const targets: [string, Proc, Endpoint[], string][] = [];
   const add = async (
     name: string,
     p: Promise<Proc>,
-    eps: (keyof typeof ENDPOINTS | "zipf")[] = ["detail", "list", "main", "zipf"],
+    eps: Endpoint[] = ["detail", "list", "main", "zipf"],
+    wrkCores = "1",
   ) => {
     const proc = await p;
     if (name !== "bare Bun.serve" && name !== "bare Deno.serve") await warm(proc.url, o.shops);
-    targets.push([name, proc, eps]);
+    targets.push([name, proc, eps, wrkCores]);
   };
-  await add("edge on Bun (memory, L1)", pinned("bun", "edge/entry/bun.ts", common));
+  await add("edge on Bun (memory, L1)", pinned("bun", "edge/entry/bun.ts", common), [
+    "detail",
+    "detail br",
+    "list",
+    "main",
+    "zipf",
+  ]);
   await add("edge on Deno (memory, L1)", pinned("deno", "edge/entry/deno.ts", common));
   await add("edge on Node (memory, L1)", pinned("node", "edge/entry/node.ts", common));
   await add(
@@ -74,16 +87,42 @@ export async function throughput(o: {
   );
   await add("bare Bun.serve", bare("bun", detailBytes), ["detail"]);
   await add("bare Deno.serve", bare("deno", detailBytes), ["detail"]);
-  await add("nginx proxy_cache (HIT)", nginx((targets[2] as [string, Proc, unknown])[1].url, 3600));
+  const nodeEdge = (targets[2] as (typeof targets)[number])[1];
+  await add("nginx proxy_cache (HIT)", nginx(nodeEdge.url, 3600));
+  // One process per core (EDGE_PROCESSES) over the shared Redis store, beside nginx with one worker
+  // per core: on this 2-core machine the servers and wrk share both cores, so these rows compare
+  // with each other, not with the pinned rows above.
+  const redis = {
+    ...common,
+    STORE: "redis",
+    REDIS_URL: o.redisUrl,
+    STORE_PREFIX: `ec-bench-${process.pid}-p`,
+  };
+  for (const n of [1, 2])
+    await add(
+      `edge on Bun, ${n} process${n > 1 ? "es" : ""} (Redis, L1), shared cores`,
+      pinned("bun", "edge/entry/bun.ts", { ...redis, EDGE_PROCESSES: String(n) }, undefined, "0,1"),
+      ["detail"],
+      "0,1",
+    );
+  for (const n of [1, 2])
+    await add(
+      `nginx proxy_cache (HIT), ${n} worker${n > 1 ? "s" : ""}, shared cores`,
+      nginx(nodeEdge.url, 3600, n),
+      ["detail"],
+      "0,1",
+    );
 
   const samples = new Map<string, Load[]>();
   const callsBefore = await originStateCalls(o.origin);
   let reads = 0;
   for (let round = 0; round < o.rounds; round++) {
-    for (const [name, proc, eps] of targets) {
+    for (const [name, proc, eps, cores] of targets) {
       for (const ep of eps) {
         const load = wrk(proc.url + (ep === "zipf" ? "/" : ENDPOINTS[ep]), {
           seconds: o.seconds,
+          cores,
+          ...(ep === "detail br" ? { headers: { "Accept-Encoding": "br" } } : {}),
           ...(ep === "zipf" ? { script: "zipf.lua", env: { SHOPS: String(o.shops) } } : {}),
         });
         if (!name.startsWith("nginx") && !name.startsWith("bare")) reads += load.rps * o.seconds;
@@ -103,6 +142,7 @@ export async function throughput(o: {
       p50Ms: median(loads.map((l) => l.p50Ms)),
       p99Ms: median(loads.map((l) => l.p99Ms)),
       errors: loads.reduce((a, l) => a + l.errors, 0),
+      bytesPerReq: median(loads.map((l) => l.bytesPerReq)),
     };
   });
   return { rows, originCallsPer100kReads: reads > 0 ? +((originCalls / reads) * 100_000).toFixed(2) : null };

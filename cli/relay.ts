@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { defineCommand } from "citty";
 import postgres from "postgres";
 
+import { createLogger } from "../contract/index.ts";
 import { parseMap, RelayConfig } from "../relay/config.ts";
 import { startRelay } from "../relay/run.ts";
 import { triggerSql } from "../relay/schema.ts";
@@ -62,9 +63,14 @@ export const relay = defineCommand({
       console.log(`NOTIFY trigger installed on ${c.table} for channel ${c.channel}`);
       return;
     }
-    const running = await startRelay(c, undefined, { loop: !args.once }).catch((error) => {
-      throw new CliError(`relay cannot start: ${(error as Error).message}`);
-    });
+    const level = (["debug", "info", "warn", "error", "silent"] as const).find(
+      (l) => l === process.env.LOG_LEVEL,
+    );
+    const running = await startRelay(c, createLogger("relay", level ?? "info"), { loop: !args.once }).catch(
+      (error) => {
+        throw new CliError(`relay cannot start: ${(error as Error).message}`);
+      },
+    );
     if (args.once) {
       await running
         .drain()

@@ -97,6 +97,10 @@ export const EdgeEnv = Common.extend({
   EDGE_CURSOR_RETAIN_S: z.coerce.number().int().min(0).max(86_400).default(600),
   EDGE_SWR_S: z.coerce.number().int().min(0).default(30),
   EDGE_SIE_S: z.coerce.number().int().min(0).default(86_400),
+  /** br / gzip answers for clients that accept them (server runtimes; Workers compress at the platform). */
+  EDGE_COMPRESS: z.enum(["on", "off"]).default("on"),
+  /** Edge processes sharing the port (server runtimes, shared store): default one per core, 1 with STORE=memory. */
+  EDGE_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   ...StoreVars,
 });
 export type EdgeEnv = z.infer<typeof EdgeEnv>;

@@ -59,6 +59,8 @@ const DOC_HEADERS = {
   Age: header("Seconds since the document was built", true),
   "X-Cache": header("HIT, MISS, STALE (origin down or document too old) or REVALIDATED", true),
   "X-Doc-Version": header("The document's version", true),
+  Vary: header("`Accept-Encoding` where the edge compresses (server runtimes)"),
+  "Content-Encoding": header("`br` or `gzip` when the client accepts it and the body is 1 KB or more"),
 };
 const RETRY_AFTER = { "Retry-After": header("Seconds to wait before trying again", true) };
 // An edge answer without a document: how long it may be cached, and why there was none.

@@ -6,4 +6,6 @@ export type Serve = (
   fetch: (req: Request) => Response | Promise<Response>,
   host: string,
   port: number,
+  /** SO_REUSEPORT, so several processes share the port (Bun, Deno; Node shares through node:cluster). */
+  options?: { reusePort?: boolean },
 ) => Promise<{ port: number; close(): Promise<void> }>;

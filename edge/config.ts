@@ -1,4 +1,5 @@
 import type { EdgeEnv } from "../contract/index.ts";
+import type { Compress } from "./http/encoding.ts";
 
 /** The edge's read policy, in one place (bentocache style: the store adapters hold none of it). */
 export type EdgeConfig = {
@@ -12,9 +13,11 @@ export type EdgeConfig = {
   cursorRetainMs: number;
   /** Cache-Control for documents, built once: RFC 9111 max-age, RFC 5861 stale-while-revalidate / stale-if-error. */
   cacheControl: string;
+  /** br / gzip for clients that accept them; null where the platform compresses (Workers) or EDGE_COMPRESS=off. */
+  compress: Compress | null;
 };
 
-export function edgeConfig(env: Partial<EdgeEnv> = {}): EdgeConfig {
+export function edgeConfig(env: Partial<EdgeEnv> = {}, compress: Compress | null = null): EdgeConfig {
   const l1TtlMs = env.EDGE_L1_TTL_MS ?? 500;
   return {
     l1Bytes: (env.EDGE_L1_MB ?? 64) * 1024 * 1024,
@@ -24,6 +27,7 @@ export function edgeConfig(env: Partial<EdgeEnv> = {}): EdgeConfig {
     maxAgeMs: (env.EDGE_MAX_AGE_S ?? 300) * 1000,
     notFoundTtlMs: (env.EDGE_NOT_FOUND_TTL_S ?? 5) * 1000,
     cursorRetainMs: (env.EDGE_CURSOR_RETAIN_S ?? 600) * 1000,
+    compress: env.EDGE_COMPRESS === "off" ? null : compress,
     cacheControl: `public, max-age=${Math.max(1, Math.round(l1TtlMs / 1000))}, stale-while-revalidate=${env.EDGE_SWR_S ?? 30}, stale-if-error=${env.EDGE_SIE_S ?? 86_400}`,
   };
 }

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { ShopListDoc } from "../contract/index.ts";
+import type { Encodable } from "./http/encoding.ts";
 
 /**
  * One L1 entry per document key, holding what a hit needs already made: the response body, its
@@ -22,9 +23,16 @@ export type L1Entry = {
   /** Serving-order members of a list's shops, made when a cursor's version is gone (keyset paging). */
   members?: string[];
   hot?: HotHeaders;
+  /** br / gzip bodies, made on first demand (http/encoding.ts); null where not worth it. */
+  variants?: Encodable["variants"];
 };
 
-export type Page = { bytes: Uint8Array<ArrayBuffer>; etag: string; hot?: HotHeaders };
+export type Page = {
+  bytes: Uint8Array<ArrayBuffer>;
+  etag: string;
+  hot?: HotHeaders;
+  variants?: Encodable["variants"];
+};
 /** The last 200 answer's headers, reused while its Age and X-Cache stay the same (see respond). */
 export type HotHeaders = { age: number; xcache: string; headers: Headers };
 

@@ -89,6 +89,8 @@ export function createEdge(o: EdgeOptions) {
     ...(o.docs ? { docs: o.docs } : {}),
     health: () => ({
       store: o.store.kind,
+      // Which process answered, where there are several (EDGE_PROCESSES); none on Workers.
+      pid: typeof process === "undefined" ? null : process.pid,
       origin: health.isDown() ? "down" : "up",
       breaker: policy.breaker.state(),
       l1Entries: l1.size,

@@ -1,21 +1,22 @@
 import { createLogger, type EdgeEnv, type Serve } from "../contract/index.ts";
 import { swaggerAssets } from "../contract/runtime/assets.ts";
+import { zlibCompress } from "../contract/runtime/compress.ts";
 import { openStore } from "../store/open.ts";
 import { edgeConfig } from "./config.ts";
 import { createEdge } from "./service.ts";
 
 /** The edge on a server runtime (Node, Bun, Deno) from a parsed environment. */
-export async function startEdge(env: EdgeEnv, serve: Serve) {
+export async function startEdge(env: EdgeEnv, serve: Serve, options: { reusePort?: boolean } = {}) {
   const logger = createLogger("edge", env.LOG_LEVEL);
   const edge = createEdge({
     store: await openStore(env),
     originUrl: env.ORIGIN_URL,
     logger,
-    config: edgeConfig(env),
+    config: edgeConfig(env, zlibCompress),
     docs: swaggerAssets,
   });
   edge.startProbe();
-  const server = await serve(edge.fetch, env.HOST, env.PORT);
+  const server = await serve(edge.fetch, env.HOST, env.PORT, options);
   logger.info("edge.listening", {
     url: `http://${env.HOST}:${server.port}`,
     origin: env.ORIGIN_URL,

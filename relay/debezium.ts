@@ -1,8 +1,8 @@
 import postgres from "postgres";
+import type { RelaySource } from "../contract/event-relay.ts";
 import { ChangeEvent } from "../contract/index.ts";
 import type { Logger } from "../contract/log.ts";
 import { type RelayConfig, shopIdOf } from "./config.ts";
-import type { RelaySource } from "./deliver.ts";
 import { columnsOf, ensureRelayTables, type OutboxShape } from "./schema.ts";
 
 export type Skipped = { rowId: string; aggregateType: string; why: string };

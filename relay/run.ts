@@ -1,9 +1,9 @@
 import { Hono } from "hono";
+import { EventRelay } from "../contract/event-relay.ts";
 import { createLogger, type Logger, Registry } from "../contract/index.ts";
 import { nodeServe } from "../contract/runtime/node.ts";
 import type { RelayConfig } from "./config.ts";
 import { debeziumSource } from "./debezium.ts";
-import { EventRelay } from "./deliver.ts";
 
 /**
  * `edge-cache relay` wired up: the team's outbox as a source, the shared delivery loop, LISTEN on

@@ -57,7 +57,11 @@ export async function countingOrigin(db: Database, demoShops = 40) {
 /** The counting origin and an edge in front of it, with a memory store that can be made to fail. */
 export async function startEdgeStack(
   db: Database,
-  options: { demoShops?: number; config?: Parameters<typeof edgeConfig>[0] } = {},
+  options: {
+    demoShops?: number;
+    config?: Parameters<typeof edgeConfig>[0];
+    compress?: Parameters<typeof edgeConfig>[1];
+  } = {},
 ) {
   const origin = await countingOrigin(db, options.demoShops);
   const inner = createMemoryStore();
@@ -66,12 +70,15 @@ export async function startEdgeStack(
     store: faulty.store,
     originUrl: origin.url,
     logger: silent,
-    config: edgeConfig({
-      EDGE_ORIGIN_BUDGET_MS: 300,
-      EDGE_STORE_BUDGET_MS: 100,
-      EDGE_L1_TTL_MS: 200,
-      ...options.config,
-    }),
+    config: edgeConfig(
+      {
+        EDGE_ORIGIN_BUDGET_MS: 300,
+        EDGE_STORE_BUDGET_MS: 100,
+        EDGE_L1_TTL_MS: 200,
+        ...options.config,
+      },
+      options.compress ?? null,
+    ),
   });
   const edgeFetch = recorded("edge", edge.fetch);
   const get = async (path: string, headers: Record<string, string> = {}) => {

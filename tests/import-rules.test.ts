@@ -13,7 +13,9 @@ const ALLOWED: Record<string, string[]> = {
   origin: ["contract"],
   "sync-worker": ["contract", "projection", "store"],
   edge: ["contract", "projection", "store"],
-  cli: ["contract"],
+  // The outbox relay for a team's own database: a tool the CLI runs, beside the services.
+  relay: ["contract"],
+  cli: ["contract", "relay"],
 };
 const ROOT = resolve(import.meta.dirname, "..");
 const IMPORT = /(?:^|\s)(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;

@@ -60,3 +60,28 @@ export async function startService(
     },
   };
 }
+
+/**
+ * The reference origin as a process on a PGlite data dir of its own with `shops` demo shops, for
+ * suites that run services against it; `stop()` also removes the data dir.
+ */
+export async function startDemoOrigin(shops = 20): Promise<Service> {
+  const { mkdtemp, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { freePort } = await import("./event-receiver.ts");
+  const dataDir = await mkdtemp(join(tmpdir(), "origin-demo-"));
+  const origin = await startService(
+    "origin/entry/node.ts",
+    { DATABASE_URL: "", ORIGIN_DATA_DIR: dataDir, DEMO_SHOPS: String(shops), LOG_LEVEL: "warn" },
+    await freePort(),
+  );
+  return {
+    ...origin,
+    async stop(signal) {
+      const code = await origin.stop(signal);
+      await rm(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}

@@ -1,25 +1,27 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { get, type IncomingHttpHeaders } from "node:http";
+import { brotliDecompressSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./event-receiver.ts";
-import { type Runtime, type Service, startService } from "./process.ts";
+import { type Runtime, type Service, startDemoOrigin, startService } from "./process.ts";
+
+/** Raw bytes and headers as they cross the wire (fetch would decompress them). */
+const wire = (url: string, headers: Record<string, string>) =>
+  new Promise<{ headers: IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ headers: res.headers, bytes: Buffer.concat(chunks) }));
+    }).on("error", reject);
+  });
 
 /** Smoke: the edge's Bun and Deno entries as real processes, reading every endpoint from an origin. */
 describe("edge entries on Bun and Deno (processes)", () => {
   let origin: Service;
-  let dataDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "origin-rt-"));
-    origin = await startService(
-      "origin/entry/node.ts",
-      { DATABASE_URL: "", ORIGIN_DATA_DIR: dataDir, DEMO_SHOPS: "20", LOG_LEVEL: "warn" },
-      await freePort(),
-    );
+    origin = await startDemoOrigin();
   }, 90_000);
   afterAll(async () => {
     await origin?.stop();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   for (const runtime of ["bun", "deno"] as Runtime[]) {
@@ -39,6 +41,14 @@ describe("edge entries on Bun and Deno (processes)", () => {
         const again = await fetch(`${edge.url}/v1/shops/s_demo_000001`);
         expect(again.headers.get("x-cache")).toBe("HIT");
         await again.body?.cancel();
+        // On the wire as a phone asks: brotli made by the edge (once per entry), with Vary.
+        const br = await wire(`${edge.url}/v1/shops/s_demo_000001`, { "accept-encoding": "gzip, br" });
+        expect(br.headers["content-encoding"]).toBe("br");
+        expect(br.headers.vary).toBe("Accept-Encoding");
+        expect(JSON.parse(brotliDecompressSync(br.bytes).toString("utf8")).id).toBe("s_demo_000001");
+        const wrongMethod = await fetch(`${edge.url}/v1/shops/s_demo_000001`, { method: "POST" });
+        expect([wrongMethod.status, wrongMethod.headers.get("allow")]).toEqual([405, "GET, HEAD, OPTIONS"]);
+        await wrongMethod.body?.cancel();
         const list = await fetch(`${edge.url}/v1/shops?region=gangnam&category=chicken`);
         expect(list.status).toBe(200);
         expect(((await list.json()) as { region: string }).region).toBe("gangnam");

@@ -71,11 +71,12 @@ export async function bare(runtime: "bun" | "deno", body: Uint8Array): Promise<P
   return pinned(runtime, entry, { BODY_FILE: join(dir, "body.json") });
 }
 
-/** nginx with proxy_cache in front of `upstream`, `ttl` seconds, one worker pinned to core 0. */
-export async function nginx(upstream: string, ttl: number): Promise<Proc> {
+/** nginx with proxy_cache in front of `upstream`, `ttl` seconds: one worker on core 0, or one per core. */
+export async function nginx(upstream: string, ttl: number, workers = 1): Promise<Proc> {
   const dir = await mkdtemp(join(tmpdir(), "nginx-"));
   const port = await freePort();
-  const conf = `daemon off; worker_processes 1; worker_cpu_affinity 01; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+  const affinity = workers === 1 ? "01" : "01 10";
+  const conf = `daemon off; worker_processes ${workers}; worker_cpu_affinity ${affinity}; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 1024; }
 http { access_log off; proxy_cache_path ${dir}/cache keys_zone=docs:10m max_size=100m;
   client_body_temp_path ${dir}; proxy_temp_path ${dir}/p; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};

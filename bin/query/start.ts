@@ -8,6 +8,7 @@ import {
   SyncWorkerEnv,
 } from "../../contract/index.ts";
 import { swaggerAssets } from "../../contract/runtime/assets.ts";
+import { zlibCompress } from "../../contract/runtime/compress.ts";
 import { edgeConfig } from "../../edge/config.ts";
 import { createEdge } from "../../edge/service.ts";
 import { openStore } from "../../store/open.ts";
@@ -48,7 +49,7 @@ export async function startQuery(vars: Record<string, string | undefined>, serve
     store,
     originUrl: edgeEnv.ORIGIN_URL,
     logger: createLogger("edge", edgeEnv.LOG_LEVEL),
-    config: edgeConfig(edgeEnv),
+    config: edgeConfig(edgeEnv, zlibCompress),
     docs: swaggerAssets,
   });
   const syncServer = await serve(sync.app.fetch, syncEnv.HOST, ports.SYNC_PORT);

@@ -3,15 +3,20 @@ import { processPlatform, runEntry } from "./run.ts";
 
 // The few Bun APIs the entry uses, declared here so the code base needs no Bun type package.
 declare const Bun: {
-  serve(options: { fetch: (req: Request) => Response | Promise<Response>; hostname: string; port: number }): {
+  serve(options: {
+    fetch: (req: Request) => Response | Promise<Response>;
+    hostname: string;
+    port: number;
+    reusePort?: boolean;
+  }): {
     port: number;
     stop(closeActiveConnections?: boolean): Promise<void> | void;
   };
 };
 
 /** The Bun side of every `entry/bun.ts`: Bun.serve, and a clean stop on Ctrl-C / SIGTERM. */
-export const bunServe: Serve = async (fetch, hostname, port) => {
-  const server = Bun.serve({ fetch, hostname, port });
+export const bunServe: Serve = async (fetch, hostname, port, options = {}) => {
+  const server = Bun.serve({ fetch, hostname, port, reusePort: options.reusePort === true });
   return { port: server.port, close: async () => void (await server.stop(true)) };
 };
 

@@ -4,7 +4,12 @@ import { runEntry } from "./run.ts";
 // The few Deno APIs the entry uses, declared here so the code base needs no Deno type package.
 declare const Deno: {
   serve(
-    options: { hostname: string; port: number; onListen?: (addr: { port: number }) => void },
+    options: {
+      hostname: string;
+      port: number;
+      reusePort?: boolean;
+      onListen?: (addr: { port: number }) => void;
+    },
     handler: (req: Request) => Response | Promise<Response>,
   ): { addr: { port: number }; shutdown(): Promise<void> };
   env: { toObject(): Record<string, string> };
@@ -15,8 +20,11 @@ declare const Deno: {
 export const denoEnv = (): Record<string, string> => Deno.env.toObject();
 
 /** The Deno side of every `entry/deno.ts`: Deno.serve, and a clean stop on Ctrl-C / SIGTERM. */
-export const denoServe: Serve = async (fetch, hostname, port) => {
-  const server = Deno.serve({ hostname, port, onListen: () => {} }, fetch);
+export const denoServe: Serve = async (fetch, hostname, port, options = {}) => {
+  const server = Deno.serve(
+    { hostname, port, reusePort: options.reusePort === true, onListen: () => {} },
+    fetch,
+  );
   return { port: server.addr.port, close: () => server.shutdown() };
 };
 

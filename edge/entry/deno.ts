@@ -1,5 +1,15 @@
+import { spawn } from "node:child_process";
 import { EdgeEnv, parseEnv } from "../../contract/index.ts";
 import { denoEnv, denoServe, runDenoEntry } from "../../contract/runtime/deno.ts";
-import { startEdge } from "../start.ts";
+import { childOf } from "../../contract/runtime/supervise.ts";
+import { startEdgeProcesses } from "../processes.ts";
 
-await runDenoEntry(() => startEdge(parseEnv(EdgeEnv, denoEnv()), denoServe));
+// EDGE_PROCESSES > 1: this entry again per child, sharing the port with SO_REUSEPORT (unstable in Deno 2).
+const child = () =>
+  childOf(
+    spawn(process.execPath, ["run", "-A", "--unstable-net", process.argv[1] as string], {
+      env: { ...denoEnv(), EDGE_WORKER: "1" },
+      stdio: "inherit",
+    }),
+  );
+await runDenoEntry(() => startEdgeProcesses(parseEnv(EdgeEnv, denoEnv()), denoServe, denoEnv(), child));

@@ -1,4 +1,4 @@
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { z } from "zod";
 import {
@@ -21,7 +21,7 @@ import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
 import type { Search } from "../search/search.ts";
 import { decodeCursor, type Pager } from "./pages.ts";
-import { CORS_EXPOSE, CORS_ORIGIN, respond } from "./respond.ts";
+import { type Asked, CORS_EXPOSE, CORS_ORIGIN, respond } from "./respond.ts";
 
 export type EdgeDeps = {
   reader: Reader;
@@ -62,6 +62,11 @@ function minVersionOf(header: string | undefined): number | undefined {
 type Ctx = { env?: { waitUntil?: (p: Promise<unknown>) => void } };
 const waitUntilOf = (c: Ctx) => c.env?.waitUntil;
 
+const asked = (c: Context): Asked => ({
+  ifNoneMatch: c.req.header("if-none-match"),
+  acceptEncoding: c.req.header("accept-encoding"),
+});
+
 /** The edge read API (BRIEF §5), runtime-free. */
 export function createEdgeApp(deps: EdgeDeps): Hono {
   const app = serviceApp({
@@ -81,7 +86,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
   app.get("/v1/main", async (c) => {
     const { region } = parseOr400(MainQuery, c.req.query(), "query");
     return respond(
-      c.req.header("if-none-match"),
+      asked(c),
       await deps.reader.read({ kind: "main", region }, { waitUntil: waitUntilOf(c as Ctx) }),
       deps.config,
     );
@@ -94,16 +99,15 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
       { kind: "list", region: q.region, category: q.category },
       { waitUntil: waitUntilOf(c as Ctx) },
     );
-    if ("unavailable" in served || served.entry.status !== 200)
-      return respond(c.req.header("if-none-match"), served, deps.config);
+    if ("unavailable" in served || served.entry.status !== 200) return respond(asked(c), served, deps.config);
     const key = docKey.list(q.region, q.category);
     const { entry, page } = deps.pager.page(key, served.entry, cursor, q.limit);
-    return respond(c.req.header("if-none-match"), { ...served, entry }, deps.config, page);
+    return respond(asked(c), { ...served, entry }, deps.config, page);
   });
 
   app.get("/v1/search", async (c) => {
     const q = parseOr400(SearchQuery, c.req.query(), "query");
-    return respond(c.req.header("if-none-match"), await deps.search.page(q), deps.config);
+    return respond(asked(c), await deps.search.page(q), deps.config);
   });
 
   app.get("/v1/shops/:id", async (c) => {
@@ -117,7 +121,19 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
         ...(minVersion !== undefined ? { minVersion } : {}),
         waitUntil: waitUntilOf(c as Ctx),
       }));
-    return respond(c.req.header("if-none-match"), served, deps.config);
+    return respond(asked(c), served, deps.config);
   });
+
+  // A write to a read route is a wrong method, not a missing route (RFC 9110 §15.5.6).
+  app.on(["POST", "PUT", "PATCH", "DELETE"], ["/v1/main", "/v1/shops", "/v1/shops/:id", "/v1/search"], (c) =>
+    c.json(
+      new AppError("method_not_allowed", `${c.req.method} is not allowed: the edge read API is read-only`, {
+        details: { allow: READ_METHODS },
+      }).toBody(),
+      405,
+      { Allow: READ_METHODS.join(", ") },
+    ),
+  );
   return app;
 }
+const READ_METHODS = ["GET", "HEAD", "OPTIONS"];

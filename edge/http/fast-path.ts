@@ -2,11 +2,16 @@ import { CATEGORIES, type Category, docKey, ID_PATTERN, REGION_PATTERN } from ".
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
 import { type Cursor, decodeCursor, type Pager } from "./pages.ts";
-import { respond } from "./respond.ts";
+import { type Asked, respond } from "./respond.ts";
 
 const DETAIL = "/v1/shops/";
 const CATEGORY = new Set<string>(CATEGORIES);
 const LIMIT = /^[1-9]\d?$|^100$/;
+
+const asked = (headers: Headers): Asked => ({
+  ifNoneMatch: headers.get("if-none-match") ?? undefined,
+  acceptEncoding: headers.get("accept-encoding"),
+});
 
 /** `a=1&b=2` → entries, or null when a key repeats or one is not in `allowed`: the app decides those. */
 function params(query: string, allowed: readonly string[]): Map<string, string> | null {
@@ -49,14 +54,14 @@ function hotAnswer(reader: Reader, config: EdgeConfig, pager: Pager) {
       const id = path.slice(DETAIL.length);
       if (q >= 0 || !ID_PATTERN.test(id) || headers.get("x-min-version") !== null) return null;
       const hit = reader.hit({ kind: "detail", shopId: id }, docKey.detail(id));
-      return hit ? respond(headers.get("if-none-match") ?? undefined, hit, config) : null;
+      return hit ? respond(asked(headers), hit, config) : null;
     }
     if (path === "/v1/main" && q >= 0) {
       const p = params(url.slice(q + 1), ["region"]);
       const region = p?.get("region");
       if (!region || !REGION_PATTERN.test(region)) return null;
       const hit = reader.hit({ kind: "main", region }, docKey.main(region));
-      return hit ? respond(headers.get("if-none-match") ?? undefined, hit, config) : null;
+      return hit ? respond(asked(headers), hit, config) : null;
     }
     if (path === "/v1/shops" && q >= 0) {
       const p = params(url.slice(q + 1), ["region", "category", "limit", "cursor"]);
@@ -75,10 +80,9 @@ function hotAnswer(reader: Reader, config: EdgeConfig, pager: Pager) {
       const listKey = docKey.list(region, key.category);
       const hit = reader.hit(key, listKey);
       if (!hit) return null;
-      const inm = headers.get("if-none-match") ?? undefined;
-      if ("unavailable" in hit || hit.entry.status !== 200) return respond(inm, hit, config);
+      if ("unavailable" in hit || hit.entry.status !== 200) return respond(asked(headers), hit, config);
       const { entry, page } = pager.page(listKey, hit.entry, cursor, Number(limit));
-      return respond(inm, { ...hit, entry }, config, page);
+      return respond(asked(headers), { ...hit, entry }, config, page);
     }
     return null;
   };

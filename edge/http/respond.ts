@@ -1,6 +1,10 @@
 import type { EdgeConfig } from "../config.ts";
-import { matchesIfNoneMatch, type Page } from "../l1.ts";
+import { type HotHeaders, matchesIfNoneMatch, type Page } from "../l1.ts";
 import type { Served } from "../reader.ts";
+import { negotiate, variantOf } from "./encoding.ts";
+
+/** What the request asked of the representation: its validators and the codings it accepts. */
+export type Asked = { ifNoneMatch?: string | undefined; acceptEncoding?: string | null | undefined };
 
 const JSON_TYPE = "application/json; charset=utf-8";
 // CORS for the public read API, as static headers: a per-request middleware costs on every hit.
@@ -10,14 +14,10 @@ export const CORS_EXPOSE = "ETag, Age, X-Cache, X-Doc-Version";
 
 /**
  * Builds the HTTP answer for a served document. Per request it only does arithmetic and string
- * compares: the body bytes and the ETag were made when the entry was filled.
+ * compares: the body bytes and the ETag were made when the entry was filled, and a compressed
+ * variant on the first request that accepted it (encoding.ts).
  */
-export function respond(
-  ifNoneMatch: string | undefined,
-  served: Served,
-  config: EdgeConfig,
-  page?: Page,
-): Response {
+export function respond(asked: Asked, served: Served, config: EdgeConfig, page?: Page): Response {
   if ("unavailable" in served) {
     return new Response(JSON.stringify({ error: { code: "unavailable", message: served.unavailable } }), {
       status: 503,
@@ -44,14 +44,18 @@ export function respond(
   }
   const age = Math.max(0, Math.floor((Date.now() - entry.builtAtMs) / 1000));
   const holder = page ?? entry;
-  if (!ifNoneMatch) {
-    // The hot path: a Headers object made once per entry (or page) and second, not seven headers per
+  const etagOfHolder = page?.etag ?? (entry.etag as string);
+  const coding = config.compress ? negotiate(asked.acceptEncoding) : null;
+  const variant = coding && config.compress ? variantOf(holder, etagOfHolder, coding, config.compress) : null;
+  // The representation served: the identity bytes, or the variant with its own ETag and hot headers.
+  const rep: { bytes: Uint8Array<ArrayBuffer>; hot?: HotHeaders } = variant ?? holder;
+  if (!asked.ifNoneMatch) {
+    // The hot path: a Headers object made once per representation and second, not eight headers per
     // request (the Response copies it, so sharing is safe). It is most of the gap to a bare server.
-    const hot = holder.hot;
-    if (hot?.age === age && hot.xcache === xcache)
-      return new Response(holder.bytes, { headers: hot.headers });
+    const hot = rep.hot;
+    if (hot?.age === age && hot.xcache === xcache) return new Response(rep.bytes, { headers: hot.headers });
   }
-  const etag = page?.etag ?? (entry.etag as string);
+  const etag = variant?.etag ?? etagOfHolder;
   const headers: Record<string, string> = {
     "cache-control": config.cacheControl,
     etag,
@@ -60,9 +64,12 @@ export function respond(
     "x-doc-version": String(entry.version),
     "access-control-allow-origin": CORS_ORIGIN,
   };
-  if (ifNoneMatch && matchesIfNoneMatch(ifNoneMatch, etag))
+  // Shared caches must key on the coding whenever this edge may answer in more than one.
+  if (config.compress) headers.vary = "Accept-Encoding";
+  if (asked.ifNoneMatch && matchesIfNoneMatch(asked.ifNoneMatch, etag))
     return new Response(null, { status: 304, headers });
   headers["content-type"] = JSON_TYPE;
-  holder.hot = { age, xcache, headers: new Headers(headers) };
-  return new Response(holder.bytes, { headers: holder.hot.headers });
+  if (variant && coding) headers["content-encoding"] = coding;
+  rep.hot = { age, xcache, headers: new Headers(headers) };
+  return new Response(rep.bytes, { headers: rep.hot.headers });
 }
