@@ -60,6 +60,8 @@ export const SyncWorkerEnv = Common.extend({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional(),
   BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Live batches in flight at once: one waits on its state read while the next is received. */
+  LIVE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** Bulk work (catch-up, timers, replays, resyncs): shops per batch (one batched state read each) and per second. */
   BULK_BATCH: z.coerce.number().int().min(1).max(200).default(200),
   BULK_SHOPS_PER_S: z.coerce.number().int().min(0).default(3000),

@@ -1,6 +1,7 @@
 import { createLogger, type OriginEnv, Registry, type Serve } from "../contract/index.ts";
 import { swaggerAssets } from "../contract/runtime/assets.ts";
 import { openDatabase } from "./db/open.ts";
+import { openPostgres } from "./db/postgres.ts";
 import { seedDemoIfEmpty } from "./demo/seed.ts";
 import { pendingCount } from "./domain/outbox.ts";
 import { createOriginApp } from "./http/app.ts";
@@ -17,8 +18,13 @@ export async function startOrigin(env: OriginEnv, serve: Serve) {
   const started = Date.now();
   const seeded = await seedDemoIfEmpty(db, demo);
   if (seeded) logger.info("demo.seeded", { ...demo, ms: Date.now() - started });
+  // On PostgreSQL the relay and the state API have connections of their own: under a burst of
+  // commands (which queue on each other's locks, the seq counter's above all) pooled ones would wait
+  // behind them, and the outbox and the query side's reads would fall behind while commands commit.
+  const relayDb = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL, { max: 1 }) : db;
+  const readDb = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL, { max: 4 }) : db;
   const relay = new OutboxRelay({
-    db,
+    db: relayDb,
     syncUrl: env.SYNC_URL,
     eventsToken: env.EVENTS_TOKEN,
     logger,
@@ -34,6 +40,7 @@ export async function startOrigin(env: OriginEnv, serve: Serve) {
   );
   const app = createOriginApp({
     db,
+    readDb,
     logger,
     registry,
     docs: swaggerAssets,
@@ -54,6 +61,7 @@ export async function startOrigin(env: OriginEnv, serve: Serve) {
     async stop() {
       await server.close();
       await relay.stop();
+      for (const extra of new Set([relayDb, readDb])) if (extra !== db) await extra.close();
       await db.close();
     },
   };

@@ -10,8 +10,9 @@ export type BulkLimits = {
 };
 
 /**
- * The pull loops for server queues (in-process, Redis Streams), one per lane: the live loop takes
- * live events as they come; the bulk loop works through catch-up, timers and replays at its own pace
+ * The pull loops for server queues (in-process, Redis Streams): `LIVE_CONCURRENCY` live loops take
+ * live events as they come (a batch spends most of its time waiting on the origin's state read, so
+ * several in flight keep up with a burst); one bulk loop works through catch-up, timers and replays at its own pace
  * (`BULK_SHOPS_PER_S`), so live events never queue behind bulk work. Each receives a batch, processes
  * it, then acks, retries or dead-letters each delivery. On Workers the Queues batch handler does the
  * same with `msg.ack()` / `msg.retry()` instead.
@@ -28,6 +29,8 @@ export class Consumer {
       processor: BatchProcessor;
       logger: Logger;
       batchSize?: number;
+      /** Live loops (each a batch in flight); bulk work keeps one, paced. */
+      liveConcurrency?: number;
       bulk?: BulkLimits;
       waitMs?: number;
     },
@@ -36,7 +39,8 @@ export class Consumer {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loops = (["live", "bulk"] as const).map((lane) => this.run(lane));
+    const live = Array.from({ length: this.o.liveConcurrency ?? 1 }, () => "live" as const);
+    this.loops = [...live, "bulk" as const].map((lane) => this.run(lane));
   }
 
   private async run(lane: Lane): Promise<void> {

@@ -10,6 +10,8 @@ export type SyncWorkerOptions = {
   logger: Logger;
   tokens: { events: string; admin: string };
   batchSize?: number;
+  /** Live batches processed at once (LIVE_CONCURRENCY): a batch waits on the origin most of its time. */
+  liveConcurrency?: number;
   /** Batch size and pace of bulk work: the bulk lane and resync jobs (0 per second: unpaced). */
   bulk?: BulkLimits;
   /** Waits before each retry round of a resync's failed shops (default 1 s … 30 s, six rounds). */
@@ -40,6 +42,7 @@ export type SyncWorkerOptions = {
 export const optionsFromEnv = (env: SyncWorkerEnv) => ({
   tokens: { events: env.EVENTS_TOKEN, admin: env.ADMIN_TOKEN },
   batchSize: env.BATCH_SIZE,
+  liveConcurrency: env.LIVE_CONCURRENCY,
   edgeUrl: env.EDGE_URL,
   bulk: { batchSize: env.BULK_BATCH, perSec: env.BULK_SHOPS_PER_S },
   maxAttempts: env.MAX_ATTEMPTS,

@@ -80,6 +80,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     processor,
     logger: o.logger,
     batchSize: o.batchSize ?? 100,
+    liveConcurrency: o.liveConcurrency ?? 4,
     ...(o.bulk ? { bulk: o.bulk } : {}),
   });
   const catchUp = new CatchUp({ origin, store: o.store, queue: o.queue, logger: o.logger, ...o.catchUp });

@@ -14,10 +14,10 @@ export type Service = {
 export type Runtime = "node" | "bun" | "deno";
 
 /** How each runtime runs a TypeScript entry as one process, so signals reach the service itself. */
-function command(runtime: Runtime, entry: string): [string, string[]] {
+function command(runtime: Runtime, entry: string, nodeArgs: string[] = []): [string, string[]] {
   if (runtime === "bun") return [resolve(ROOT, "node_modules/.bin/bun"), [entry]];
   if (runtime === "deno") return [resolve(ROOT, "node_modules/.bin/deno"), ["run", "-A", entry]];
-  return [process.execPath, ["--import", "tsx", entry]];
+  return [process.execPath, [...nodeArgs, "--import", "tsx", entry]];
 }
 
 /** Starts a service entry as a real process on a runtime and waits for its /healthz. */
@@ -27,8 +27,10 @@ export async function startService(
   port: number,
   timeoutMs = 60_000,
   runtime: Runtime = "node",
+  /** Node flags before the entry (`--cpu-prof` may not go through NODE_OPTIONS). */
+  nodeArgs: string[] = [],
 ): Promise<Service> {
-  const [bin, args] = command(runtime, entry);
+  const [bin, args] = command(runtime, entry, nodeArgs);
   const proc = spawn(bin, args, {
     cwd: ROOT,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", ...env, PORT: String(port), HOST: "127.0.0.1" },

@@ -4,6 +4,7 @@ import { freePort, waitFor } from "../../tests/event-receiver.ts";
 import { type Service, startService } from "../../tests/process.ts";
 import { TOKENS } from "../../tests/stack.ts";
 import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
+import { cpuShare } from "./cpu-share.ts";
 import { changeAt } from "./lag-run.ts";
 import { peakRssMiB } from "./servers.ts";
 
@@ -17,7 +18,7 @@ export type ProcsRun = {
 type Status = {
   documents: { detail: number };
   counters: { eventsProcessed: number };
-  queue: { depth: number | null };
+  queue: { depth: number | null; ready?: number; inFlight?: number };
   lag: { count: number; p50: number | null; p99: number | null; max: number | null };
 };
 
@@ -39,8 +40,19 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
     const tokens = { EVENTS_TOKEN: TOKENS.events, ADMIN_TOKEN: TOKENS.admin, LOG_LEVEL: "warn" };
     const origin = await startService(
       "origin/entry/node.ts",
-      { ...tokens, DATABASE_URL: db.url, SYNC_URL: `http://127.0.0.1:${syncPort}`, DEMO_SHOPS: "0" },
+      {
+        ...tokens,
+        DATABASE_URL: db.url,
+        SYNC_URL: `http://127.0.0.1:${syncPort}`,
+        DEMO_SHOPS: "0",
+      },
       originPort,
+      60_000,
+      "node",
+      // BENCH_CPU_PROFILE: the origin writes a V8 CPU profile of its whole run when it stops.
+      process.env.BENCH_CPU_PROFILE
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}-origin`]
+        : [],
     );
     stops.unshift(() => origin.stop());
     const prefix = `ec-bench-${process.pid}-${Date.now()}`;
@@ -98,14 +110,34 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
     await changes(origin.url, r.rate, 300, 0, r.shops); // warm-up, not reported
     await idle();
     await new Promise((res) => setTimeout(res, 61_000)); // the lag window forgets the warm-up
-    const processedBefore = (await status()).counters.eventsProcessed;
+    const cpu = await cpuShare({
+      origin: origin.proc.pid as number,
+      "query side": query.proc.pid as number,
+      "load generator": process.pid,
+    });
+    // Where a backlog sits, once a second: the origin's outbox (relay) or the sync-worker's queue.
+    const trace = setInterval(async () => {
+      if (!process.env.BENCH_TRACE) return;
+      const outbox = (await (await fetch(`${origin.url}/state/outbox`)).json()) as { pending: number };
+      const s = await status();
+      const ids = Array.from({ length: 100 }, (_, i) => `s_demo_${String(i + 1).padStart(6, "0")}`);
+      const t = performance.now();
+      await (await fetch(`${origin.url}/state/shops/batch?ids=${ids.join(",")}`)).arrayBuffer();
+      const batchMs = Math.round(performance.now() - t);
+      console.error(
+        `  outbox pending ${outbox.pending} · queue ready ${s.queue.ready} in flight ${s.queue.inFlight} · lag n ${s.lag.count} · a 100-shop state read ${batchMs} ms`,
+      );
+    }, 1000);
     const sent = await changes(origin.url, r.rate, r.changes, 300, r.shops);
-    await waitFor(
-      async () => (await status()).counters.eventsProcessed - processedBefore >= r.changes,
-      120_000,
-      50,
-    );
+    clearInterval(trace);
+    // Every measured change's live event is in the lag window (timer rebuilds are not live).
+    await waitFor(async () => (await status()).lag.count >= r.changes, 120_000, 50);
+    const cpuPercent = await cpu();
     const lag = (await status()).lag;
+    // The origin's relay: a sync-worker that refused batches (429, 5xx) shows here as failed attempts.
+    const originHealth = (await (await fetch(`${origin.url}/healthz`)).json()) as {
+      relay?: { delivered: number; failedAttempts: number; lastError: string | null };
+    };
     return {
       ...r,
       seedS: +seedS.toFixed(1),
@@ -114,6 +146,8 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       failedWrites: sent.failed,
       lag,
       syncPeakRssMiB: await peakRssMiB(query.proc.pid as number),
+      relay: originHealth.relay ?? null,
+      cpuPercent,
     };
   } finally {
     for (const stop of stops) await stop();

@@ -3,6 +3,11 @@ import type { Database } from "../db/sql.ts";
 
 export type OriginDeps = {
   db: Database;
+  /**
+   * Where the state API reads, when not `db`: a pool of its own, so the query side's reads never
+   * queue behind a burst of commands waiting on each other's locks (PostgreSQL; PGlite has one).
+   */
+  readDb?: Database;
   logger: Logger;
   /** Called after every committed write (the relay's wake-up). */
   onCommit?: () => void;
