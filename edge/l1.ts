@@ -34,7 +34,7 @@ export type Page = {
   variants?: Encodable["variants"];
 };
 /** The last 200 answer's headers, reused while its Age and X-Cache stay the same (see respond). */
-export type HotHeaders = { age: number; xcache: string; headers: Headers };
+export type HotHeaders = { age: number; xcache: string; headers: Headers; template?: Response };
 
 const encoder = new TextEncoder();
 export const encode = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);

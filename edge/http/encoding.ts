@@ -9,7 +9,7 @@ export type { Coding, Compress };
 export type Variant = {
   bytes: Uint8Array<ArrayBuffer>;
   etag: string;
-  hot?: { age: number; xcache: string; headers: Headers };
+  hot?: { age: number; xcache: string; headers: Headers; template?: Response };
 };
 /** What a body (an L1 entry or a page) carries for its compressed variants. */
 export type Encodable = {

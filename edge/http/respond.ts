@@ -3,6 +3,14 @@ import { type HotHeaders, matchesIfNoneMatch, type Page } from "../l1.ts";
 import type { Served } from "../reader.ts";
 import { negotiate, variantOf } from "./encoding.ts";
 
+/**
+ * Bun and Deno clone a Response far more cheaply than they build one from bytes and Headers
+ * (measured: Bun 0.26 vs 0.63 µs, Deno 0.25 vs 5.7 µs), so there a hit clones a template answer.
+ * Node's server (@hono/node-server) answers its own lightweight Response, which a clone would turn
+ * into a full one (26 vs 30 µs with undici's): there, and on Workers, a hit builds one.
+ */
+const CLONE_TEMPLATES = "Bun" in globalThis || "Deno" in globalThis;
+
 /** What the request asked of the representation: its validators and the codings it accepts. */
 export type Asked = { ifNoneMatch?: string | undefined; acceptEncoding?: string | null | undefined };
 
@@ -53,7 +61,8 @@ export function respond(asked: Asked, served: Served, config: EdgeConfig, page?:
     // The hot path: a Headers object made once per representation and second, not eight headers per
     // request (the Response copies it, so sharing is safe). It is most of the gap to a bare server.
     const hot = rep.hot;
-    if (hot?.age === age && hot.xcache === xcache) return new Response(rep.bytes, { headers: hot.headers });
+    if (hot?.age === age && hot.xcache === xcache)
+      return hot.template ? hot.template.clone() : new Response(rep.bytes, { headers: hot.headers });
   }
   const etag = variant?.etag ?? etagOfHolder;
   const headers: Record<string, string> = {
@@ -70,6 +79,12 @@ export function respond(asked: Asked, served: Served, config: EdgeConfig, page?:
     return new Response(null, { status: 304, headers });
   headers["content-type"] = JSON_TYPE;
   if (variant && coding) headers["content-encoding"] = coding;
-  rep.hot = { age, xcache, headers: new Headers(headers) };
-  return new Response(rep.bytes, { headers: rep.hot.headers });
+  const hot = new Headers(headers);
+  if (!CLONE_TEMPLATES) {
+    rep.hot = { age, xcache, headers: hot };
+    return new Response(rep.bytes, { headers: hot });
+  }
+  const template = new Response(rep.bytes, { headers: hot });
+  rep.hot = { age, xcache, headers: hot, template };
+  return template.clone();
 }
