@@ -5,7 +5,14 @@ import type { Logger } from "../contract/log.ts";
 import { type RelayConfig, shopIdOf } from "./config.ts";
 import { columnsOf, ensureRelayTables, type OutboxShape } from "./schema.ts";
 
-export type Skipped = { rowId: string; aggregateType: string; why: string };
+export type SkipReason = "unmapped_type" | "no_shop_id" | "invalid";
+export type Skipped = {
+  rowId: string;
+  aggregateType: string;
+  ts: Date | null;
+  reason: SkipReason;
+  why: string;
+};
 type Row = {
   row_id: string;
   aggregate_type: string | null;
@@ -78,7 +85,12 @@ export async function debeziumSource(
           events.push(mapped.event);
           delivered.push(row);
         } else
-          skipped.push({ rowId: row.row_id, aggregateType: String(row.aggregate_type), why: mapped.why });
+          skipped.push({
+            rowId: row.row_id,
+            aggregateType: String(row.aggregate_type),
+            ts: row.ts,
+            ...mapped,
+          });
       }
       return {
         events,
@@ -101,10 +113,7 @@ export async function debeziumSource(
                     ],
                   );
             await record(
-              skipped.map((s) => ({
-                rowId: s.rowId,
-                ts: rows.find((r) => r.row_id === s.rowId)?.ts ?? null,
-              })),
+              skipped,
               "skipped",
               skipped.map((s) => s.why),
             );
@@ -161,9 +170,10 @@ export async function debeziumSource(
 }
 
 /** One outbox row → a zero-payload event, or why it cannot be one. */
-function toEvent(c: RelayConfig, row: Row): { event: ChangeEvent } | { why: string } {
+function toEvent(c: RelayConfig, row: Row): { event: ChangeEvent } | { reason: SkipReason; why: string } {
   const type = c.types[String(row.aggregate_type)];
-  if (!type) return { why: `aggregate type "${row.aggregate_type}" is not mapped (--map)` };
+  if (!type)
+    return { reason: "unmapped_type", why: `aggregate type "${row.aggregate_type}" is not mapped (--map)` };
   const shopId =
     type === "menu" || type === "ad"
       ? shopIdOf(c.shopId, {
@@ -171,7 +181,8 @@ function toEvent(c: RelayConfig, row: Row): { event: ChangeEvent } | { why: stri
           shopIdColumn: row.shop_id_column ?? null,
         })
       : undefined;
-  if ((type === "menu" || type === "ad") && !shopId) return { why: `no shop id at ${c.shopId}` };
+  if ((type === "menu" || type === "ad") && !shopId)
+    return { reason: "no_shop_id", why: `no shop id at ${c.shopId}` };
   const parsed = ChangeEvent.safeParse({
     type,
     id: row.aggregate_id,
@@ -180,7 +191,7 @@ function toEvent(c: RelayConfig, row: Row): { event: ChangeEvent } | { why: stri
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { why: `${issue?.path.join(".") || "event"}: ${issue?.message}` };
+    return { reason: "invalid", why: `${issue?.path.join(".") || "event"}: ${issue?.message}` };
   }
   return { event: parsed.data };
 }

@@ -17,15 +17,7 @@ export async function startRelay(
 ) {
   const registry = new Registry("relay");
   const skippedTotal = registry.counter("skipped_total", "Outbox rows that could not be mapped, by reason");
-  const source = await debeziumSource(c, logger, (s) =>
-    skippedTotal.inc({
-      reason: s.why.startsWith("aggregate type")
-        ? "unmapped_type"
-        : s.why.startsWith("no shop id")
-          ? "no_shop_id"
-          : "invalid",
-    }),
-  );
+  const source = await debeziumSource(c, logger, (s) => skippedTotal.inc({ reason: s.reason }));
   const relay = new EventRelay(source, {
     syncUrl: c.syncUrl,
     eventsToken: c.eventsToken,

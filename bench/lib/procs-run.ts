@@ -116,18 +116,19 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       "load generator": process.pid,
     });
     // Where a backlog sits, once a second: the origin's outbox (relay) or the sync-worker's queue.
-    const trace = setInterval(async () => {
-      if (!process.env.BENCH_TRACE) return;
-      const outbox = (await (await fetch(`${origin.url}/state/outbox`)).json()) as { pending: number };
-      const s = await status();
-      const ids = Array.from({ length: 100 }, (_, i) => `s_demo_${String(i + 1).padStart(6, "0")}`);
-      const t = performance.now();
-      await (await fetch(`${origin.url}/state/shops/batch?ids=${ids.join(",")}`)).arrayBuffer();
-      const batchMs = Math.round(performance.now() - t);
-      console.error(
-        `  outbox pending ${outbox.pending} · queue ready ${s.queue.ready} in flight ${s.queue.inFlight} · lag n ${s.lag.count} · a 100-shop state read ${batchMs} ms`,
-      );
-    }, 1000);
+    const trace = process.env.BENCH_TRACE
+      ? setInterval(async () => {
+          const outbox = (await (await fetch(`${origin.url}/state/outbox`)).json()) as { pending: number };
+          const s = await status();
+          const ids = Array.from({ length: 100 }, (_, i) => `s_demo_${String(i + 1).padStart(6, "0")}`);
+          const t = performance.now();
+          await (await fetch(`${origin.url}/state/shops/batch?ids=${ids.join(",")}`)).arrayBuffer();
+          const batchMs = Math.round(performance.now() - t);
+          console.error(
+            `  outbox pending ${outbox.pending} · queue ready ${s.queue.ready} in flight ${s.queue.inFlight} · lag n ${s.lag.count} · a 100-shop state read ${batchMs} ms`,
+          );
+        }, 1000)
+      : undefined;
     const sent = await changes(origin.url, r.rate, r.changes, 300, r.shops);
     clearInterval(trace);
     // Every measured change's live event is in the lag window (timer rebuilds are not live).

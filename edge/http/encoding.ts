@@ -4,12 +4,13 @@
  * strong ETag (the identity tag with `-br` / `-gz`), since its bytes differ (RFC 9110 §8.8.3).
  */
 import type { Coding, Compress } from "../../contract/runtime/compress.ts";
+import type { HotHeaders } from "../l1.ts";
 
 export type { Coding, Compress };
 export type Variant = {
   bytes: Uint8Array<ArrayBuffer>;
   etag: string;
-  hot?: { age: number; xcache: string; headers: Headers; template?: Response };
+  hot?: HotHeaders;
 };
 /** What a body (an L1 entry or a page) carries for its compressed variants. */
 export type Encodable = {

@@ -8,9 +8,10 @@ const DETAIL = "/v1/shops/";
 const CATEGORY = new Set<string>(CATEGORIES);
 const LIMIT = /^[1-9]\d?$|^100$/;
 
-const asked = (headers: Headers): Asked => ({
+// Accept-Encoding is read only where this edge compresses (not on Workers, not with EDGE_COMPRESS=off).
+const asked = (headers: Headers, config: EdgeConfig): Asked => ({
   ifNoneMatch: headers.get("if-none-match") ?? undefined,
-  acceptEncoding: headers.get("accept-encoding"),
+  acceptEncoding: config.compress ? headers.get("accept-encoding") : null,
 });
 
 /** `a=1&b=2` → entries, or null when a key repeats or one is not in `allowed`: the app decides those. */
@@ -54,14 +55,14 @@ function hotAnswer(reader: Reader, config: EdgeConfig, pager: Pager) {
       const id = path.slice(DETAIL.length);
       if (q >= 0 || !ID_PATTERN.test(id) || headers.get("x-min-version") !== null) return null;
       const hit = reader.hit({ kind: "detail", shopId: id }, docKey.detail(id));
-      return hit ? respond(asked(headers), hit, config) : null;
+      return hit ? respond(asked(headers, config), hit, config) : null;
     }
     if (path === "/v1/main" && q >= 0) {
       const p = params(url.slice(q + 1), ["region"]);
       const region = p?.get("region");
       if (!region || !REGION_PATTERN.test(region)) return null;
       const hit = reader.hit({ kind: "main", region }, docKey.main(region));
-      return hit ? respond(asked(headers), hit, config) : null;
+      return hit ? respond(asked(headers, config), hit, config) : null;
     }
     if (path === "/v1/shops" && q >= 0) {
       const p = params(url.slice(q + 1), ["region", "category", "limit", "cursor"]);
@@ -80,9 +81,10 @@ function hotAnswer(reader: Reader, config: EdgeConfig, pager: Pager) {
       const listKey = docKey.list(region, key.category);
       const hit = reader.hit(key, listKey);
       if (!hit) return null;
-      if ("unavailable" in hit || hit.entry.status !== 200) return respond(asked(headers), hit, config);
+      if ("unavailable" in hit || hit.entry.status !== 200)
+        return respond(asked(headers, config), hit, config);
       const { entry, page } = pager.page(listKey, hit.entry, cursor, Number(limit));
-      return respond(asked(headers), { ...hit, entry }, config, page);
+      return respond(asked(headers, config), { ...hit, entry }, config, page);
     }
     return null;
   };
