@@ -25,6 +25,13 @@ export type RelayOptions = {
   batchSize?: number;
   /** How often to look for rows when nothing woke the relay (a commit or a NOTIFY wakes it). */
   pollMs?: number;
+  /**
+   * After a part-full batch, how long to let rows gather before the next (default 10 ms). Under a
+   * steady stream every commit would otherwise wake a round of its own — a read, a POST and a mark
+   * for one or two events — which at hundreds of commits a second is most of what the relay costs
+   * the origin and the sync-worker. The first event after a quiet spell still leaves at once.
+   */
+  gatherMs?: number;
   requestTimeoutMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   fetch?: typeof fetch;
@@ -87,11 +94,14 @@ export class EventRelay {
   private async run(): Promise<void> {
     while (this.running) {
       let delay = this.o.pollMs ?? 500;
+      let gathering = false;
       try {
         const used = await this.deliverOnce();
         if (this.failures > 0) this.o.logger.info("relay.recovered", { afterFailures: this.failures });
         this.failures = 0;
-        if (used > 0) delay = 0; // drain a backlog batch after batch
+        // A full batch: drain the backlog at once. A part-full one: let the next rows gather.
+        if (used > 0) delay = used >= (this.o.batchSize ?? 200) ? 0 : (this.o.gatherMs ?? 10);
+        gathering = used > 0 && delay > 0;
         await this.maybeHousekeeping();
       } catch (error) {
         this.failures++;
@@ -107,7 +117,7 @@ export class EventRelay {
           });
         }
       }
-      if (delay > 0 && this.running) await this.sleep(delay, this.failures === 0);
+      if (delay > 0 && this.running) await this.sleep(delay, this.failures === 0 && !gathering);
     }
   }
 

@@ -19,7 +19,7 @@ export async function startOrigin(env: OriginEnv, serve: Serve) {
   const seeded = await seedDemoIfEmpty(db, demo);
   if (seeded) logger.info("demo.seeded", { ...demo, ms: Date.now() - started });
   // On PostgreSQL the relay and the state API have connections of their own: under a burst of
-  // commands (which queue on each other's locks, the seq counter's above all) pooled ones would wait
+  // commands (whose commits queue on the seq counter row, and on each other's row locks) pooled ones would wait
   // behind them, and the outbox and the query side's reads would fall behind while commands commit.
   const relayDb = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL, { max: 1 }) : db;
   const readDb = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL, { max: 4 }) : db;

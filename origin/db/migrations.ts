@@ -78,6 +78,20 @@ CREATE INDEX outbox_at ON outbox (at);
 CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
 `,
   },
+  {
+    // Numbers each change when its transaction commits instead of when it is written. The counter
+    // row is then locked only for the commit itself (the trigger and the WAL flush), not for the
+    // client's round trip to COMMIT: concurrent commands no longer queue behind one another's
+    // network and event-loop latency, and seq order stays commit order. A row carries a negative
+    // provisional number until then, which no other transaction can see.
+    id: "002_number_at_commit",
+    sql: `
+CREATE SEQUENCE outbox_provisional;
+CREATE FUNCTION outbox_number() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE n bigint; BEGIN UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value INTO n; UPDATE outbox SET seq = n WHERE seq = NEW.seq; RETURN NULL; END $$;
+CREATE CONSTRAINT TRIGGER outbox_number AFTER INSERT ON outbox DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW WHEN (NEW.seq < 0) EXECUTE FUNCTION outbox_number();
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<string[]> {

@@ -25,10 +25,12 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     ...wrap(db),
     // PGlite is one connection: transactions are already serialised, so no retry loop is needed.
     transaction: (fn, mode = "write") =>
-      db.transaction(async (tx) => {
-        if (mode === "snapshot") await tx.query(SNAPSHOT);
-        return fn(wrap(tx));
-      }),
+      mode === "statement"
+        ? fn(wrap(db))
+        : db.transaction(async (tx) => {
+            if (mode === "snapshot") await tx.query(SNAPSHOT);
+            return fn(wrap(tx));
+          }),
     close: () => db.close(),
     dump: () => db.dumpDataDir("none"),
   };

@@ -29,6 +29,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       const options = mode === "snapshot" ? "isolation level repeatable read read only" : "";
       for (let attempt = 1; ; attempt++) {
         try {
+          if (mode === "statement") return await fn(wrap(sql));
           return (await sql.begin(options, (tx) => fn(wrap(tx)))) as Awaited<ReturnType<typeof fn>>;
         } catch (error) {
           const code = (error as { code?: string }).code;

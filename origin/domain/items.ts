@@ -7,7 +7,7 @@ import {
 } from "../../contract/index.ts";
 import type { Sql } from "../db/sql.ts";
 import { newId } from "./ids.ts";
-import { recordChange } from "./outbox.ts";
+import { changeFrom, recordChange } from "./outbox.ts";
 import { AD_COLUMNS, MENU_COLUMNS, setClause, toAd, toMenu } from "./rows.ts";
 import { bumpShop } from "./shops.ts";
 
@@ -35,17 +35,27 @@ export async function createMenuItem(tx: Sql, shopId: string, input: CreateMenuI
   return { ...(await findItem(tx, "menus", id, toMenu)), version };
 }
 
+/**
+ * One statement: the item's shop row first (its version; the lock order every writer keeps), then
+ * the item, the outbox row and the answer, so the command needs no BEGIN or COMMIT.
+ */
 export async function patchMenuItem(tx: Sql, id: string, patch: PatchMenuItem) {
-  const before = await findItem(tx, "menus", id, toMenu);
-  // The shop's row first (its version), then the item: the lock order every writer keeps.
-  const version = await bumpShop(tx, before.shopId);
   const set = setClause(patch, 2);
-  const [row] = await tx.query(`UPDATE menus SET ${set.sql} WHERE id = $1 RETURNING ${MENU_COLUMNS}`, [
-    id,
-    ...set.params,
-  ]);
-  await recordChange(tx, { type: "menu", id, shopId: before.shopId });
-  return { ...toMenu(row as Record<string, unknown>), version };
+  const [row] = await tx.query(
+    `WITH item AS (SELECT shop_id FROM menus WHERE id = $1),
+     shop AS (UPDATE shops SET version = version + 1, updated_at = now()
+              WHERE id = (SELECT shop_id FROM item) AND NOT deleted RETURNING id, version),
+     menu AS (UPDATE menus SET ${set.sql} WHERE id = $1 AND EXISTS (SELECT 1 FROM shop) RETURNING ${MENU_COLUMNS}),
+     change AS (${changeFrom("menu", "$1", "id", "shop")})
+     SELECT (SELECT shop_id FROM item) AS item_shop, shop.version AS shop_version, menu.*
+     FROM (SELECT 1) AS one LEFT JOIN shop ON true LEFT JOIN menu ON true`,
+    [id, ...set.params],
+  );
+  const shopId = row?.item_shop == null ? null : String(row.item_shop);
+  if (shopId === null) throw new AppError("not_found", `menu item ${id} not found`, { details: { id } });
+  if (row?.shop_version == null)
+    throw new AppError("not_found", `shop ${shopId} not found`, { details: { field: "shopId", id: shopId } });
+  return { ...toMenu(row), version: Number(row.shop_version) };
 }
 
 export async function deleteMenuItem(tx: Sql, id: string) {

@@ -113,6 +113,36 @@ describe.each(engines())("outbox and change feed on $name", (engine) => {
     }
   });
 
+  // PGlite has one connection, so two transactions cannot be open at once there.
+  if (engine.name === "postgres")
+    it("a change is numbered when it commits: an open transaction holds no later command back, and seq order is commit order", async () => {
+      const owner = await t.api.ok("POST", "/owners", ownerInput);
+      const [first, second] = await Promise.all(
+        [1, 2].map(() => t.api.ok("POST", "/shops", shopInput(owner.id))),
+      );
+      const before = ChangesResponse.parse((await t.api.call("GET", "/state/changes?limit=100")).json).next;
+      let written = () => {};
+      let finish = () => {};
+      const wroteFirst = new Promise<void>((res) => (written = res));
+      const mayCommit = new Promise<void>((res) => (finish = res));
+      const slow = t.db.transaction(async (tx) => {
+        await patchShop(tx, first.id, { reviewCount: 1 });
+        written();
+        await mayCommit; // still open, its outbox row written
+      });
+      await wroteFirst;
+      // Written after the open one and committed before it. Had the counter row been locked when
+      // the first change was written, this would wait for the first commit, which waits for this.
+      await t.api.ok("PATCH", `/shops/${second.id}`, { reviewCount: 2 });
+      finish();
+      await slow;
+      const feed = ChangesResponse.parse((await t.api.call("GET", `/state/changes?after=${before}`)).json);
+      expect(feed.changes.map((c) => [c.seq, c.id])).toEqual([
+        [before + 1, second.id],
+        [before + 2, first.id],
+      ]);
+    });
+
   it("shop ids enumerate in pages for a full resync, tombstones included", async () => {
     const owner = await t.api.ok("POST", "/owners", ownerInput);
     const ids: string[] = [];

@@ -5,22 +5,28 @@ export type OutboxRow = { seq: number; type: EventType; id: string; shopId: stri
 
 /**
  * Appends one change to the outbox inside the caller's transaction, so the change and its event
- * commit or roll back together. Called last in a write transaction: the counter row lock is then
- * held only until commit, and it orders commits so seq order is commit order.
+ * commit or roll back together. The row is numbered at commit (migration 002's deferred trigger),
+ * so seq order is commit order without holding the counter lock across the caller's round trips.
  */
 export async function recordChange(
   tx: Sql,
   change: { type: EventType; id: string; shopId?: string | null },
-): Promise<number> {
-  // One statement, one round trip: the counter bump and the row it numbers.
-  const [row] = await tx.query<{ seq: unknown }>(
-    `WITH next AS (UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value)
-     INSERT INTO outbox (seq, type, id, shop_id) SELECT value, $1, $2, $3 FROM next RETURNING seq`,
-    [change.type, change.id, change.shopId ?? null],
-  );
-  const seq = Number(row?.seq);
-  return seq;
+): Promise<void> {
+  await tx.query(`INSERT INTO outbox (seq, type, id, shop_id) VALUES (${PROVISIONAL}, $1, $2, $3)`, [
+    change.type,
+    change.id,
+    change.shopId ?? null,
+  ]);
 }
+
+const PROVISIONAL = "-nextval('outbox_provisional')";
+
+/**
+ * The same outbox row as a data-modifying CTE, for a command written as one statement: `id` and
+ * `shopId` are SQL expressions over `from`, so no row in `from` (nothing changed) records nothing.
+ */
+export const changeFrom = (type: EventType, id: string, shopId: string, from: string) =>
+  `INSERT INTO outbox (seq, type, id, shop_id) SELECT ${PROVISIONAL}, '${type}', ${id}, ${shopId} FROM ${from}`;
 
 /** The watermark: the last committed seq visible to this snapshot. */
 export async function currentSeq(tx: Sql): Promise<number> {

@@ -9,7 +9,7 @@ import {
 } from "../../contract/index.ts";
 import type { Sql } from "../db/sql.ts";
 import { newId } from "./ids.ts";
-import { recordChange } from "./outbox.ts";
+import { changeFrom, recordChange } from "./outbox.ts";
 import { OWNER_COLUMNS, SHOP_COLUMNS, setClause, toOwner, toShop } from "./rows.ts";
 
 /** Owner fields that appear on the shop page: changing one changes every shop's document. */
@@ -111,16 +111,18 @@ export async function createShop(tx: Sql, input: CreateShop, id = newId("s")): P
   return findLiveShop(tx, id);
 }
 
+/** One statement (the change, its outbox row and the answer): the command needs no BEGIN or COMMIT. */
 export async function patchShop(tx: Sql, id: string, patch: PatchShop): Promise<Shop> {
   const set = setClause(patch, 2);
-  // One round trip for the change and the answer; no row means no live shop by that id.
   const [row] = await tx.query(
-    `UPDATE shops SET ${set.sql}${set.sql ? ", " : ""}version = version + 1, updated_at = now()
-     WHERE id = $1 AND NOT deleted RETURNING ${SHOP_COLUMNS}`,
+    `WITH shop AS (
+       UPDATE shops SET ${set.sql}${set.sql ? ", " : ""}version = version + 1, updated_at = now()
+       WHERE id = $1 AND NOT deleted RETURNING ${SHOP_COLUMNS}),
+     change AS (${changeFrom("shop", "id", "id", "shop")})
+     SELECT * FROM shop`,
     [id, ...set.params],
   );
   if (!row) throw new AppError("not_found", `shop ${id} not found`, { details: { field: "shopId", id } });
-  await recordChange(tx, { type: "shop", id, shopId: id });
   return toShop(row);
 }
 

@@ -49,26 +49,31 @@ export function shopState(db: Database, id: string): Promise<{ seq: number; shop
  */
 export function shopsState(db: Database, ids: readonly string[]) {
   return db.transaction(async (tx) => {
-    const seq = await currentSeq(tx);
     const array = (xs: readonly string[]) => `{${xs.join(",")}}`; // ids match Id: no quoting needed
-    const shops = (
-      await tx.query(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ANY($1::text[]) ORDER BY id`, [array(ids)])
-    ).map(toShop);
-    const live = array(shops.filter((s) => !s.deleted).map((s) => s.id));
-    const owners = (
-      await tx.query(`SELECT ${OWNER_COLUMNS} FROM owners WHERE id = ANY($1::text[])`, [
-        array([...new Set(shops.map((s) => s.ownerId))]),
-      ])
-    ).map(toOwner);
-    const menus = (
-      await tx.query(
-        `SELECT ${MENU_COLUMNS} FROM menus WHERE shop_id = ANY($1::text[]) ORDER BY shop_id, pos`,
-        [live],
-      )
-    ).map(toMenu);
-    const ads = (
-      await tx.query(`SELECT ${AD_COLUMNS} FROM ads WHERE shop_id = ANY($1::text[]) ORDER BY id`, [live])
-    ).map(toAd);
+    // Independent of each other's answers, so sent together: one round trip for the five reads
+    // (postgres.js pipelines queries issued at once on a transaction's connection).
+    const wanted = "SELECT id FROM shops WHERE id = ANY($1::text[])";
+    const [seq, shopRows, ownerRows, menuRows, adRows] = await Promise.all([
+      currentSeq(tx),
+      tx.query(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ANY($1::text[]) ORDER BY id`, [array(ids)]),
+      tx.query(
+        `SELECT ${OWNER_COLUMNS} FROM owners WHERE id IN (SELECT owner_id FROM shops WHERE id = ANY($1::text[]))`,
+        [array(ids)],
+      ),
+      tx.query(
+        `SELECT ${MENU_COLUMNS} FROM menus WHERE shop_id IN (${wanted} AND NOT deleted) ORDER BY shop_id, pos`,
+        [array(ids)],
+      ),
+      tx.query(`SELECT ${AD_COLUMNS} FROM ads WHERE shop_id IN (${wanted} AND NOT deleted) ORDER BY id`, [
+        array(ids),
+      ]),
+    ]);
+    const [shops, owners, menus, ads] = [
+      shopRows.map(toShop),
+      ownerRows.map(toOwner),
+      menuRows.map(toMenu),
+      adRows.map(toAd),
+    ];
     const ownerOf = new Map(owners.map((o) => [o.id, o]));
     const group = <T extends { shopId: string }>(rows: T[]) => {
       const by = new Map<string, T[]>();

@@ -67,8 +67,18 @@ describe.each(engines())("command API → state API on $name", (engine) => {
   it("answers a deleted shop as a tombstone and refuses further commands on it", async () => {
     const owner = await t.api.ok("POST", "/owners", ownerInput);
     const shop = await t.api.ok("POST", "/shops", shopInput(owner.id));
-    await t.api.ok("POST", `/shops/${shop.id}/menus`, { name: "후라이드", price: 18000 });
+    const menu = await t.api.ok("POST", `/shops/${shop.id}/menus`, { name: "후라이드", price: 18000 });
     expect(await t.api.ok("DELETE", `/shops/${shop.id}`)).toEqual({ id: shop.id, deleted: true, version: 3 });
+    const feed = async () => (await t.api.call("GET", "/state/changes?limit=100")).json.changes.length;
+    const changes = await feed();
+    // The menu edit is one statement: a deleted shop refuses it whole — no item change, no event.
+    const refused = await t.api.call("PATCH", `/menus/${menu.id}`, { price: 1 });
+    expect(refused.status).toBe(404);
+    expect(refused.json.error).toMatchObject({
+      code: "not_found",
+      details: { field: "shopId", id: shop.id },
+    });
+    expect(await feed()).toBe(changes);
 
     const state = (await t.api.call("GET", `/state/shops/${shop.id}`)).json;
     expect(state.shop).toMatchObject({ id: shop.id, deleted: true, version: 3, menus: [], ads: [] });
