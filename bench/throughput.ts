@@ -1,3 +1,4 @@
+import { docKey } from "../contract/index.ts";
 import { bare, nginx, type Proc, pinned } from "./lib/servers.ts";
 import { type Load, median, wrk } from "./lib/wrk.ts";
 
@@ -60,7 +61,7 @@ export async function throughput(o: {
     wrkCores = "1",
   ) => {
     const proc = await p;
-    if (name !== "bare Bun.serve" && name !== "bare Deno.serve") await warm(proc.url, o.shops);
+    if (!name.startsWith("bare ")) await warm(proc.url, o.shops);
     targets.push([name, proc, eps, wrkCores]);
   };
   await add("edge on Bun (memory, L1)", pinned("bun", "edge/entry/bun.ts", common), [
@@ -72,15 +73,25 @@ export async function throughput(o: {
   ]);
   await add("edge on Deno (memory, L1)", pinned("deno", "edge/entry/deno.ts", common));
   await add("edge on Node (memory, L1)", pinned("node", "edge/entry/node.ts", common));
+  const l1OffPrefix = `ec-bench-${process.pid}`;
   await add(
     "edge on Bun (Redis, L1 off)",
     pinned("bun", "edge/entry/bun.ts", {
       ...common,
       STORE: "redis",
       REDIS_URL: o.redisUrl,
-      STORE_PREFIX: `ec-bench-${process.pid}`,
+      STORE_PREFIX: l1OffPrefix,
       EDGE_L1_MB: "0",
     }),
+  );
+  // Its ceiling: one HMGET per request of the document the L1-off edge filled on its warm-up.
+  await add(
+    "bare Bun + Redis HMGET",
+    pinned("bun", "bench/bare-bun-redis.ts", {
+      REDIS_URL: o.redisUrl,
+      DOC_KEY: `${l1OffPrefix}d:${docKey.detail("s_demo_000001")}`,
+    }),
+    ["detail"],
   );
   const detailBytes = new Uint8Array(
     await (await fetch(targets[0]?.[1].url + ENDPOINTS.detail)).arrayBuffer(),

@@ -18,7 +18,7 @@ export type ProcsRun = {
 };
 type Status = {
   documents: { detail: number };
-  counters: { eventsProcessed: number };
+  counters: { eventsProcessed: number; retried?: number };
   queue: { depth: number | null; ready?: number; inFlight?: number };
   lag: { count: number; p50: number | null; p99: number | null; max: number | null };
 };
@@ -129,7 +129,7 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
           await (await fetch(`${origin.url}/state/shops/batch?ids=${ids.join(",")}`)).arrayBuffer();
           const batchMs = Math.round(performance.now() - t);
           console.error(
-            `  outbox pending ${outbox.pending} · queue ready ${s.queue.ready} in flight ${s.queue.inFlight} · lag n ${s.lag.count} · a 100-shop state read ${batchMs} ms`,
+            `  outbox pending ${outbox.pending} · queue ready ${s.queue.ready} in flight ${s.queue.inFlight} · lag n ${s.lag.count} p99 ${s.lag.p99} · retried ${s.counters.retried} · a 100-shop state read ${batchMs} ms`,
           );
         }, 1000)
       : undefined;
@@ -149,6 +149,7 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       buildS: +buildS.toFixed(1),
       achievedRate: sent.achievedRate,
       failedWrites: sent.failed,
+      answerMs: sent.answerMs,
       lag,
       syncPeakRssMiB: await peakRssMiB(query.proc.pid as number),
       relay: originHealth.relay ?? null,
@@ -169,22 +170,33 @@ const profiled = (name: string) =>
 async function changes(origin: string, rate: number, count: number, offset: number, shops: number) {
   const started = performance.now();
   let failed = 0;
+  const answered: number[] = [];
   const writes: Promise<unknown>[] = [];
   for (let i = 0; i < count; i++) {
     const due = started + (i * 1000) / rate;
     while (performance.now() < due)
       await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
     const { path, body } = changeAt(i, offset, shops);
+    const sent = performance.now();
     writes.push(
       patch(new URL(path, origin), JSON.stringify(body))
         .then((status) => {
+          answered.push(performance.now() - sent);
           if (status >= 300) failed++;
         })
         .catch(() => failed++),
     );
   }
   await Promise.all(writes);
-  return { achievedRate: Math.round(count / ((performance.now() - started) / 1000)), failed };
+  answered.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(answered[Math.min(answered.length - 1, Math.floor(q * answered.length))] ?? 0);
+  return {
+    achievedRate: Math.round(count / ((performance.now() - started) / 1000)),
+    failed,
+    // How long the origin took to answer each command: a stall there is lag before the event exists.
+    answerMs: { p50: at(0.5), p99: at(0.99), max: Math.round(answered.at(-1) ?? 0) },
+  };
 }
 
 // node:http over kept-alive sockets rather than fetch: the load generator shares the two cores with
