@@ -36,6 +36,8 @@ export const OriginEnv = Common.extend({
   SYNC_URL: Url.default("http://127.0.0.1:8788"),
   EVENTS_TOKEN: z.string().min(8).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  // Connections for commands on PostgreSQL (the relay and the state API have their own).
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   ORIGIN_DATA_DIR: z.string().min(1).default(".data/origin"),
   DEMO_SHOPS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   // More than the ten named Seoul regions gives the national shape: skewed region sizes, each shop

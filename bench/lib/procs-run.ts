@@ -46,6 +46,8 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
         DATABASE_URL: db.url,
         SYNC_URL: `http://127.0.0.1:${syncPort}`,
         DEMO_SHOPS: "0",
+        // The origin's command pool (DATABASE_POOL_MAX), to see whether commands wait for connections.
+        ...(process.env.BENCH_ORIGIN_POOL ? { DATABASE_POOL_MAX: process.env.BENCH_ORIGIN_POOL } : {}),
       },
       originPort,
       60_000,

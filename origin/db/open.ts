@@ -7,11 +7,12 @@ import type { Database } from "./sql.ts";
 /** `DATABASE_URL` selects a PostgreSQL server; otherwise PGlite on disk (BRIEF §2). Migrates on open. */
 export async function openDatabase(config: {
   DATABASE_URL?: string;
+  DATABASE_POOL_MAX?: number;
   ORIGIN_DATA_DIR: string;
 }): Promise<Database> {
   let db: Database;
   if (config.DATABASE_URL) {
-    db = await openPostgres(config.DATABASE_URL);
+    db = await openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX ?? 10 });
   } else {
     await mkdir(config.ORIGIN_DATA_DIR, { recursive: true });
     db = await openPglite({ dataDir: config.ORIGIN_DATA_DIR });
