@@ -89,7 +89,7 @@ export async function throughput(o: {
     "bare Bun + Redis HMGET",
     pinned("bun", "bench/bare-bun-redis.ts", {
       REDIS_URL: o.redisUrl,
-      DOC_KEY: `${l1OffPrefix}d:${docKey.detail("s_demo_000001")}`,
+      DOC_KEY: `${l1OffPrefix}:d:${docKey.detail("s_demo_000001")}`,
     }),
     ["detail"],
   );
