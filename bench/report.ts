@@ -61,7 +61,7 @@ export function table(r: Result): string {
   addRatio("edge on Bun, L1 off over Redis vs hot", ratio(find("edge on Bun (Redis"), bunHot), 0.4);
   // Reported, no target: what the edge's own work costs over one bare HMGET per request.
   targets.push([
-    "edge on Bun, L1 off over Redis vs bare Bun + Redis HMGET (Bun's own client), hot detail",
+    "edge on Bun, L1 off over Redis vs bare Bun + Redis HMGET (node-redis, as the edge), hot detail",
     `${ratio(find("edge on Bun (Redis"), find("bare Bun + Redis"))?.toFixed(2) ?? "—"}×`,
     null,
   ]);
