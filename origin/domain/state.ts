@@ -44,29 +44,28 @@ export function shopState(db: Database, id: string): Promise<{ seq: number; shop
 }
 
 /**
- * Many shops from one snapshot with four set-based queries (shops, owners, menus, ads), never one
- * query per shop: what a resync, a catch-up or a busy batch of events reads.
+ * Many shops from one snapshot with four set-based queries (shops, owners, menus, ads) and the
+ * watermark, never one query per shop: what a resync, a catch-up or a busy batch of events reads.
  */
 export function shopsState(db: Database, ids: readonly string[]) {
   return db.transaction(async (tx) => {
-    const array = (xs: readonly string[]) => `{${xs.join(",")}}`; // ids match Id: no quoting needed
+    const param = [`{${ids.join(",")}}`]; // ids match Id: no quoting needed
+    const asked = "SELECT id, owner_id, deleted FROM shops WHERE id = ANY($1::text[])";
     // Independent of each other's answers, so sent together: one round trip for the five reads
     // (postgres.js pipelines queries issued at once on a transaction's connection).
-    const wanted = "SELECT id FROM shops WHERE id = ANY($1::text[])";
     const [seq, shopRows, ownerRows, menuRows, adRows] = await Promise.all([
       currentSeq(tx),
-      tx.query(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ANY($1::text[]) ORDER BY id`, [array(ids)]),
+      tx.query(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ANY($1::text[]) ORDER BY id`, param),
+      tx.query(`SELECT ${OWNER_COLUMNS} FROM owners WHERE id IN (SELECT owner_id FROM (${asked}) s)`, param),
       tx.query(
-        `SELECT ${OWNER_COLUMNS} FROM owners WHERE id IN (SELECT owner_id FROM shops WHERE id = ANY($1::text[]))`,
-        [array(ids)],
+        `SELECT ${MENU_COLUMNS} FROM menus WHERE shop_id IN (SELECT id FROM (${asked}) s WHERE NOT deleted)
+         ORDER BY shop_id, pos`,
+        param,
       ),
       tx.query(
-        `SELECT ${MENU_COLUMNS} FROM menus WHERE shop_id IN (${wanted} AND NOT deleted) ORDER BY shop_id, pos`,
-        [array(ids)],
+        `SELECT ${AD_COLUMNS} FROM ads WHERE shop_id IN (SELECT id FROM (${asked}) s WHERE NOT deleted) ORDER BY id`,
+        param,
       ),
-      tx.query(`SELECT ${AD_COLUMNS} FROM ads WHERE shop_id IN (${wanted} AND NOT deleted) ORDER BY id`, [
-        array(ids),
-      ]),
     ]);
     const [shops, owners, menus, ads] = [
       shopRows.map(toShop),
