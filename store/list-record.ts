@@ -1,4 +1,5 @@
 import { idOfMember, parseDocKey } from "../contract/index.ts";
+import { type Interner, noInterning } from "./interner.ts";
 import { type Guard, type ListChange, type ListHead, supersedes } from "./port.ts";
 
 /**
@@ -43,6 +44,10 @@ function position(members: readonly string[], member: string): number {
   return lo;
 }
 
+/** How a record holds what a change brings: memory shares equal strings and guard copies. */
+export type Holding = { intern: Interner; ownGuard: (g: Guard) => Guard };
+const copying: Holding = { intern: noInterning, ownGuard: (g) => ({ ...g }) };
+
 /**
  * Applies one list's changes in place. Answers whether the list changed and the bytes written per
  * change (guard, member and card, as Redis counts them), so a card that did not change costs nothing.
@@ -52,6 +57,7 @@ export function applyToRecord(
   changes: readonly ListChange[],
   nextRev: () => number,
   at: string,
+  { intern, ownGuard }: Holding = copying,
 ): { changed: boolean; bytes: number[] } {
   let changed = false;
   const bytes = changes.map((c) => {
@@ -59,26 +65,33 @@ export function applyToRecord(
     if (current && !supersedes(c.guard, current)) return 0;
     let n = 0;
     if (!current || guardText(current) !== guardText(c.guard)) n += guardText(c.guard).length;
-    rec.guards.set(c.id, { ...c.guard });
+    rec.guards.set(c.id, ownGuard(c.guard));
     rec.seq = Math.max(rec.seq, c.guard.seq);
     const old = rec.memberOf.get(c.id);
     if (old !== undefined && old !== c.entry?.member) {
       rec.members.splice(position(rec.members, old), 1);
       rec.memberOf.delete(c.id);
+      intern.drop(old);
       changed = true;
     }
+    const card = rec.cards.get(c.id);
     if (!c.entry) {
-      if (rec.cards.delete(c.id)) changed = true;
+      if (card === undefined) return n;
+      rec.cards.delete(c.id);
+      intern.drop(card);
+      changed = true;
       return n;
     }
     if (old !== c.entry.member) {
-      rec.members.splice(position(rec.members, c.entry.member), 0, c.entry.member);
-      rec.memberOf.set(c.id, c.entry.member);
-      n += c.entry.member.length * 2;
+      const member = intern.take(c.entry.member);
+      rec.members.splice(position(rec.members, member), 0, member);
+      rec.memberOf.set(c.id, member);
+      n += member.length * 2;
       changed = true;
     }
-    if (rec.cards.get(c.id) !== c.entry.card) {
-      rec.cards.set(c.id, c.entry.card);
+    if (card !== c.entry.card) {
+      if (card !== undefined) intern.drop(card);
+      rec.cards.set(c.id, intern.take(c.entry.card));
       n += utf8Length(c.entry.card);
       changed = true;
     }
@@ -147,9 +160,10 @@ export function byList(changes: readonly ListChange[]): Map<string, { change: Li
 export type Memberships = Map<string, Guard>;
 
 export function registerIn(rec: Memberships, guard: Guard, lists: readonly string[]): string[] {
+  const own = { ...guard }; // one copy for all the lists: guards are replaced, never changed
   for (const list of lists) {
     const current = rec.get(list);
-    if (!current || supersedes(guard, current)) rec.set(list, { ...guard });
+    if (!current || supersedes(guard, current)) rec.set(list, own);
   }
   return [...rec.keys()].sort();
 }

@@ -221,6 +221,27 @@ export function listStoreSuite(name: string, factory: StoreFactory, caps: { atom
       );
     });
 
+    it("a shop's equal cards in several lists change and go one list at a time", async () => {
+      // The memory store keeps one copy of a card its lists share: each list must still be its own.
+      const lists = ["list:mapo:chicken", "list:seocho:chicken", "list:jongno:chicken"];
+      const e = entry("s", { name: "같은 가게 🍗" });
+      await store.applyLists(
+        lists.map((l) => listChange(l, "s", 1, e)),
+        BUILT,
+      );
+      const ad = { product: "open_list" as const, bid: 300, endsAt: BUILT };
+      await store.applyLists([listChange(lists[0] as string, "s", 2, entry("s", { ...e, ad }))], BUILT);
+      await store.delete([lists[1] as string]);
+      expect((await read(store, lists[0]))?.shops).toEqual([{ ...e, ad }]);
+      expect(await read(store, lists[1])).toBeNull();
+      expect((await read(store, lists[2]))?.shops).toEqual([e]);
+      await store.applyLists([listChange(lists[2] as string, "s", 3, null)], BUILT);
+      await store.applyLists([listChange(lists[1] as string, "s", 4, e)], BUILT);
+      expect((await read(store, lists[1]))?.shops).toEqual([e]);
+      expect((await read(store, lists[2]))?.shops).toEqual([]);
+      expect((await read(store, lists[0]))?.shops).toEqual([{ ...e, ad }]);
+    });
+
     if (caps.atomic) {
       it("concurrent writers on one list lose no update", async () => {
         const changes = Array.from({ length: 60 }, (_, i) =>

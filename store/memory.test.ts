@@ -11,20 +11,37 @@ storeContractSuite("memory", async () => ({ store: createMemoryStore() }), {
 listStoreSuite("memory", async () => ({ store: createMemoryStore() }), { atomic: true });
 
 describe("memory store bounds", () => {
+  const doc = (body: string) => ({ body, version: 1, seq: 1, builtAt: "2026-11-26T00:00:00.000Z" });
+  // Like a shop detail: JSON with Korean text, different per shop, a few kilobytes.
+  const detail = (i: number) =>
+    JSON.stringify({
+      id: `s_${i}`,
+      name: `원조 치킨 ${i}호점 🍗`,
+      menus: Array.from({ length: 25 }, (_, m) => ({
+        id: `m_${i}_${m}`,
+        name: `양념치킨 ${m}`,
+        price: 1000 * m + i,
+      })),
+    });
+
   it("evicts the least recently used documents past its byte budget, never bookkeeping", async () => {
     const store = createMemoryStore({ maxBytes: 10_000 });
     await store.registerLists("s_1", { version: 1, seq: 1 }, ["list:mapo:cafe"]);
-    for (let i = 0; i < 20; i++) {
-      await store.put(`detail:s_${i}`, {
-        body: "x".repeat(1000),
-        version: 1,
-        seq: 1,
-        builtAt: "2026-11-26T00:00:00.000Z",
-      });
-    }
+    // Random text: deflate cannot make it much smaller than it is.
+    const noise = () => Array.from({ length: 25 }, () => crypto.randomUUID()).join("");
+    for (let i = 0; i < 20; i++) await store.put(`detail:s_${i}`, doc(noise()));
     const kept = (await store.getMany(Array.from({ length: 20 }, (_, i) => `detail:s_${i}`))).filter(Boolean);
     expect(kept.length).toBeLessThan(20);
     expect(await store.get("detail:s_19")).not.toBeNull(); // the newest stays
     expect(await store.getMemberships("s_1")).toEqual(["list:mapo:cafe"]);
+  });
+
+  it("keeps long bodies packed, answers them byte for byte, and counts them as held", async () => {
+    // 200 details of ~2,000 characters are ~800 KB as strings; packed they fit a 400 KB budget.
+    const store = createMemoryStore({ maxBytes: 400_000 });
+    for (let i = 0; i < 200; i++) await store.put(`detail:s_${i}`, doc(detail(i)));
+    const got = await store.getMany(Array.from({ length: 200 }, (_, i) => `detail:s_${i}`));
+    expect(got.map((d) => d?.body)).toEqual(Array.from({ length: 200 }, (_, i) => detail(i)));
+    expect(detail(0).length * 2 * 200).toBeGreaterThan(400_000);
   });
 });

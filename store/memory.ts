@@ -1,20 +1,24 @@
 import { LRUCache } from "lru-cache";
 import { type DeadLetter, docKey, type Job } from "../contract/index.ts";
+import { createInterner } from "./interner.ts";
 import {
   applyToRecord,
   assembleList,
   byList,
   emptyRecord,
+  type Holding,
   headOf,
   type ListRecord,
   type Memberships,
   registerIn,
   releaseFrom,
 } from "./list-record.ts";
+import { type PackedBody, packBody, packedSize, unpackBody } from "./packed-body.ts";
 import {
   byFirstFailure,
   countByKind,
   type DocumentStore,
+  type Guard,
   JOBS_KEPT,
   type NewDoc,
   newestJobFirst,
@@ -25,22 +29,42 @@ import {
 } from "./port.ts";
 
 export type MemoryStoreOptions = {
-  /** Upper bound for document bytes (UTF-16 estimate); least recently used documents go first. */
+  /** Upper bound for document bytes as held (packed); least recently used documents go first. */
   maxBytes?: number;
 };
+
+/** A document as held: its body packed (see packed-body.ts), unpacked when read. */
+type Held = Omit<StoredDoc, "body"> & { packed: PackedBody };
 
 /**
  * The embedded default and the test double proven equal to Redis and KV by the shared suite.
  * Documents live in an LRU bounded by bytes: an evicted document is a miss the edge refills from the
  * origin. Bookkeeping (memberships, checkpoints, dead letters) is never evicted.
+ *
+ * Sized for a national catalogue in one process: bodies are kept deflated, equal cards and members
+ * of a shop's lists are one string (interner.ts), and so are list keys and a change's guard.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentStore {
-  const docs = new LRUCache<string, StoredDoc>({
+  const docs = new LRUCache<string, Held>({
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
-    sizeCalculation: (doc) => doc.body.length * 2 + doc.key.length * 2 + 64,
+    sizeCalculation: (doc) => packedSize(doc.packed) + doc.key.length * 2 + 64,
   });
   // Lists are bookkeeping too: never evicted, as an evicted entry would silently shorten a list.
   const lists = new Map<string, ListRecord>();
+  const strings = createInterner();
+  // Each shop's memberships name its ~12 lists: one key string per list, not one per shop.
+  const listKeys = new Map<string, string>();
+  const listKey = (key: string) => listKeys.get(key) ?? (listKeys.set(key, key).get(key) as string);
+  // Within one write the changes of a shop share one guard object: kept as one copy.
+  const holding = (): Holding => {
+    const copies = new Map<Guard, Guard>();
+    const ownGuard = (g: Guard) => copies.get(g) ?? (copies.set(g, { ...g }).get(g) as Guard);
+    return { intern: strings, ownGuard };
+  };
+  const dropRecord = (rec: ListRecord) => {
+    for (const m of rec.members) strings.drop(m);
+    for (const c of rec.cards.values()) strings.drop(c);
+  };
   let rev = 0;
   const memberships = new Map<string, Memberships>();
   const checkpoints = new Map<string, number>();
@@ -52,7 +76,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
   };
 
   const read = (key: string): StoredDoc | null => {
-    if (!key.startsWith("list:")) return docs.get(key) ?? null;
+    if (!key.startsWith("list:")) {
+      const held = docs.get(key);
+      if (!held) return null;
+      const { packed, ...meta } = held;
+      return { ...meta, body: unpackBody(packed) };
+    }
     const rec = lists.get(key);
     const body = rec ? assembleList(key, rec) : null;
     return rec && body ? { key, body, version: rec.rev, seq: rec.seq, builtAt: rec.at } : null;
@@ -73,7 +102,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       if (current && !supersedes(doc, current)) {
         return { written: false, current: { version: current.version, seq: current.seq } };
       }
-      docs.set(key, { key, body: doc.body, version: doc.version, seq: doc.seq, builtAt: doc.builtAt });
+      docs.set(key, {
+        key,
+        packed: packBody(doc.body),
+        version: doc.version,
+        seq: doc.seq,
+        builtAt: doc.builtAt,
+      });
       written(key);
       return { written: true, current: { version: doc.version, seq: doc.seq } };
     },
@@ -81,6 +116,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       let n = 0;
       for (const key of keys) {
         const list = lists.get(key);
+        if (list) dropRecord(list);
         if (docs.delete(key) || (list && lists.delete(key) && list.rev > 0)) n++;
         written(key);
       }
@@ -100,6 +136,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       lists.clear();
       memberships.clear();
       checkpoints.clear();
+      strings.clear();
+      listKeys.clear();
       if (options.deadLetters) dead.clear();
       if (options.deadLetters) jobs.clear();
       return n;
@@ -110,14 +148,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     async applyLists(changes, builtAt) {
       const bytes = changes.map(() => 0);
       const changed: string[] = [];
+      const held = holding();
       for (const [key, group] of byList(changes)) {
         const rec = lists.get(key) ?? emptyRecord();
-        lists.set(key, rec);
+        lists.set(listKey(key), rec);
         const applied = applyToRecord(
           rec,
           group.map((g) => g.change),
           () => ++rev,
           builtAt,
+          held,
         );
         group.forEach((g, i) => {
           bytes[g.at] = applied.bytes[i] as number;
@@ -132,19 +172,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     async seedList(key, entries, builtAt) {
       const rec = lists.get(key) ?? emptyRecord();
       if (rec.rev > 0) return false;
-      lists.set(key, rec);
+      lists.set(listKey(key), rec);
       const changes = entries.map(({ id, guard, member, card }) => ({
         list: key,
         id,
         guard,
         entry: { member, card },
       }));
-      applyToRecord(rec, changes, () => ++rev, builtAt);
+      applyToRecord(rec, changes, () => ++rev, builtAt, holding());
       if (rec.rev === 0) Object.assign(rec, { rev: ++rev, at: builtAt }); // an empty list is a list too
       for (const e of entries) {
         const m = memberships.get(e.id) ?? new Map();
         memberships.set(e.id, m);
-        registerIn(m, e.guard, [key]);
+        registerIn(m, e.guard, [listKey(key)]);
       }
       written(key);
       return true;
@@ -158,15 +198,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     async getMemberships(shopId) {
       return [...(memberships.get(shopId)?.keys() ?? [])].sort();
     },
-    async registerLists(shopId, guard, listKeys) {
+    async registerLists(shopId, guard, keys) {
       const rec = memberships.get(shopId) ?? new Map();
       memberships.set(shopId, rec);
-      return registerIn(rec, guard, listKeys);
+      return registerIn(rec, guard, keys.map(listKey));
     },
-    async releaseLists(shopId, guard, listKeys) {
+    async releaseLists(shopId, guard, keys) {
       const rec = memberships.get(shopId);
       if (!rec) return;
-      releaseFrom(rec, guard, listKeys);
+      releaseFrom(rec, guard, keys);
       if (rec.size === 0) memberships.delete(shopId);
     },
     async getCheckpoint(name) {
