@@ -7,6 +7,7 @@ import {
   countByKind,
   type DocumentStore,
   JOBS_KEPT,
+  listOperationsOf,
   type NewDoc,
   newestJobFirst,
   type PutResult,
@@ -96,13 +97,7 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
       const names = [...(await listAll(`${p}d:`)), ...(await listAll(`${p}l:`))];
       return countByKind(names.map((n) => n.slice(n.indexOf(":", p.length) + 1)));
     },
-    applyLists: lists.applyLists,
-    seedList: lists.seedList,
-    listHeads: lists.listHeads,
-    listShopIds: lists.listShopIds,
-    getMemberships: lists.getMemberships,
-    registerLists: lists.registerLists,
-    releaseLists: lists.releaseLists,
+    ...listOperationsOf(lists),
     async getCheckpoint(name) {
       const raw = await kv.get(`${p}cp:${name}`, "text");
       return raw == null ? null : z.coerce.number().parse(raw);

@@ -7,6 +7,7 @@ import {
   countByKind,
   type DocumentStore,
   JOBS_KEPT,
+  listOperationsOf,
   type NewDoc,
   newestJobFirst,
   type PutResult,
@@ -105,13 +106,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     async countDocuments() {
       return countByKind([...docs.keys(), ...lists.writtenKeys()]);
     },
-    applyLists: lists.applyLists,
-    seedList: lists.seedList,
-    listHeads: lists.listHeads,
-    listShopIds: lists.listShopIds,
-    getMemberships: lists.getMemberships,
-    registerLists: lists.registerLists,
-    releaseLists: lists.releaseLists,
+    ...listOperationsOf(lists),
     async getCheckpoint(name) {
       return checkpoints.get(name) ?? null;
     },

@@ -161,3 +161,14 @@ export type ListOperations = Pick<
   | "registerLists"
   | "releaseLists"
 >;
+
+/** The list half of an adapter's store, as the store answers it (its other helpers left out). */
+export const listOperationsOf = (ops: ListOperations): ListOperations => ({
+  applyLists: ops.applyLists,
+  seedList: ops.seedList,
+  listHeads: ops.listHeads,
+  listShopIds: ops.listShopIds,
+  getMemberships: ops.getMemberships,
+  registerLists: ops.registerLists,
+  releaseLists: ops.releaseLists,
+});

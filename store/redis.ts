@@ -4,6 +4,7 @@ import { DocMeta, docKey } from "../contract/index.ts";
 import {
   countByKind,
   type DocumentStore,
+  listOperationsOf,
   type NewDoc,
   type PutResult,
   refuseList,
@@ -154,13 +155,7 @@ export function createRedisStore(
       });
       return countByKind(keys);
     },
-    applyLists: lists.applyLists,
-    seedList: lists.seedList,
-    listHeads: lists.listHeads,
-    listShopIds: lists.listShopIds,
-    getMemberships: lists.getMemberships,
-    registerLists: lists.registerLists,
-    releaseLists: lists.releaseLists,
+    ...listOperationsOf(lists),
     async getCheckpoint(name) {
       const raw = (await redis.get(`${p}cp:${name}`)) as string | null;
       return raw == null ? null : z.coerce.number().parse(raw);
