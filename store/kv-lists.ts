@@ -5,12 +5,14 @@ import {
   applyToRecord,
   assembleList,
   byList,
+  cardOf,
   emptyRecord,
   headOf,
   type ListRecord,
   type Memberships,
   registerIn,
   releaseFrom,
+  type Slot,
 } from "./list-record.ts";
 import type { ListOperations, StoredDoc } from "./port.ts";
 
@@ -33,6 +35,20 @@ const StoredMemberships = z.union([
   z.record(z.string(), z.tuple([z.number(), z.number()])),
 ]);
 
+function slotsOf(s: z.infer<typeof Stored>): Map<string, Slot> {
+  const slots = new Map<string, Slot>(
+    s.g.map(([id, version, seq]) => [id, { guard: { version, seq }, member: undefined, card: undefined }]),
+  );
+  for (const [member, card] of s.e) {
+    const id = idOfMember(member);
+    const slot = slots.get(id);
+    // Every entry is written with its guard; one without would take any change, as it always did.
+    if (slot) Object.assign(slot, { member, card });
+    else slots.set(id, { guard: { version: 0, seq: 0 }, member, card });
+  }
+  return slots;
+}
+
 function decode(raw: string | null): ListRecord | undefined {
   if (raw === null) return undefined;
   const s = Stored.parse(JSON.parse(raw));
@@ -41,9 +57,7 @@ function decode(raw: string | null): ListRecord | undefined {
     seq: s.seq,
     at: s.at,
     members: s.e.map(([m]) => m),
-    memberOf: new Map(s.e.map(([m]) => [idOfMember(m), m])),
-    cards: new Map(s.e.map(([m, c]) => [idOfMember(m), c])),
-    guards: new Map(s.g.map(([id, version, seq]) => [id, { version, seq }])),
+    slots: slotsOf(s),
   };
 }
 
@@ -52,8 +66,8 @@ const encode = (r: ListRecord) =>
     rev: r.rev,
     seq: r.seq,
     at: r.at,
-    e: r.members.map((m) => [m, r.cards.get(idOfMember(m))]),
-    g: [...r.guards].map(([id, g]) => [id, g.version, g.seq]),
+    e: r.members.map((m) => [m, cardOf(r, m)]),
+    g: [...r.slots].map(([id, { guard }]) => [id, guard.version, guard.seq]),
   });
 
 export function kvLists(
@@ -135,7 +149,7 @@ export function kvLists(
     },
     async listShopIds(key) {
       const [rec] = await records([key]);
-      return [...(rec?.guards.keys() ?? [])].sort();
+      return [...(rec?.slots.keys() ?? [])].sort();
     },
     async getMemberships(shopId) {
       return [...(await memberships(shopId)).keys()].sort();

@@ -59,8 +59,10 @@ export function createMemoryLists(written: (key: string) => void): MemoryLists {
     remove(key) {
       const rec = lists.get(key);
       if (!rec) return false;
-      for (const m of rec.members) strings.drop(m);
-      for (const c of rec.cards.values()) strings.drop(c);
+      for (const { member, card } of rec.slots.values()) {
+        if (member !== undefined) strings.drop(member);
+        if (card !== undefined) strings.drop(card);
+      }
       lists.delete(key);
       return rec.rev > 0;
     },
@@ -122,7 +124,7 @@ export function createMemoryLists(written: (key: string) => void): MemoryLists {
       return keys.map((key) => headOf(key, lists.get(key), n));
     },
     async listShopIds(key) {
-      return [...(lists.get(key)?.guards.keys() ?? [])].sort();
+      return [...(lists.get(key)?.slots.keys() ?? [])].sort();
     },
     async getMemberships(shopId) {
       return [...(memberships.get(shopId)?.keys() ?? [])].sort();
