@@ -4,7 +4,7 @@
  * runs as a process on a throw-away PostgreSQL database (DATABASE_URL's server); the sync-worker here
  * with the product's default bulk limits (BULK_BATCH 200, BULK_SHOPS_PER_S 3000). Not part of `npm test`.
  *
- *   node --max-old-space-size=12000 --import tsx bench/bulk.ts --shops 2000,100000 --regions 500 --store memory,redis
+ *   node --import tsx bench/bulk.ts --shops 2000,100000 --regions 500 --store memory,redis
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -38,12 +38,12 @@ console.log(
   `\nbulk work: origin (Node process, ${args.db}) → sync-worker (this process), ${args.live} live changes during each phase`,
 );
 console.log(
-  "| store | shops / regions | seed s | first start: all details s | live during it p50 · p99 ms | resync --all s | shops/s | state calls | live during it p50 · p99 ms | peak RSS MiB |",
+  "| store | shops / regions | seed s | first start: all details s | live during it p50 · p99 ms | resync --all s | shops/s | state calls | live during it p50 · p99 ms | peak RSS MiB (heap used of total, external, at the peak) |",
 );
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of results)
   console.log(
-    `| ${r.store} | ${r.shops.toLocaleString("en")} / ${r.regions} | ${r.seedS} | ${r.buildS} | ${r.duringBuild.p50Ms} · ${r.duringBuild.p99Ms}${r.duringBuild.lost ? ` (${r.duringBuild.lost} lost)` : ""} | ${r.resyncS}${r.resyncState === "done" ? "" : ` ${r.resyncState}`} | ${r.resyncPerSec} | ${r.resyncStateCalls} | ${r.duringResync.p50Ms} · ${r.duringResync.p99Ms} | ${r.peakRssMiB} |`,
+    `| ${r.store} | ${r.shops.toLocaleString("en")} / ${r.regions} | ${r.seedS} | ${r.buildS} | ${r.duringBuild.p50Ms} · ${r.duringBuild.p99Ms}${r.duringBuild.lost ? ` (${r.duringBuild.lost} lost)` : ""} | ${r.resyncS}${r.resyncState === "done" ? "" : ` ${r.resyncState}`} | ${r.resyncPerSec} | ${r.resyncStateCalls} | ${r.duringResync.p50Ms} · ${r.duringResync.p99Ms} | ${r.peakRssMiB} (heap ${r.atPeak.heapUsedMiB} of ${r.atPeak.heapTotalMiB}, external ${r.atPeak.externalMiB}) |`,
   );
 for (const store of new Set(results.map((r) => r.store))) {
   const rows = results.filter((r) => r.store === store).sort((a, b) => a.shops - b.shops);

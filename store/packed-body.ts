@@ -5,8 +5,8 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
  * characters of JSON each, and one Korean name makes V8 keep the whole string two bytes per
  * character: ~530 MB of strings on the JS heap. Deflated they are ~800 bytes each (~80 MB), held
  * outside the heap where the collector never copies them. Level 3 measured best here for its cost
- * (bench/results/memory-store.txt): ~70 µs to pack a detail, ~35 µs to unpack one — a miss of the
- * edge's L1, never a hit.
+ * (bench/results/memory-store.txt): 70–140 µs to pack a detail, 35–55 µs to unpack one (a miss of
+ * the edge's L1, never a hit) on the 2-core dev machine.
  *
  * Short bodies stay strings: deflate saves nothing on them and the array costs more than the string.
  */

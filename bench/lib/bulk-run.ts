@@ -51,15 +51,20 @@ async function liveDuring(store: DocumentStore, originUrl: string, shops: number
   };
 }
 
+const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
 /**
  * Bulk work at one catalogue size: the first start's build (catch-up → bulk lane, batched state
  * reads) and a full resync, each with live changes made meanwhile; peak RSS of this process (the
  * sync-worker and its store) sampled throughout.
  */
 export async function bulkRun(r: BulkRun, urls: RigOptions["urls"]) {
-  let peakRss = 0;
+  // The heap at the peak tells the store's data from the collector's headroom (V8 lets a heap with
+  // room to grow reach a few times its live data before a full collection).
+  let peak = process.memoryUsage();
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const now = process.memoryUsage();
+    if (now.rss > peak.rss) peak = now;
   }, 250);
   const rig = await startRig({ ...r, urls });
   try {
@@ -88,7 +93,12 @@ export async function bulkRun(r: BulkRun, urls: RigOptions["urls"]) {
       resyncFailed: job.failed,
       resyncStateCalls: stateCalls,
       duringResync,
-      peakRssMiB: Math.round(peakRss / 1024 / 1024),
+      peakRssMiB: mib(peak.rss),
+      atPeak: {
+        heapUsedMiB: mib(peak.heapUsed),
+        heapTotalMiB: mib(peak.heapTotal),
+        externalMiB: mib(peak.external),
+      },
     };
   } finally {
     clearInterval(sampler);

@@ -56,12 +56,19 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
     );
     stops.unshift(() => origin.stop());
     const prefix = `ec-bench-${process.pid}-${Date.now()}`;
-    const common = { ...tokens, ORIGIN_URL: origin.url, NODE_OPTIONS: "--max-old-space-size=12000" };
+    // The query side runs as a user would start it: Node's default heap limit (or BENCH_QUERY_HEAP_MB's,
+    // as an operator would set NODE_OPTIONS for a national catalogue), the default store budget.
+    const heap = process.env.BENCH_QUERY_HEAP_MB;
+    const common = {
+      ...tokens,
+      ORIGIN_URL: origin.url,
+      ...(heap ? { NODE_OPTIONS: `--max-old-space-size=${heap}` } : {}),
+    };
     const query: Service =
       r.store === "memory"
         ? await startService(
             "bin/query/node.ts",
-            { ...common, SYNC_PORT: String(syncPort), EDGE_PORT: String(edgePort), MEMORY_STORE_MB: "8192" },
+            { ...common, SYNC_PORT: String(syncPort), EDGE_PORT: String(edgePort) },
             syncPort,
             60_000,
             "node",
