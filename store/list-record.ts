@@ -20,8 +20,19 @@ export type Slot = { guard: Guard; member: string | undefined; card: string | un
 
 export const emptyRecord = (): ListRecord => ({ rev: 0, seq: 0, at: "", members: [], slots: new Map() });
 
-const encoder = new TextEncoder();
-export const utf8Length = (s: string) => encoder.encode(s).byteLength;
+/** UTF-8 length without encoding (an encode per card was an array per list entry written). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff)
+      i++; // a surrogate pair: 4 bytes for its 2 code units
+    else if (c >= 0x800) n += 2;
+    else if (c >= 0x80) n += 1;
+    if (c >= 0xd800 && c <= 0xdbff) n += 2;
+  }
+  return n;
+}
 export const guardText = (g: Guard) => `${g.version}:${g.seq}`;
 
 /** Index of `member` in the sorted array, or where it would go. */
@@ -34,6 +45,47 @@ function position(members: readonly string[], member: string): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Members leaving and joining the sorted index in one write. One at a time they are spliced in; a
+ * bulk batch brings hundreds to lists of thousands, where a splice each moved half the list per
+ * member (most of a 100,000-shop build's list time): there the index is filtered and merged once.
+ */
+function memberMoves(rec: ListRecord) {
+  const gone = new Set<string>();
+  const added = new Set<string>();
+  return {
+    remove(m: string) {
+      if (!added.delete(m)) gone.add(m);
+    },
+    add(m: string) {
+      if (!gone.delete(m)) added.add(m);
+    },
+    apply() {
+      if (gone.size + added.size <= 1) {
+        for (const m of gone) rec.members.splice(position(rec.members, m), 1);
+        for (const m of added) rec.members.splice(position(rec.members, m), 0, m);
+        return;
+      }
+      const kept = gone.size ? rec.members.filter((m) => !gone.has(m)) : rec.members;
+      rec.members = merge(kept, [...added].sort());
+    },
+  };
+}
+
+/** Two sorted arrays as one (byte order, as `<` compares these ASCII members). */
+function merge(a: readonly string[], b: readonly string[]): string[] {
+  if (b.length === 0) return a as string[];
+  const out: string[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length)
+    out[k++] = (a[i] as string) < (b[j] as string) ? (a[i++] as string) : (b[j++] as string);
+  while (i < a.length) out[k++] = a[i++] as string;
+  while (j < b.length) out[k++] = b[j++] as string;
+  return out;
 }
 
 /** How a record holds what a change brings: memory shares equal strings and guard copies. */
@@ -52,6 +104,7 @@ export function applyToRecord(
   { intern, ownGuard }: Holding = copying,
 ): { changed: boolean; bytes: number[] } {
   let changed = false;
+  const moves = memberMoves(rec);
   const bytes = changes.map((c) => {
     const slot = rec.slots.get(c.id);
     if (slot && !supersedes(c.guard, slot.guard)) return 0;
@@ -63,7 +116,7 @@ export function applyToRecord(
     rec.seq = Math.max(rec.seq, c.guard.seq);
     const old = next.member;
     if (old !== undefined && old !== c.entry?.member) {
-      rec.members.splice(position(rec.members, old), 1);
+      moves.remove(old);
       next.member = undefined;
       intern.drop(old);
       changed = true;
@@ -78,7 +131,7 @@ export function applyToRecord(
     }
     if (old !== c.entry.member) {
       const member = intern.take(c.entry.member);
-      rec.members.splice(position(rec.members, member), 0, member);
+      moves.add(member);
       next.member = member;
       n += member.length * 2;
       changed = true;
@@ -91,6 +144,7 @@ export function applyToRecord(
     }
     return n;
   });
+  moves.apply();
   if (changed) {
     rec.rev = nextRev();
     rec.at = at;
