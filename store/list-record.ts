@@ -25,11 +25,11 @@ export function utf8Length(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff)
-      i++; // a surrogate pair: 4 bytes for its 2 code units
-    else if (c >= 0x800) n += 2;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      n += 2; // a surrogate pair: 4 bytes for its 2 code units (a lone one: 3, as U+FFFD)
+      i++;
+    } else if (c >= 0x800) n += 2;
     else if (c >= 0x80) n += 1;
-    if (c >= 0xd800 && c <= 0xdbff) n += 2;
   }
   return n;
 }
