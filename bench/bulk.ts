@@ -8,6 +8,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { boundHeapGrowth } from "../contract/runtime/node.ts";
 import { bulkRun } from "./lib/bulk-run.ts";
 import { benchUrls } from "./lib/rig.ts";
 
@@ -18,8 +19,12 @@ const { values: args } = parseArgs({
     store: { type: "string", default: "memory" },
     db: { type: "string", default: "postgres-async" },
     live: { type: "string", default: "20" },
+    /** BULK_CONCURRENCY: bulk batches in flight (the product's default, 2, unless set). */
+    "bulk-concurrency": { type: "string", default: "2" },
   },
 });
+// The sync-worker runs in this process: its heap bounded as its Node entry bounds it (HEAP_GROWTH_PERCENT).
+const heapGrowth = boundHeapGrowth(process.env);
 const urls = benchUrls();
 const results = [];
 for (const store of args.store.split(",") as ("memory" | "redis")[]) {
@@ -28,14 +33,22 @@ for (const store of args.store.split(",") as ("memory" | "redis")[]) {
     const db = args.db === "postgres" ? "postgres" : "postgres-async";
     results.push(
       await bulkRun(
-        { shops, regions: Number(args.regions), db, store, liveChanges: Number(args.live) },
+        {
+          shops,
+          regions: Number(args.regions),
+          db,
+          store,
+          liveChanges: Number(args.live),
+          // The product's defaults (BULK_BATCH, BULK_SHOPS_PER_S), BULK_CONCURRENCY as asked.
+          sync: { bulk: { batchSize: 200, perSec: 3000, concurrency: Number(args["bulk-concurrency"]) } },
+        },
         urls,
       ),
     );
   }
 }
 console.log(
-  `\nbulk work: origin (Node process, ${args.db}) → sync-worker (this process), ${args.live} live changes during each phase`,
+  `\nbulk work: origin (Node process, ${args.db}) → sync-worker (this process, HEAP_GROWTH_PERCENT ${heapGrowth}, BULK_CONCURRENCY ${args["bulk-concurrency"]}), ${args.live} live changes during each phase`,
 );
 console.log(
   "| store | shops / regions | seed s | first start: all details s | live during it p50 · p99 ms | resync --all s | shops/s | state calls | live during it p50 · p99 ms | peak RSS MiB (heap used of total, external, at the peak) |",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, EdgeEnv, OriginEnv, parseEnv, SyncWorkerEnv } from "./env.ts";
+import { boundHeapGrowth } from "./runtime/node.ts";
 
 describe("service environments", () => {
   it("fills the documented defaults for a local start", () => {
@@ -35,6 +36,21 @@ describe("service environments", () => {
     expect(
       parseEnv(OriginEnv, { NODE_ENV: "production", EVENTS_TOKEN: "a-real-long-secret" }).EVENTS_TOKEN,
     ).toBe("a-real-long-secret");
+  });
+
+  it("keeps two bulk batches in flight, but one on KV, where more is refused", () => {
+    expect(parseEnv(SyncWorkerEnv, {}).BULK_CONCURRENCY).toBe(2);
+    expect(parseEnv(SyncWorkerEnv, { STORE: "redis", BULK_CONCURRENCY: "3" }).BULK_CONCURRENCY).toBe(3);
+    expect(parseEnv(SyncWorkerEnv, { STORE: "kv" }).BULK_CONCURRENCY).toBe(1);
+    expect(() => parseEnv(SyncWorkerEnv, { STORE: "kv", BULK_CONCURRENCY: "2" })).toThrow(
+      /BULK_CONCURRENCY.*one writer/,
+    );
+  });
+
+  it("bounds a Node store process's heap growth, and names a wrong HEAP_GROWTH_PERCENT", () => {
+    expect(boundHeapGrowth({ HEAP_GROWTH_PERCENT: "0" })).toBe(0); // 0: V8's own growth, no flag set
+    expect(() => boundHeapGrowth({ HEAP_GROWTH_PERCENT: "lots" })).toThrow(/HEAP_GROWTH_PERCENT/);
+    expect(() => boundHeapGrowth({ HEAP_GROWTH_PERCENT: "-5" })).toThrow(ConfigError);
   });
 
   it("treats an empty variable as unset", () => {

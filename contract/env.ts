@@ -67,6 +67,11 @@ export const SyncWorkerEnv = Common.extend({
   /** Bulk work (catch-up, timers, replays, resyncs): shops per batch (one batched state read each) and per second. */
   BULK_BATCH: z.coerce.number().int().min(1).max(200).default(200),
   BULK_SHOPS_PER_S: z.coerce.number().int().min(0).default(3000),
+  /**
+   * Bulk batches in flight at once: one's state read overlaps another's build. Default 2, and 1 on
+   * KV, whose lists are read-modify-write with one writer (store/kv.ts): more is refused there.
+   */
+  BULK_CONCURRENCY: z.coerce.number().int().min(1).max(8).optional(),
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   CATCH_UP_INTERVAL_S: z.coerce.number().min(0).default(30),
   /** A change catch-up queued that no document reflects yet is sent again after this (then doubling). */
@@ -82,6 +87,7 @@ export const SyncWorkerEnv = Common.extend({
   ...env,
   EVENTS_TOKEN: token(env, "EVENTS_TOKEN", DEV_EVENTS_TOKEN, ctx),
   ADMIN_TOKEN: token(env, "ADMIN_TOKEN", DEV_ADMIN_TOKEN, ctx),
+  BULK_CONCURRENCY: bulkConcurrency(env, ctx),
 }));
 export type SyncWorkerEnv = z.infer<typeof SyncWorkerEnv>;
 
@@ -120,6 +126,20 @@ export const QueryEnv = z.object({
 export type QueryEnv = z.infer<typeof QueryEnv>;
 
 /** Dev defaults keep `npm start` one command; production must set real secrets. */
+function bulkConcurrency(
+  env: { STORE: string; BULK_CONCURRENCY?: number | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (env.STORE !== "kv") return env.BULK_CONCURRENCY ?? 2;
+  if ((env.BULK_CONCURRENCY ?? 1) > 1)
+    ctx.addIssue({
+      code: "custom",
+      path: ["BULK_CONCURRENCY"],
+      message: "must be 1 with STORE=kv: KV lists are read-modify-write and take one writer",
+    });
+  return 1;
+}
+
 function token(
   env: { NODE_ENV: string } & Record<string, unknown>,
   name: string,

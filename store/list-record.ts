@@ -35,6 +35,9 @@ export function utf8Length(s: string): number {
 }
 export const guardText = (g: Guard) => `${g.version}:${g.seq}`;
 
+// Past this many moves in one list write, one merge costs less than a splice each.
+const SPLICE_UP_TO = 8;
+
 /** Index of `member` in the sorted array, or where it would go. */
 function position(members: readonly string[], member: string): number {
   let lo = 0;
@@ -48,9 +51,9 @@ function position(members: readonly string[], member: string): number {
 }
 
 /**
- * Members leaving and joining the sorted index in one write. One at a time they are spliced in; a
- * bulk batch brings hundreds to lists of thousands, where a splice each moved half the list per
- * member (most of a 100,000-shop build's list time): there the index is filtered and merged once.
+ * Members leaving and joining the sorted index in one write. A few are spliced in place (a native
+ * move, no new array); a bulk batch may bring hundreds to a list of thousands, where a splice each
+ * moved half the list per member: there the index is filtered and merged once.
  */
 function memberMoves(rec: ListRecord) {
   const gone = new Set<string>();
@@ -63,8 +66,11 @@ function memberMoves(rec: ListRecord) {
       if (!gone.delete(m)) added.add(m);
     },
     apply() {
-      if (gone.size + added.size <= 1) {
-        for (const m of gone) rec.members.splice(position(rec.members, m), 1);
+      if (gone.size + added.size <= SPLICE_UP_TO) {
+        for (const m of gone) {
+          const at = position(rec.members, m);
+          if (rec.members[at] === m) rec.members.splice(at, 1);
+        }
         for (const m of added) rec.members.splice(position(rec.members, m), 0, m);
         return;
       }
@@ -109,7 +115,8 @@ export function applyToRecord(
     const slot = rec.slots.get(c.id);
     if (slot && !supersedes(c.guard, slot.guard)) return 0;
     let n = 0;
-    if (!slot || guardText(slot.guard) !== guardText(c.guard)) n += guardText(c.guard).length;
+    const same = slot && slot.guard.version === c.guard.version && slot.guard.seq === c.guard.seq;
+    if (!same) n += guardText(c.guard).length;
     const next: Slot = slot ?? { guard: c.guard, member: undefined, card: undefined };
     if (!slot) rec.slots.set(c.id, next);
     next.guard = ownGuard(c.guard);

@@ -7,13 +7,18 @@ export type BulkLimits = {
   batchSize: number;
   /** Bulk shops per second at most, so a catch-up or replay of a day cannot knock over an origin. */
   perSec: number;
+  /**
+   * Bulk batches in flight at once (default 2): a batch waits on its state read about a third of
+   * its time, and with a second one in flight the sync-worker builds while the origin reads.
+   */
+  concurrency?: number;
 };
 
 /**
  * The pull loops for server queues (in-process, Redis Streams): `LIVE_CONCURRENCY` live loops take
  * live events as they come (a batch spends most of its time waiting on the origin's state read, so
- * several in flight keep up with a burst); one bulk loop works through catch-up, timers and replays at its own pace
- * (`BULK_SHOPS_PER_S`), so live events never queue behind bulk work. Each receives a batch, processes
+ * several in flight keep up with a burst); `BULK_CONCURRENCY` bulk loops work through catch-up, timers
+ * and replays at their own pace (`BULK_SHOPS_PER_S` between them), so live events never queue behind bulk work. Each receives a batch, processes
  * it, then acks, retries or dead-letters each delivery. On Workers the Queues batch handler does the
  * same with `msg.ack()` / `msg.retry()` instead.
  */
@@ -29,7 +34,7 @@ export class Consumer {
       processor: BatchProcessor;
       logger: Logger;
       batchSize?: number;
-      /** Live loops (each a batch in flight); bulk work keeps one, paced. */
+      /** Live loops (each a batch in flight); bulk work keeps `bulk.concurrency`, paced. */
       liveConcurrency?: number;
       bulk?: BulkLimits;
       waitMs?: number;
@@ -40,7 +45,12 @@ export class Consumer {
     if (this.running) return;
     this.running = true;
     const live = Array.from({ length: this.o.liveConcurrency ?? 1 }, () => "live" as const);
-    this.loops = [...live, "bulk" as const].map((lane) => this.run(lane));
+    const bulk = Array.from({ length: this.bulkLoops() }, () => "bulk" as const);
+    this.loops = [...live, ...bulk].map((lane) => this.run(lane));
+  }
+
+  private bulkLoops(): number {
+    return this.o.bulk?.concurrency ?? 2;
   }
 
   private async run(lane: Lane): Promise<void> {
@@ -48,7 +58,7 @@ export class Consumer {
       try {
         const started = Date.now();
         const n = await this.drainOnce(this.o.waitMs ?? 500, lane);
-        const perSec = this.o.bulk?.perSec ?? 0;
+        const perSec = (this.o.bulk?.perSec ?? 0) / this.bulkLoops(); // each loop its share
         if (lane === "bulk" && n > 0 && perSec > 0) {
           const due = started + (n / perSec) * 1000; // pace: n shops may take no less than n / rate
           if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));

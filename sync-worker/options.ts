@@ -44,7 +44,7 @@ export const optionsFromEnv = (env: SyncWorkerEnv) => ({
   batchSize: env.BATCH_SIZE,
   liveConcurrency: env.LIVE_CONCURRENCY,
   edgeUrl: env.EDGE_URL,
-  bulk: { batchSize: env.BULK_BATCH, perSec: env.BULK_SHOPS_PER_S },
+  bulk: { batchSize: env.BULK_BATCH, perSec: env.BULK_SHOPS_PER_S, concurrency: env.BULK_CONCURRENCY },
   maxAttempts: env.MAX_ATTEMPTS,
   originTimeoutMs: env.ORIGIN_TIMEOUT_MS,
   rates: { ingestPerSec: env.INGEST_RATE_PER_S, adminPerSec: env.ADMIN_RATE_PER_S },

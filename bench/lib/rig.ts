@@ -106,6 +106,9 @@ export async function startRig(o: RigOptions) {
     },
     originPort,
     600_000,
+    "node",
+    // BENCH_ORIGIN_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the origin's process too.
+    process.env.BENCH_ORIGIN_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
   );
   const seedS = (performance.now() - seedStarted) / 1000; // with the origin's own start (~1 s)
   return {

@@ -1,4 +1,7 @@
-import { nodeServe, runNodeEntry } from "../../contract/runtime/node.ts";
+import { boundHeapGrowth, nodeServe, runNodeEntry } from "../../contract/runtime/node.ts";
 import { startQuery } from "./start.ts";
 
-await runNodeEntry(() => startQuery(process.env, nodeServe));
+await runNodeEntry(() => {
+  boundHeapGrowth(process.env); // the memory store lives in this process
+  return startQuery(process.env, nodeServe);
+});

@@ -1,5 +1,8 @@
 import { parseEnv, SyncWorkerEnv } from "../../contract/index.ts";
-import { nodeServe, runNodeEntry } from "../../contract/runtime/node.ts";
+import { boundHeapGrowth, nodeServe, runNodeEntry } from "../../contract/runtime/node.ts";
 import { startSyncWorker } from "../start.ts";
 
-await runNodeEntry(() => startSyncWorker(parseEnv(SyncWorkerEnv, process.env), nodeServe));
+await runNodeEntry(() => {
+  boundHeapGrowth(process.env); // it may hold the store in memory
+  return startSyncWorker(parseEnv(SyncWorkerEnv, process.env), nodeServe);
+});

@@ -75,6 +75,9 @@ export class Rebuilder {
       }),
     );
 
+    // One list's changes side by side, so a list is written once per batch, not once per chunk it
+    // appears in (a KV value rewritten, a memory list's index merged). Stable: each shop's order stays.
+    changes.sort((a, b) => (a.change.list < b.change.list ? -1 : a.change.list > b.change.list ? 1 : 0));
     const changedLists = new Set<string>();
     try {
       for (let from = 0; from < changes.length; from += APPLY_CHUNK) {
