@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { type DeadLetter, docKey } from "../contract/index.ts";
 import { listChange } from "./list-suite.ts";
-import type { DocumentStore, NewDoc } from "./port.ts";
+import { type DocumentStore, metasOf, type NewDoc } from "./port.ts";
 
 export type StoreFactory = () => Promise<{ store: DocumentStore; cleanup?: () => Promise<void> }>;
 export type StoreCaps = {
@@ -69,6 +69,20 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
       const got = await store.getMany(["list:gangnam:chicken", "detail:none", "main:gangnam"]);
       expect(got.map((d) => d?.seq ?? null)).toEqual([6, null, 5]);
       expect(await store.getMany([])).toEqual([]);
+    });
+
+    it("answers documents' versions without their bodies as getMany has them", async () => {
+      await store.put("detail:s_m1", doc(3, 30));
+      await store.put("detail:s_m2", { ...doc(4, 40), body: "가".repeat(3000) }); // a packed body on memory
+      await store.applyLists([listChange("list:gangnam:chicken", "s_m1", 31)], BUILT);
+      const keys = ["detail:s_m2", "detail:none", "detail:s_m1", "list:gangnam:chicken"];
+      const metas = await metasOf(store, keys);
+      const full = await store.getMany(keys);
+      expect(metas).toEqual(
+        full.map((d) => (d ? { version: d.version, seq: d.seq, builtAt: d.builtAt } : null)),
+      );
+      expect(metas.map((m) => m?.seq ?? null)).toEqual([40, null, 30, 31]);
+      expect(await metasOf(store, [])).toEqual([]);
     });
 
     it("never replaces a document with an older version or seq; equal ones rebuild", async () => {

@@ -64,6 +64,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     async getMany(keys) {
       return keys.map(read);
     },
+    async getMetas(keys) {
+      return keys.map((key) => {
+        const held = key.startsWith("list:") ? lists.read(key) : docs.get(key);
+        return held ? { version: held.version, seq: held.seq, builtAt: held.builtAt } : null;
+      });
+    },
     // Synchronous between the read and the write: atomic on a single-threaded runtime.
     async put(key, doc: NewDoc): Promise<PutResult> {
       refuseList(key);

@@ -40,6 +40,12 @@ export interface DocumentStore {
   /** One round trip; answers in the order asked, null where missing. */
   getMany(keys: readonly string[]): Promise<(StoredDoc | null)[]>;
   /**
+   * Documents' versions without their bodies, in the order asked, null where missing: catch-up's
+   * "is this change already reflected?" for thousands of details, which on memory would otherwise
+   * inflate each body and on Redis move each over the wire. Optional: see `metasOf`.
+   */
+  getMetas?(keys: readonly string[]): Promise<(DocMeta | null)[]>;
+  /**
    * Writes unless the stored document is newer (see `supersedes`). Atomic on memory and Redis; on
    * Workers KV it relies on one writer per key (see kv.ts).
    */
@@ -172,3 +178,11 @@ export const listOperationsOf = (ops: ListOperations): ListOperations => ({
   registerLists: ops.registerLists,
   releaseLists: ops.releaseLists,
 });
+
+/** `getMetas` where the adapter has it, else the metadata of `getMany` (KV: a value read each). */
+export async function metasOf(store: DocumentStore, keys: readonly string[]): Promise<(DocMeta | null)[]> {
+  if (store.getMetas) return store.getMetas(keys);
+  return (await store.getMany(keys)).map((d) =>
+    d ? { version: d.version, seq: d.seq, builtAt: d.builtAt } : null,
+  );
+}

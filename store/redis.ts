@@ -103,6 +103,23 @@ export function createRedisStore(
       });
       return keys.map((key) => found.get(key) ?? null);
     },
+    async getMetas(keys) {
+      const plain = keys.filter((k) => !isList(k));
+      const pipe = redis.pipeline();
+      for (const key of plain) pipe.hmget(doc(key), "version", "seq", "builtAt");
+      const replies = plain.length > 0 ? await pipe.exec() : [];
+      const found = new Map<string, DocMeta | null>();
+      plain.forEach((key, i) => {
+        const [version, seq, builtAt] = replies[i] as (string | null)[];
+        found.set(key, version == null ? null : DocMeta.parse({ version, seq, builtAt }));
+      });
+      // Lists keep their seq in their record: read as getMany does (catch-up never asks for one).
+      const listed = keys.filter(isList);
+      (await lists.readLists(listed, 0)).forEach((d, i) => {
+        found.set(listed[i] as string, d ? { version: d.version, seq: d.seq, builtAt: d.builtAt } : null);
+      });
+      return keys.map((key) => found.get(key) ?? null);
+    },
     async put(key, d: NewDoc): Promise<PutResult> {
       refuseList(key);
       const [written, version, seq] = (await redis.eval(

@@ -1,5 +1,5 @@
 import { type Change, type ChangeEvent, docKey, type Logger, type OriginClient } from "../contract/index.ts";
-import type { DocumentStore } from "../store/port.ts";
+import { type DocumentStore, metasOf } from "../store/port.ts";
 import type { ChangeQueue } from "./queue/port.ts";
 
 export const CHECKPOINT = "changes";
@@ -138,7 +138,10 @@ export class CatchUp {
  */
 async function filterApplied(store: DocumentStore, changes: Change[]): Promise<Change[]> {
   const shopIds = [...new Set(changes.filter((c) => c.type !== "owner").map((c) => c.shopId ?? c.id))];
-  const docs = await store.getMany(shopIds.map((id) => docKey.detail(id)));
+  const docs = await metasOf(
+    store,
+    shopIds.map((id) => docKey.detail(id)),
+  );
   const builtAt = new Map(shopIds.map((id, i) => [id, docs[i]?.seq ?? -1]));
   return changes.filter((c) => c.type === "owner" || (builtAt.get(c.shopId ?? c.id) ?? -1) < c.seq);
 }

@@ -170,6 +170,9 @@ export class SearchIndexes {
 
   /** A detail changed: every built region that holds the shop, or that it now delivers to, follows. */
   private async refresh(id: string): Promise<void> {
+    // No region indexed yet (nobody searched): nothing to follow. Reading the detail anyway cost a
+    // store read, an unpack and a parse per write — 6 % of the query side's CPU at 500 changes/s.
+    if (this.built.size === 0) return;
     const holding = [...this.built.values()].filter((ix) => ix.entries.has(id));
     const doc = await this.store.get(docKey.detail(id));
     const d = doc ? (JSON.parse(doc.body) as DetailDocument) : null;
