@@ -8,7 +8,9 @@
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { parseEnv, SyncWorkerEnv } from "../contract/index.ts";
 import { boundHeapGrowth } from "../contract/runtime/node.ts";
+import { optionsFromEnv } from "../sync-worker/options.ts";
 import { bulkRun } from "./lib/bulk-run.ts";
 import { benchUrls } from "./lib/rig.ts";
 
@@ -39,8 +41,11 @@ for (const store of args.store.split(",") as ("memory" | "redis")[]) {
           db,
           store,
           liveChanges: Number(args.live),
-          // The product's defaults (BULK_BATCH, BULK_SHOPS_PER_S), BULK_CONCURRENCY as asked.
-          sync: { bulk: { batchSize: 200, perSec: 3000, concurrency: Number(args["bulk-concurrency"]) } },
+          // The product's bulk limits from its own environment schema, BULK_CONCURRENCY as asked.
+          sync: {
+            bulk: optionsFromEnv(parseEnv(SyncWorkerEnv, { BULK_CONCURRENCY: args["bulk-concurrency"] }))
+              .bulk,
+          },
         },
         urls,
       ),

@@ -8,6 +8,7 @@ import {
   type DocumentStore,
   JOBS_KEPT,
   listOperationsOf,
+  metaOf,
   type NewDoc,
   newestJobFirst,
   type PutResult,
@@ -65,10 +66,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       return keys.map(read);
     },
     async getMetas(keys) {
-      return keys.map((key) => {
-        const held = key.startsWith("list:") ? lists.read(key) : docs.get(key);
-        return held ? { version: held.version, seq: held.seq, builtAt: held.builtAt } : null;
-      });
+      return keys.map((key) => metaOf(key.startsWith("list:") ? lists.read(key) : docs.get(key)));
     },
     // Synchronous between the read and the write: atomic on a single-threaded runtime.
     async put(key, doc: NewDoc): Promise<PutResult> {

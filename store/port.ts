@@ -179,10 +179,12 @@ export const listOperationsOf = (ops: ListOperations): ListOperations => ({
   releaseLists: ops.releaseLists,
 });
 
+/** A document's metadata alone (null stays null). */
+export const metaOf = (d: DocMeta | null | undefined): DocMeta | null =>
+  d ? { version: d.version, seq: d.seq, builtAt: d.builtAt } : null;
+
 /** `getMetas` where the adapter has it, else the metadata of `getMany` (KV: a value read each). */
 export async function metasOf(store: DocumentStore, keys: readonly string[]): Promise<(DocMeta | null)[]> {
   if (store.getMetas) return store.getMetas(keys);
-  return (await store.getMany(keys)).map((d) =>
-    d ? { version: d.version, seq: d.seq, builtAt: d.builtAt } : null,
-  );
+  return (await store.getMany(keys)).map(metaOf);
 }

@@ -5,6 +5,7 @@ import {
   countByKind,
   type DocumentStore,
   listOperationsOf,
+  metaOf,
   type NewDoc,
   type PutResult,
   refuseList,
@@ -116,7 +117,7 @@ export function createRedisStore(
       // Lists keep their seq in their record: read as getMany does (catch-up never asks for one).
       const listed = keys.filter(isList);
       (await lists.readLists(listed, 0)).forEach((d, i) => {
-        found.set(listed[i] as string, d ? { version: d.version, seq: d.seq, builtAt: d.builtAt } : null);
+        found.set(listed[i] as string, metaOf(d));
       });
       return keys.map((key) => found.get(key) ?? null);
     },

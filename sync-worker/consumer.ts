@@ -2,6 +2,9 @@ import type { Logger } from "../contract/index.ts";
 import type { BatchProcessor } from "./pipeline/process.ts";
 import type { ChangeQueue, Lane } from "./queue/port.ts";
 
+/** Bulk batches in flight when not configured (BULK_CONCURRENCY's default off KV). */
+export const DEFAULT_BULK_CONCURRENCY = 2;
+
 export type BulkLimits = {
   /** Deliveries per bulk batch: one batched state read each (MAX_STATE_BATCH). */
   batchSize: number;
@@ -50,7 +53,7 @@ export class Consumer {
   }
 
   private bulkLoops(): number {
-    return this.o.bulk?.concurrency ?? 2;
+    return this.o.bulk?.concurrency ?? DEFAULT_BULK_CONCURRENCY;
   }
 
   private async run(lane: Lane): Promise<void> {

@@ -1,6 +1,6 @@
 import { durationMs, type Job, type Logger, type OriginClient, type ResyncBody } from "../contract/index.ts";
 import { type DocumentStore, newestJobFirst } from "../store/port.ts";
-import type { BulkLimits } from "./consumer.ts";
+import { type BulkLimits, DEFAULT_BULK_CONCURRENCY } from "./consumer.ts";
 import type { Rebuilder } from "./pipeline/rebuild.ts";
 import type { RepairWindow } from "./stats.ts";
 
@@ -83,7 +83,14 @@ export class Jobs {
     try {
       const ids = await this.enumerate(scope);
       job.total = ids.length;
-      const { batchSize, perSec, concurrency = 2 } = this.o.bulk ?? { batchSize: 200, perSec: 0 };
+      const {
+        batchSize,
+        perSec,
+        concurrency = DEFAULT_BULK_CONCURRENCY,
+      } = this.o.bulk ?? {
+        batchSize: 200,
+        perSec: 0,
+      };
       const started = Date.now();
       const missed: string[] = [];
       let next = 0;

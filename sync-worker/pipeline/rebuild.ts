@@ -8,6 +8,7 @@ import {
 } from "../../contract/index.ts";
 import { timeSlicer } from "../../contract/time-slice.ts";
 import { entryChanges, listKeysOf, nextAdBoundary, projectDetail } from "../../projection/index.ts";
+import { utf8Length } from "../../store/list-record.ts";
 import type { DocumentStore, Guard, ListChange } from "../../store/port.ts";
 
 export type RebuildDeps = {
@@ -29,7 +30,6 @@ const reasonOf = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}`
 const MAX_DELAY_MS = 2 ** 31 - 1;
 // A shop the origin no longer knows leaves its lists for good: no later state may put it back.
 const GONE: Guard = { version: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
-const encoder = new TextEncoder();
 // List changes per store call: small enough that one call is a short slice of work in memory.
 const APPLY_CHUNK = 256;
 
@@ -167,7 +167,7 @@ export class Rebuilder {
         guard,
         leave: lists.filter((l) => !wanted.includes(l)),
         vanished: false,
-        bytes: put.written ? encoder.encode(body).byteLength : 0,
+        bytes: put.written ? utf8Length(body) : 0,
       },
     };
   }
