@@ -76,6 +76,14 @@ const timed = (f: () => void) => {
 const packed = sample.map(packBody);
 const packUs = timed(() => sample.forEach(packBody));
 const unpackUs = timed(() => packed.forEach(unpackBody));
+// What each status read (the console, once a second) costs the process serving reads: median of 9.
+const countMs: number[] = [];
+for (let i = 0; i < 9; i++) {
+  const t = performance.now();
+  await store.countDocuments();
+  countMs.push(performance.now() - t);
+}
+countMs.sort((a, b) => a - b);
 const bytes =
   packed.reduce((n, p) => n + (typeof p === "string" ? p.length : p.byteLength), 0) / packed.length;
 console.log(
@@ -83,6 +91,7 @@ console.log(
     `${args.shops} shops / ${args.regions} regions: ${(await store.countDocuments()).detail} details, ${entries} list entries (${distinct} distinct cards)`,
     `detail: ${Math.round(chars / Number(args.shops))} characters on average, ${Math.round(bytes)} bytes packed; pack ${packUs.toFixed(0)} µs, unpack ${unpackUs.toFixed(0)} µs (first ${sample.length})`,
     `heap after a full collection: ${mib(after.heapUsed - before.heapUsed)} MiB held by the store; off-heap (packed bodies) ${mib(after.arrayBuffers - before.arrayBuffers)} MiB`,
+    `countDocuments (a status read): ${countMs[4]?.toFixed(2)} ms median, ${countMs[8]?.toFixed(2)} ms max of 9`,
     `RSS ${mib(after.rss)} MiB now, ${readFileSync("/proc/self/status", "utf8").match(/VmHWM:\s*(\d+)/)?.[1]} kB at the peak`,
   ].join("\n"),
 );

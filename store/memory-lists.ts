@@ -22,8 +22,8 @@ export type MemoryLists = ListOperations & {
   forgetShop(shopId: string): string[];
   /** Forgets everything; answers how many lists and memberships there were. */
   clear(): number;
-  /** Keys of the lists that were ever written. */
-  writtenKeys(): string[];
+  /** Lists ever written, and the regions they are in (one main each). */
+  counts(): { list: number; main: number };
 };
 
 /**
@@ -49,6 +49,20 @@ export function createMemoryLists(written: (key: string) => void): MemoryLists {
     return rec;
   };
   let rev = 0;
+  // Written lists per region, kept as lists are first written and removed: a status read (the
+  // console asks once a second) must not walk every list of a national catalogue.
+  const regions = new Map<string, number>();
+  let writtenLists = 0;
+  const counted = (key: string, by: 1 | -1) => {
+    const region = key.split(":")[1] as string;
+    const n = (regions.get(region) ?? 0) + by;
+    if (n > 0) regions.set(region, n);
+    else regions.delete(region);
+    writtenLists += by;
+  };
+  const firstWrite = (key: string, before: number, rec: ListRecord) => {
+    if (before === 0 && rec.rev > 0) counted(key, 1);
+  };
 
   return {
     read(key) {
@@ -64,6 +78,7 @@ export function createMemoryLists(written: (key: string) => void): MemoryLists {
         if (card !== undefined) strings.drop(card);
       }
       lists.delete(key);
+      if (rec.rev > 0) counted(key, -1);
       return rec.rev > 0;
     },
     forgetShop(shopId) {
@@ -73,17 +88,19 @@ export function createMemoryLists(written: (key: string) => void): MemoryLists {
     },
     clear() {
       const n = lists.size + memberships.size;
-      for (const map of [lists, memberships, keys]) map.clear();
+      for (const map of [lists, memberships, keys, regions]) map.clear();
+      writtenLists = 0;
       strings.clear();
       return n;
     },
-    writtenKeys: () => [...lists].filter(([, l]) => l.rev > 0).map(([k]) => k),
+    counts: () => ({ list: writtenLists, main: regions.size }),
     async applyLists(changes, builtAt) {
       const bytes = changes.map(() => 0);
       const changed: string[] = [];
       const held = holding();
       for (const [key, group] of byList(changes)) {
         const rec = recordOf(key);
+        const before = rec.rev;
         const applied = applyToRecord(
           rec,
           group.map((g) => g.change),
@@ -91,6 +108,7 @@ export function createMemoryLists(written: (key: string) => void): MemoryLists {
           builtAt,
           held,
         );
+        firstWrite(key, before, rec);
         group.forEach((g, i) => {
           bytes[g.at] = applied.bytes[i] as number;
         });
@@ -104,6 +122,7 @@ export function createMemoryLists(written: (key: string) => void): MemoryLists {
     async seedList(key, entries, builtAt) {
       if ((lists.get(key)?.rev ?? 0) > 0) return false;
       const rec = recordOf(key);
+      const before = rec.rev;
       const changes = entries.map(({ id, guard, member, card }) => ({
         list: key,
         id,
@@ -112,6 +131,7 @@ export function createMemoryLists(written: (key: string) => void): MemoryLists {
       }));
       applyToRecord(rec, changes, () => ++rev, builtAt, holding());
       if (rec.rev === 0) Object.assign(rec, { rev: ++rev, at: builtAt }); // an empty list is a list too
+      firstWrite(key, before, rec);
       for (const e of entries) {
         const m = memberships.get(e.id) ?? new Map();
         memberships.set(e.id, m);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { storeContractSuite } from "./contract-suite.ts";
-import { listStoreSuite } from "./list-suite.ts";
+import { listChange, listStoreSuite } from "./list-suite.ts";
 import { createMemoryStore } from "./memory.ts";
 
 storeContractSuite("memory", async () => ({ store: createMemoryStore() }), {
@@ -43,5 +43,30 @@ describe("memory store bounds", () => {
     const got = await store.getMany(Array.from({ length: 200 }, (_, i) => `detail:s_${i}`));
     expect(got.map((d) => d?.body)).toEqual(Array.from({ length: 200 }, (_, i) => detail(i)));
     expect(detail(0).length * 2 * 200).toBeGreaterThan(400_000);
+  });
+
+  it("counts the details it holds through overwrites, evictions, deletes and a purge", async () => {
+    const store = createMemoryStore({ maxBytes: 10_000 });
+    const noise = () => Array.from({ length: 25 }, () => crypto.randomUUID()).join("");
+    const ids = Array.from({ length: 20 }, (_, i) => `detail:s_${i}`);
+    for (const key of ids) await store.put(key, doc(noise()));
+    await store.put("detail:s_19", { ...doc(noise()), version: 2 }); // an overwrite is not a new detail
+    const held = async () => (await store.getMany(ids)).filter(Boolean).length;
+    expect((await store.countDocuments()).detail).toBe(await held());
+    expect(await held()).toBeLessThan(20);
+    await store.delete(["detail:s_19", "detail:s_0"]);
+    expect((await store.countDocuments()).detail).toBe(await held());
+    await store.purgeShop("s_18");
+    expect((await store.countDocuments()).detail).toBe(await held());
+    await store.applyLists(
+      [listChange("list:mapo:cafe", "s_1", 1), listChange("list:mapo:chicken", "s_2", 1)],
+      "2026-11-26T00:00:00.000Z",
+    );
+    await store.seedList("list:gangnam:cafe", [], "2026-11-26T00:00:00.000Z");
+    expect(await store.countDocuments()).toMatchObject({ list: 3, main: 2 });
+    await store.delete(["list:gangnam:cafe", "list:mapo:cafe"]);
+    expect(await store.countDocuments()).toMatchObject({ list: 1, main: 1 });
+    await store.purgeAll();
+    expect(await store.countDocuments()).toEqual({ detail: 0, list: 0, main: 0 });
   });
 });

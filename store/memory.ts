@@ -4,7 +4,6 @@ import { createMemoryLists } from "./memory-lists.ts";
 import { type PackedBody, packBody, packedSize, unpackBody } from "./packed-body.ts";
 import {
   byFirstFailure,
-  countByKind,
   type DocumentStore,
   JOBS_KEPT,
   listOperationsOf,
@@ -34,9 +33,19 @@ type Held = Omit<StoredDoc, "body"> & { packed: PackedBody };
  * records whose shared strings are held once (memory-lists.ts).
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentStore {
+  // Details held, kept as documents come and go: counting 100,000 keys on each status read held the
+  // event loop 35-77 ms, once a second while the console was open (bench/results/status-count.txt).
+  let details = 0;
+  const isDetail = (key: string) => key.startsWith("detail:");
   const docs = new LRUCache<string, Held>({
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
     sizeCalculation: (doc) => packedSize(doc.packed) + doc.key.length * 2 + 64,
+    onInsert: (_doc, key, reason) => {
+      if (reason === "add" && isDetail(key)) details++;
+    },
+    dispose: (_doc, key, reason) => {
+      if (reason !== "set" && isDetail(key)) details--;
+    },
   });
   const checkpoints = new Map<string, number>();
   const dead = new Map<string, DeadLetter>();
@@ -108,7 +117,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       return n;
     },
     async countDocuments() {
-      return countByKind([...docs.keys(), ...lists.writtenKeys()]);
+      return { ...lists.counts(), detail: details };
     },
     ...listOperationsOf(lists),
     async getCheckpoint(name) {

@@ -7,6 +7,7 @@ import { TOKENS } from "../../tests/stack.ts";
 import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
 import { cpuShare } from "./cpu-share.ts";
 import { changeAt } from "./lag-run.ts";
+import { answers, startTrace } from "./pipeline-trace.ts";
 import { peakRssMiB } from "./servers.ts";
 
 export type ProcsRun = {
@@ -21,6 +22,7 @@ type Status = {
   counters: { eventsProcessed: number; retried?: number };
   queue: { depth: number | null; ready?: number; inFlight?: number };
   lag: { count: number; p50: number | null; p99: number | null; max: number | null };
+  repair: { totals: Record<string, number> };
 };
 
 /**
@@ -128,22 +130,13 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       "query side": query.proc.pid as number,
       "load generator": process.pid,
     });
-    // Where a backlog sits, once a second: the origin's outbox (relay) or the sync-worker's queue.
-    const trace = process.env.BENCH_TRACE
-      ? setInterval(async () => {
-          const outbox = (await (await fetch(`${origin.url}/state/outbox`)).json()) as { pending: number };
-          const s = await status();
-          const ids = Array.from({ length: 100 }, (_, i) => `s_demo_${String(i + 1).padStart(6, "0")}`);
-          const t = performance.now();
-          await (await fetch(`${origin.url}/state/shops/batch?ids=${ids.join(",")}`)).arrayBuffer();
-          const batchMs = Math.round(performance.now() - t);
-          console.error(
-            `  outbox pending ${outbox.pending} · queue ready ${s.queue.ready} in flight ${s.queue.inFlight} · lag n ${s.lag.count} p99 ${s.lag.p99} · retried ${s.counters.retried} · a 100-shop state read ${batchMs} ms`,
-          );
-        }, 1000)
-      : undefined;
+    const stopTrace = await startTrace({
+      originUrl: origin.url,
+      pids: { origin: origin.proc.pid as number, query: query.proc.pid as number, load: process.pid },
+      status,
+    });
     const sent = await changes(origin.url, r.rate, r.changes, 300, r.shops);
-    clearInterval(trace);
+    stopTrace();
     // Every measured change's live event is in the lag window (timer rebuilds are not live).
     await waitFor(async () => (await status()).lag.count >= r.changes, 120_000, 50);
     const cpuPercent = await cpu();
@@ -191,6 +184,7 @@ async function changes(origin: string, rate: number, count: number, offset: numb
       patch(new URL(path, origin), JSON.stringify(body))
         .then((status) => {
           answered.push(performance.now() - sent);
+          answers.push({ at: sent - started, ms: performance.now() - sent });
           if (status >= 300) failed++;
         })
         .catch(() => failed++),
