@@ -1,6 +1,6 @@
 export {};
 
-// The ceiling: Bun.serve answering fixed bytes (bench/run.ts, bench/edge-bun.ts). With HEADERS_FILE,
+// The ceiling: Bun.serve answering fixed bytes (bench/run.ts, bench/edge-hot.ts). With HEADERS_FILE,
 // the same headers as the edge's answer too (JSON), so the bench can tell what the edge's own work
 // costs from what writing its eight extra headers costs.
 declare const Bun: {

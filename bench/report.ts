@@ -58,6 +58,13 @@ export function table(r: Result): string {
     ratio(find("edge on Deno"), find("bare Deno.serve")),
     0.85,
   );
+  // Reported, no target: the edge against a bare server writing the same headers — its own work.
+  for (const rt of ["Bun", "Deno"])
+    targets.push([
+      `edge on ${rt} vs bare ${rt}.serve writing the edge's headers, hot detail`,
+      `${ratio(find(`edge on ${rt} (memory`), find(`bare ${rt}.serve, the edge's headers`))?.toFixed(2) ?? "—"}× (the headers alone: ${ratio(find(`bare ${rt}.serve, the edge's headers`), find(`bare ${rt}.serve`))?.toFixed(2) ?? "—"}× of bare)`,
+      null,
+    ]);
   addRatio("edge on Bun, L1 off over Redis vs hot", ratio(find("edge on Bun (Redis"), bunHot), 0.4);
   // Reported, no target: what the edge's own work costs over one bare HMGET per request.
   targets.push([

@@ -93,11 +93,18 @@ export async function throughput(o: {
     }),
     ["detail"],
   );
-  const detailBytes = new Uint8Array(
-    await (await fetch(targets[0]?.[1].url + ENDPOINTS.detail)).arrayBuffer(),
+  const hot = await fetch(targets[0]?.[1].url + ENDPOINTS.detail, {
+    headers: { "accept-encoding": "identity" },
+  });
+  const detailBytes = new Uint8Array(await hot.arrayBuffer());
+  // The edge's own headers (not the date and length every server writes).
+  const edgeHeaders = Object.fromEntries(
+    [...hot.headers].filter(([k]) => !["date", "content-length", "x-request-id"].includes(k)),
   );
   await add("bare Bun.serve", bare("bun", detailBytes), ["detail"]);
+  await add("bare Bun.serve, the edge's headers", bare("bun", detailBytes, edgeHeaders), ["detail"]);
   await add("bare Deno.serve", bare("deno", detailBytes), ["detail"]);
+  await add("bare Deno.serve, the edge's headers", bare("deno", detailBytes, edgeHeaders), ["detail"]);
   const nodeEdge = (targets[2] as (typeof targets)[number])[1];
   await add("nginx proxy_cache (HIT)", nginx(nodeEdge.url, 3600));
   // One process per core (EDGE_PROCESSES) over the shared Redis store, beside nginx with one worker

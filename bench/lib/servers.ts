@@ -63,12 +63,23 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Bare `Bun.serve` / `Deno.serve` returning fixed bytes: the runtime's ceiling. */
-export async function bare(runtime: "bun" | "deno", body: Uint8Array): Promise<Proc> {
+/**
+ * Bare `Bun.serve` / `Deno.serve` returning fixed bytes: the runtime's ceiling. With `headers`, the
+ * same headers as the edge's answer, to tell what writing them costs from the edge's own work.
+ */
+export async function bare(
+  runtime: "bun" | "deno",
+  body: Uint8Array,
+  headers?: Record<string, string>,
+): Promise<Proc> {
   const dir = await mkdtemp(join(tmpdir(), "bare-"));
   await writeFile(join(dir, "body.json"), body);
-  const entry = runtime === "bun" ? "bench/bare-bun.ts" : "bench/bare-deno.ts";
-  return pinned(runtime, entry, { BODY_FILE: join(dir, "body.json") });
+  const env: Record<string, string> = { BODY_FILE: join(dir, "body.json") };
+  if (headers) {
+    await writeFile(join(dir, "headers.json"), JSON.stringify(headers));
+    env.HEADERS_FILE = join(dir, "headers.json");
+  }
+  return pinned(runtime, runtime === "bun" ? "bench/bare-bun.ts" : "bench/bare-deno.ts", env);
 }
 
 /** nginx with proxy_cache in front of `upstream`, `ttl` seconds: one worker on core 0, or one per core. */

@@ -1,9 +1,10 @@
 /**
- * Hot shop detail on Bun: the edge (memory store, warm L1) against a bare `Bun.serve` returning the
- * same bytes, servers pinned to core 0 and wrk to core 1, interleaved rounds, medians. Target: the
- * edge ≥ 0.9× bare Bun (issue 18). Not part of `npm test`; needs wrk (apt-get install wrk).
+ * Hot shop detail on Bun or Deno: the edge (memory store, warm L1) against the runtime's bare server
+ * returning the same bytes, and against one that also writes the edge's own headers — servers pinned
+ * to core 0 and wrk to core 1, interleaved rounds, medians. Targets (issue 18): the edge ≥ 0.9× bare
+ * `Bun.serve`, ≥ 0.85× bare `Deno.serve`. Not part of `npm test`; needs wrk (apt-get install wrk).
  *
- *   npm run bench:edge            # or: node --import tsx bench/edge-bun.ts --rounds 3 --seconds 5
+ *   npm run bench:edge            # or: node --import tsx bench/edge-hot.ts --runtime deno --rounds 3
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -15,6 +16,7 @@ import { startService } from "../tests/process.ts";
 
 const { values: args } = parseArgs({
   options: {
+    runtime: { type: "string", default: "bun" },
     rounds: { type: "string", default: "3" },
     seconds: { type: "string", default: "5" },
     connections: { type: "string", default: "50" },
@@ -22,6 +24,17 @@ const { values: args } = parseArgs({
     path: { type: "string", default: "/v1/shops/s_demo_000001" },
   },
 });
+if (args.runtime !== "bun" && args.runtime !== "deno") throw new Error("--runtime bun or deno");
+const runtime = args.runtime;
+const name = runtime === "bun" ? "Bun" : "Deno";
+const target = runtime === "bun" ? 0.9 : 0.85;
+/** A server on core 0: `bun FILE` or `deno run -A FILE`. */
+const pinned = (file: string, env: Record<string, string>) =>
+  spawn(
+    "taskset",
+    ["-c", "0", `node_modules/.bin/${runtime}`, ...(runtime === "deno" ? ["run", "-A", file] : [file])],
+    { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", ...env }, stdio: "inherit" },
+  );
 const dir = await mkdtemp(join(tmpdir(), "bench-edge-"));
 const path = args.path;
 
@@ -55,36 +68,33 @@ const origin = await startService(
   await freePort(),
 );
 const edgePort = await freePort();
-const edge = spawn("taskset", ["-c", "0", "node_modules/.bin/bun", "edge/entry/bun.ts"], {
-  env: { ...process.env, PORT: String(edgePort), ORIGIN_URL: origin.url, LOG_LEVEL: "warn" },
-  stdio: "inherit",
+const edge = pinned(`edge/entry/${runtime}.ts`, {
+  PORT: String(edgePort),
+  ORIGIN_URL: origin.url,
+  LOG_LEVEL: "warn",
 });
 const edgeUrl = `http://127.0.0.1:${edgePort}${path}`;
 await answers(edgeUrl);
 const first = await fetch(edgeUrl, { headers: { "accept-encoding": "identity" } }); // as wrk asks
 const body = Buffer.from(await first.arrayBuffer());
 await writeFile(join(dir, "body.json"), body);
-// The edge's own headers (not those Bun adds to every answer) for the second bare server.
+// The edge's own headers (not those the runtime adds to every answer) for the second bare server.
 const edgeHeaders = Object.fromEntries(
   [...first.headers].filter(([k]) => !["date", "content-length", "x-request-id"].includes(k)),
 );
 await writeFile(join(dir, "headers.json"), JSON.stringify(edgeHeaders));
 const barePort = await freePort();
-const bare = spawn("taskset", ["-c", "0", "node_modules/.bin/bun", "bench/bare-bun.ts"], {
-  env: { ...process.env, PORT: String(barePort), BODY_FILE: join(dir, "body.json") },
-  stdio: "inherit",
+const bare = pinned(`bench/bare-${runtime}.ts`, {
+  PORT: String(barePort),
+  BODY_FILE: join(dir, "body.json"),
 });
 const bareUrl = `http://127.0.0.1:${barePort}${path}`;
 await answers(bareUrl);
 const headedPort = await freePort();
-const headed = spawn("taskset", ["-c", "0", "node_modules/.bin/bun", "bench/bare-bun.ts"], {
-  env: {
-    ...process.env,
-    PORT: String(headedPort),
-    BODY_FILE: join(dir, "body.json"),
-    HEADERS_FILE: join(dir, "headers.json"),
-  },
-  stdio: "inherit",
+const headed = pinned(`bench/bare-${runtime}.ts`, {
+  PORT: String(headedPort),
+  BODY_FILE: join(dir, "body.json"),
+  HEADERS_FILE: join(dir, "headers.json"),
 });
 const headedUrl = `http://127.0.0.1:${headedPort}${path}`;
 await answers(headedUrl);
@@ -126,16 +136,17 @@ const result = {
   /** The edge against a bare server writing the same headers: the edge's own per-request work. */
   ratioToHeaded: +(median(runs.edge) / median(runs.headed)).toFixed(3),
   headers: edgeHeaders,
-  target: 0.9,
-  pass: ratio >= 0.9,
+  runtime,
+  target,
+  pass: ratio >= target,
 };
 console.log(`\n| ${path} (${body.length} B) | req/s (median of ${args.rounds}) |\n|---|---:|`);
 console.log(
-  `| edge on Bun (memory store, L1) | ${result.edgeMedian.toFixed(0)} |\n| bare Bun.serve, same bytes | ${result.bareMedian.toFixed(0)} |\n| bare Bun.serve, same bytes and the edge's ${Object.keys(edgeHeaders).length} headers | ${result.headedMedian.toFixed(0)} |`,
+  `| edge on ${name} (memory store, L1) | ${result.edgeMedian.toFixed(0)} |\n| bare ${name}.serve, same bytes | ${result.bareMedian.toFixed(0)} |\n| bare ${name}.serve, same bytes and the edge's ${Object.keys(edgeHeaders).length} headers | ${result.headedMedian.toFixed(0)} |`,
 );
 console.log(`| edge / bare with the same headers | ${result.ratioToHeaded.toFixed(3)} |`);
-console.log(`| ratio (target ≥ 0.9) | ${ratio.toFixed(3)} ${result.pass ? "pass" : "FAIL"} |`);
-const file = args.path === "/v1/shops/s_demo_000001" ? "edge-bun.json" : "edge-bun-path.json";
+console.log(`| ratio (target ≥ ${target}) | ${ratio.toFixed(3)} ${result.pass ? "pass" : "FAIL"} |`);
+const file = `edge-${runtime}${args.path === "/v1/shops/s_demo_000001" ? "" : "-path"}.json`;
 await writeFile(`bench/results/${file}`, `${JSON.stringify({ path, ...result }, null, 2)}\n`);
 edge.kill("SIGTERM");
 bare.kill("SIGTERM");
