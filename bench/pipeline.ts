@@ -54,6 +54,7 @@ export async function stack(mode: "memory" | "redis", shops: number, redisUrl: s
   await settle(sync);
   return {
     origin: origin.url,
+    originPid: origin.pid,
     edge,
     sync,
     queryPid,

@@ -35,6 +35,7 @@ const reads = await throughput({
   rounds: quick ? 1 : 3,
   seconds: quick ? 2 : 5,
   redisUrl,
+  background: [mem.originPid, mem.queryPid],
 });
 log("freshness (memory)");
 const fresh = [

@@ -1,4 +1,5 @@
 import { docKey } from "../contract/index.ts";
+import { cpuShare } from "./lib/cpu-share.ts";
 import { bare, nginx, type Proc, pinned } from "./lib/servers.ts";
 import { type Load, median, wrk } from "./lib/wrk.ts";
 
@@ -31,6 +32,22 @@ async function warm(url: string, shops: number) {
   }
 }
 
+/**
+ * Waits (up to 15 s) until the given processes are idle again: a load that sent reads to the origin
+ * (zipf past L1 on a slow day) leaves it working after wrk stops, on the cores the next target is
+ * measured on.
+ */
+async function quiet(pids: number[]) {
+  const until = Date.now() + 15_000;
+  while (Date.now() < until) {
+    const share = await cpuShare(Object.fromEntries(pids.map((p) => [String(p), p])));
+    await new Promise((r) => setTimeout(r, 300));
+    const busy = Object.entries(await share()).reduce((n, [k, v]) => (k === "postgres" ? n : n + v), 0);
+    if (busy < 10) return;
+  }
+  console.error(`  (the origin and query side were still busy after 15 s)`);
+}
+
 async function originStateCalls(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
   let n = 0;
@@ -50,6 +67,8 @@ export async function throughput(o: {
   rounds: number;
   seconds: number;
   redisUrl: string;
+  /** The origin's and the query side's processes: each load waits for them to be idle first. */
+  background: number[];
 }) {
   const common = { ORIGIN_URL: o.origin };
   // [name, process, endpoints, CPUs for wrk]: the multi-process rows share both cores with wrk.
@@ -137,6 +156,7 @@ export async function throughput(o: {
   for (let round = 0; round < o.rounds; round++) {
     for (const [name, proc, eps, cores] of targets) {
       for (const ep of eps) {
+        await quiet(o.background);
         const load = wrk(proc.url + (ep === "zipf" ? "/" : ENDPOINTS[ep]), {
           seconds: o.seconds,
           cores,
