@@ -2,8 +2,8 @@ import { type DocKey, formatDocKey, type Logger, type OriginClient, ShopListDoc 
 import type { DocumentStore, StoredDoc } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
 import { encode, etagOf, type L1, type L1Entry } from "./l1.ts";
-import { mainFromStore } from "./main-from-store.ts";
 import { buildFromOrigin } from "./origin-fallback.ts";
+import { STORE_FAILED, StoreReads } from "./store-reads.ts";
 
 export type XCache = "HIT" | "MISS" | "STALE" | "REVALIDATED";
 export type Served = { entry: L1Entry; xcache: XCache } | { unavailable: string; retryAfterS: number };
@@ -23,7 +23,6 @@ export type ReaderDeps = {
 
 const NOT_FOUND_BODY = (what: string) =>
   encode(JSON.stringify({ error: { code: "not_found", message: `${what} not found` } }));
-const STORE_FAILED = Symbol("store failed");
 const REVALIDATE_BACKOFF_MS = 10_000;
 
 /**
@@ -35,9 +34,11 @@ const REVALIDATE_BACKOFF_MS = 10_000;
  */
 export class Reader {
   private readonly inflight = new Map<string, Promise<L1Entry | null>>();
-  private readonly storeReads = new Map<string, Promise<StoredDoc | null | typeof STORE_FAILED>>();
+  private readonly reads: StoreReads;
   private readonly revalidateAfter = new Map<string, number>();
-  constructor(private readonly d: ReaderDeps) {}
+  constructor(private readonly d: ReaderDeps) {
+    this.reads = new StoreReads({ store: d.store, budgetMs: d.config.storeBudgetMs, logger: d.logger });
+  }
 
   /**
    * The hot path: a fresh L1 entry, answered synchronously (no promise, no key parsing). Null when
@@ -71,8 +72,13 @@ export class Reader {
     const cached = this.d.l1.get(k);
     if (cached && cached.freshUntil > now && satisfies(cached, minVersion))
       return this.serve(key, cached, now, options);
+    // Expired but unchanged in the store: fresh again, with its bytes, ETag and variants kept.
+    if (cached && satisfies(cached, minVersion) && (await this.reads.unchanged(k, cached))) {
+      cached.freshUntil = Math.max(cached.freshUntil, Date.now() + this.d.config.l1TtlMs);
+      return this.serve(key, cached, Date.now(), options);
+    }
 
-    const stored = await this.sharedStoreRead(k);
+    const stored = await this.reads.doc(k);
     // Concurrent misses share one read; the first to resume fills L1 and the others take that entry
     // rather than parse the same (possibly thousands-of-entries) list again.
     const shared = this.d.l1.get(k);
@@ -124,37 +130,6 @@ export class Reader {
       }
     }
     return { entry, xcache: tooOld || this.d.originDown() ? "STALE" : "HIT" };
-  }
-
-  /**
-   * One store read per key at a time: when a hot entry expires, every request waiting on it would
-   * otherwise read (and parse) the same document at once — at catalogue size a list of thousands of
-   * entries, which overran the store budget and sent them all to the origin.
-   */
-  private sharedStoreRead(k: string): Promise<StoredDoc | null | typeof STORE_FAILED> {
-    let read = this.storeReads.get(k);
-    if (!read) {
-      read = this.fromStore(k).finally(() => this.storeReads.delete(k));
-      this.storeReads.set(k, read);
-    }
-    return read;
-  }
-
-  private async fromStore(k: string): Promise<StoredDoc | null | typeof STORE_FAILED> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const budget = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("store budget exceeded")), this.d.config.storeBudgetMs);
-      });
-      // Mains are never stored: made from the heads of the region's lists (main-from-store.ts).
-      const read = k.startsWith("main:") ? mainFromStore(this.d.store, k.slice(5)) : this.d.store.get(k);
-      return await Promise.race([read, budget]);
-    } catch (error) {
-      this.d.logger.warn("edge.store_failed", { key: k, error: String(error) });
-      return STORE_FAILED;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** One origin call per key at a time; the result is written through (guarded) and kept in L1. */

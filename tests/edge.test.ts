@@ -85,6 +85,44 @@ describe("edge store reads under load", () => {
   });
 });
 
+describe("edge L1 refresh of an unchanged detail", () => {
+  it("makes an expired detail fresh again from its version alone: no body read, same ETag", async () => {
+    const db = await pglite.open();
+    const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 50 } });
+    try {
+      const path = "/v1/shops/s_demo_000001";
+      const first = await s.get(path); // from the origin, written through to the store
+      expect(first.status).toBe(200);
+      const inner = s.store.get.bind(s.store);
+      let bodyReads = 0;
+      s.store.get = async (key) => {
+        bodyReads++;
+        return inner(key);
+      };
+      await new Promise((r) => setTimeout(r, 100)); // expired in L1
+      const again = await Promise.all(Array.from({ length: 20 }, () => s.get(path)));
+      expect(again.map((a) => [a.status, a.headers.get("etag"), a.headers.get("x-cache")])).toEqual(
+        again.map(() => [200, first.headers.get("etag"), "HIT"]),
+      );
+      expect(again[0]?.text).toBe(first.text);
+      expect(bodyReads).toBe(0);
+      expect(s.calls.filter((c) => c.includes("s_demo_000001"))).toHaveLength(1);
+
+      // A newer document in the store is read and served (the meta no longer matches).
+      const stored = await inner("detail:s_demo_000001");
+      const newer = { ...(stored as NonNullable<typeof stored>), version: (stored?.version ?? 0) + 1 };
+      await s.store.put("detail:s_demo_000001", newer);
+      await new Promise((r) => setTimeout(r, 100));
+      const changed = await s.get(path);
+      expect(changed.headers.get("x-doc-version")).toBe(String(newer.version));
+      expect(bodyReads).toBe(1);
+    } finally {
+      await s.stop();
+      await db.close();
+    }
+  });
+});
+
 describe("edge CORS on the public read API", () => {
   it("answers preflights and lets any page read documents", async () => {
     const db = await pglite.open();

@@ -12,10 +12,12 @@ export function faultyStore(inner: DocumentStore) {
     if (state.mode === "hang") await new Promise((r) => setTimeout(r, 10_000));
     return fn();
   };
+  const getMetas = inner.getMetas?.bind(inner);
   const store: DocumentStore = {
     ...inner,
     get: (k) => guard(() => inner.get(k)),
     getMany: (ks) => guard(() => inner.getMany(ks)),
+    ...(getMetas ? { getMetas: (ks: readonly string[]) => guard(() => getMetas(ks)) } : {}),
     put: (k, d) => guard(() => inner.put(k, d)),
   };
   return { store, state };
