@@ -6,13 +6,14 @@
  *
  *   npm run bench:edge            # or: node --import tsx bench/edge-hot.ts --runtime deno --rounds 3
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { freePort, waitFor } from "../tests/event-receiver.ts";
+import { freePort } from "../tests/event-receiver.ts";
 import { startService } from "../tests/process.ts";
+import { bare, ownHeaders, pinned } from "./lib/servers.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -28,27 +29,8 @@ if (args.runtime !== "bun" && args.runtime !== "deno") throw new Error("--runtim
 const runtime = args.runtime;
 const name = runtime === "bun" ? "Bun" : "Deno";
 const target = runtime === "bun" ? 0.9 : 0.85;
-/** A server on core 0: `bun FILE` or `deno run -A FILE`. */
-const pinned = (file: string, env: Record<string, string>) =>
-  spawn(
-    "taskset",
-    ["-c", "0", `node_modules/.bin/${runtime}`, ...(runtime === "deno" ? ["run", "-A", file] : [file])],
-    { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", ...env }, stdio: "inherit" },
-  );
 const dir = await mkdtemp(join(tmpdir(), "bench-edge-"));
 const path = args.path;
-
-/** Waits up to 10 s for a server to answer 2xx. */
-const answers = (url: string) =>
-  waitFor(
-    () =>
-      fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    10_000,
-    100,
-  );
 
 function wrk(url: string): { rps: number; p50: string; p99: string } {
   const out = execFileSync(
@@ -67,37 +49,16 @@ const origin = await startService(
   { DATABASE_URL: "", ORIGIN_DATA_DIR: join(dir, "origin"), DEMO_SHOPS: "50", LOG_LEVEL: "warn" },
   await freePort(),
 );
-const edgePort = await freePort();
-const edge = pinned(`edge/entry/${runtime}.ts`, {
-  PORT: String(edgePort),
-  ORIGIN_URL: origin.url,
-  LOG_LEVEL: "warn",
-});
-const edgeUrl = `http://127.0.0.1:${edgePort}${path}`;
-await answers(edgeUrl);
+const edge = await pinned(runtime, `edge/entry/${runtime}.ts`, { ORIGIN_URL: origin.url });
+const edgeUrl = edge.url + path;
 const first = await fetch(edgeUrl, { headers: { "accept-encoding": "identity" } }); // as wrk asks
-const body = Buffer.from(await first.arrayBuffer());
-await writeFile(join(dir, "body.json"), body);
+const body = new Uint8Array(await first.arrayBuffer());
 // The edge's own headers (not those the runtime adds to every answer) for the second bare server.
-const edgeHeaders = Object.fromEntries(
-  [...first.headers].filter(([k]) => !["date", "content-length", "x-request-id"].includes(k)),
-);
-await writeFile(join(dir, "headers.json"), JSON.stringify(edgeHeaders));
-const barePort = await freePort();
-const bare = pinned(`bench/bare-${runtime}.ts`, {
-  PORT: String(barePort),
-  BODY_FILE: join(dir, "body.json"),
-});
-const bareUrl = `http://127.0.0.1:${barePort}${path}`;
-await answers(bareUrl);
-const headedPort = await freePort();
-const headed = pinned(`bench/bare-${runtime}.ts`, {
-  PORT: String(headedPort),
-  BODY_FILE: join(dir, "body.json"),
-  HEADERS_FILE: join(dir, "headers.json"),
-});
-const headedUrl = `http://127.0.0.1:${headedPort}${path}`;
-await answers(headedUrl);
+const edgeHeaders = ownHeaders(first);
+const bareServer = await bare(runtime, body);
+const bareUrl = bareServer.url + path;
+const headed = await bare(runtime, body, edgeHeaders);
+const headedUrl = headed.url + path;
 
 const runs = {
   edge: [] as number[],
@@ -126,7 +87,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ratio = median(runs.edge) / median(runs.bare);
 const result = {
   at: new Date().toISOString(),
-  bytes: body.length,
+  bytes: body.byteLength,
   connections: Number(args.connections),
   ...runs,
   edgeMedian: median(runs.edge),
@@ -140,7 +101,7 @@ const result = {
   target,
   pass: ratio >= target,
 };
-console.log(`\n| ${path} (${body.length} B) | req/s (median of ${args.rounds}) |\n|---|---:|`);
+console.log(`\n| ${path} (${body.byteLength} B) | req/s (median of ${args.rounds}) |\n|---|---:|`);
 console.log(
   `| edge on ${name} (memory store, L1) | ${result.edgeMedian.toFixed(0)} |\n| bare ${name}.serve, same bytes | ${result.bareMedian.toFixed(0)} |\n| bare ${name}.serve, same bytes and the edge's ${Object.keys(edgeHeaders).length} headers | ${result.headedMedian.toFixed(0)} |`,
 );
@@ -148,7 +109,5 @@ console.log(`| edge / bare with the same headers | ${result.ratioToHeaded.toFixe
 console.log(`| ratio (target ≥ ${target}) | ${ratio.toFixed(3)} ${result.pass ? "pass" : "FAIL"} |`);
 const file = `edge-${runtime}${args.path === "/v1/shops/s_demo_000001" ? "" : "-path"}.json`;
 await writeFile(`bench/results/${file}`, `${JSON.stringify({ path, ...result }, null, 2)}\n`);
-edge.kill("SIGTERM");
-bare.kill("SIGTERM");
-headed.kill("SIGTERM");
+for (const server of [edge, bareServer, headed]) await server.stop();
 await origin.stop();

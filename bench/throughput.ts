@@ -1,6 +1,6 @@
 import { docKey } from "../contract/index.ts";
 import { cpuShare } from "./lib/cpu-share.ts";
-import { bare, nginx, type Proc, pinned } from "./lib/servers.ts";
+import { bare, nginx, ownHeaders, type Proc, pinned } from "./lib/servers.ts";
 import { type Load, median, wrk } from "./lib/wrk.ts";
 
 const ENDPOINTS = {
@@ -133,10 +133,7 @@ export async function throughput(o: {
     headers: { "accept-encoding": "identity" },
   });
   const detailBytes = new Uint8Array(await hot.arrayBuffer());
-  // The edge's own headers (not the date and length every server writes).
-  const edgeHeaders = Object.fromEntries(
-    [...hot.headers].filter(([k]) => !["date", "content-length", "x-request-id"].includes(k)),
-  );
+  const edgeHeaders = ownHeaders(hot);
   await add("bare Bun.serve", bare("bun", detailBytes), ["detail"]);
   await add("bare Bun.serve, the edge's headers", bare("bun", detailBytes, edgeHeaders), ["detail"]);
   await add("bare Deno.serve", bare("deno", detailBytes), ["detail"]);

@@ -35,8 +35,7 @@ export class StoreReads {
   async unchanged(k: string, entry: L1Entry): Promise<boolean> {
     const { store } = this.d;
     if (!store.getMetas || !k.startsWith("detail:")) return false;
-    const getMetas = store.getMetas.bind(store);
-    const meta = await this.shared(this.metas, k, async () => (await getMetas([k]))[0] ?? null);
+    const meta = await this.shared(this.metas, k, async () => (await store.getMetas?.([k]))?.[0] ?? null);
     return (
       meta !== STORE_FAILED &&
       meta !== null &&

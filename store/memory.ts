@@ -34,7 +34,7 @@ type Held = Omit<StoredDoc, "body"> & { packed: PackedBody };
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentStore {
   // Details held, kept as documents come and go: counting 100,000 keys on each status read held the
-  // event loop 35-77 ms, once a second while the console was open (bench/results/status-count.txt).
+  // event loop 177 ms, once a second while the console was open (bench/results/status-count.txt).
   let details = 0;
   const isDetail = (key: string) => key.startsWith("detail:");
   const docs = new LRUCache<string, Held>({

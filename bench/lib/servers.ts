@@ -63,6 +63,12 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
+/** An edge answer's own headers, without the date and length every server writes (nor the echo id). */
+export const ownHeaders = (res: Response): Record<string, string> =>
+  Object.fromEntries(
+    [...res.headers].filter(([k]) => !["date", "content-length", "x-request-id"].includes(k)),
+  );
+
 /**
  * Bare `Bun.serve` / `Deno.serve` returning fixed bytes: the runtime's ceiling. With `headers`, the
  * same headers as the edge's answer, to tell what writing them costs from the edge's own work.
