@@ -20,7 +20,7 @@ const { values: args } = parseArgs({
     runtime: { type: "string", default: "bun" },
     rounds: { type: "string", default: "3" },
     seconds: { type: "string", default: "5" },
-    connections: { type: "string", default: "50" },
+    connections: { type: "string", default: "64" },
     // Any read path, e.g. a list: /v1/shops?region=gangnam&category=chicken (the full app, not the fast path)
     path: { type: "string", default: "/v1/shops/s_demo_000001" },
   },
