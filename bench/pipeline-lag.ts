@@ -4,6 +4,9 @@
  *
  *   node --import tsx bench/pipeline-lag.ts --shops 2000,100000 --regions 500 --rate 500 \
  *        --changes 5000 --store memory,redis
+ *
+ * BENCH_ORIGIN_RUNTIME / BENCH_QUERY_RUNTIME=bun|deno run the origin or the query side on that
+ * runtime instead of Node; BENCH_TRACE=1 prints what each process is doing every half second.
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -33,7 +36,7 @@ for (const store of args.store.split(",") as ("memory" | "redis")[])
     }
 
 console.log(
-  "\nsync lag, separate processes: origin (Node, PostgreSQL) · query side (Node) · load generator (this process)",
+  `\nsync lag, separate processes: origin (${process.env.BENCH_ORIGIN_RUNTIME ?? "node"}, PostgreSQL) · query side (${process.env.BENCH_QUERY_RUNTIME ?? "node"}) · load generator (this process)`,
 );
 console.log(
   "| store | shops / regions | seed s | first build s | rate target/achieved | command answer p50 · p99 · max ms | live lag p50 ms | p99 ms | max ms | events in window | failed writes | relay: failed attempts (last error) | sync-worker peak RSS MiB |",

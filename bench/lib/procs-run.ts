@@ -2,7 +2,7 @@ import { execSync } from "node:child_process";
 import { Agent, request } from "node:http";
 import { seedDemoIfEmpty } from "../../origin/demo/seed.ts";
 import { freePort, waitFor } from "../../tests/event-receiver.ts";
-import { type Service, startService } from "../../tests/process.ts";
+import { type Runtime, type Service, startService } from "../../tests/process.ts";
 import { TOKENS } from "../../tests/stack.ts";
 import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
 import { cpuShare } from "./cpu-share.ts";
@@ -42,7 +42,7 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
     const [originPort, syncPort, edgePort] = [await freePort(), await freePort(), await freePort()];
     const tokens = { EVENTS_TOKEN: TOKENS.events, ADMIN_TOKEN: TOKENS.admin, LOG_LEVEL: "warn" };
     const origin = await startService(
-      "origin/entry/node.ts",
+      `origin/entry/${ORIGIN_RUNTIME}.ts`,
       {
         ...tokens,
         DATABASE_URL: db.url,
@@ -53,7 +53,7 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       },
       originPort,
       60_000,
-      "node",
+      ORIGIN_RUNTIME,
       profiled("origin"),
     );
     stops.unshift(() => origin.stop());
@@ -69,15 +69,15 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
     const query: Service =
       r.store === "memory"
         ? await startService(
-            "bin/query/node.ts",
+            `bin/query/${QUERY_RUNTIME}.ts`,
             { ...common, SYNC_PORT: String(syncPort), EDGE_PORT: String(edgePort) },
             syncPort,
             60_000,
-            "node",
+            QUERY_RUNTIME,
             profiled("query"),
           )
         : await startService(
-            "sync-worker/entry/node.ts",
+            `sync-worker/entry/${QUERY_RUNTIME}.ts`,
             {
               ...common,
               STORE: "redis",
@@ -87,7 +87,7 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
             },
             syncPort,
             60_000,
-            "node",
+            QUERY_RUNTIME,
             profiled("sync-worker"),
           );
     stops.unshift(async () => {
@@ -161,6 +161,12 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
     for (const stop of stops) await stop();
   }
 }
+
+// BENCH_ORIGIN_RUNTIME / BENCH_QUERY_RUNTIME=bun|deno: the origin or the query side on another
+// runtime (every service has an entry for each of the three).
+const runtimeOf = (name: string) => (process.env[name] ?? "node") as Runtime;
+const ORIGIN_RUNTIME = runtimeOf("BENCH_ORIGIN_RUNTIME");
+const QUERY_RUNTIME = runtimeOf("BENCH_QUERY_RUNTIME");
 
 /** BENCH_CPU_PROFILE: each service writes a V8 CPU profile of its whole run when it stops. */
 const profiled = (name: string) =>
