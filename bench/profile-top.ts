@@ -2,7 +2,10 @@
  * The functions a V8 CPU profile spent most of its time in (self and total), and the longest
  * stretches without an idle sample — where an event-loop stall went.
  *
- *   node --import tsx bench/profile-top.ts FILE.cpuprofile [top=30]
+ *   node --import tsx bench/profile-top.ts FILE.cpuprofile [top=30] [last-seconds]
+ *
+ * With `last-seconds`, only the profile's final seconds count: a pipeline bench's measured window
+ * comes last, after a first build that would otherwise fill the top of the list.
  */
 import { readFile } from "node:fs/promises";
 
@@ -11,7 +14,7 @@ type Node = {
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 };
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, lastArg] = process.argv.slice(2);
 const p = JSON.parse(await readFile(file as string, "utf8")) as {
   nodes: Node[];
   samples: number[];
@@ -28,8 +31,13 @@ let busy = 0;
 let stretch = 0;
 const stretches: { ms: number; top: Map<string, number> }[] = [];
 let current = new Map<string, number>();
+const span = p.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
+const from = lastArg ? span - Number(lastArg) * 1000 : 0;
+let clock = 0;
 p.samples.forEach((id, i) => {
   const ms = (p.timeDeltas[i] ?? 0) / 1000;
+  clock += ms;
+  if (clock < from) return;
   const n = byId.get(id) as Node;
   const idle = n.callFrame.functionName === "(idle)";
   if (idle) {
@@ -57,7 +65,7 @@ const show = (title: string, m: Map<string, number>) => {
     console.log(`${ms.toFixed(0).padStart(8)} ms  ${k}`);
 };
 console.log(
-  `busy ${busy.toFixed(0)} ms of ${(p.timeDeltas.reduce((a, b) => a + b, 0) / 1000).toFixed(0)} ms`,
+  `busy ${busy.toFixed(0)} ms of ${(span - from).toFixed(0)} ms${lastArg ? ` (the last ${lastArg} s)` : ""}`,
 );
 show("self time", self);
 show("total time (inclusive)", total);

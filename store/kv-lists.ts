@@ -15,6 +15,7 @@ import {
   type Slot,
 } from "./list-record.ts";
 import type { ListOperations, StoredDoc } from "./port.ts";
+import { SortedMembers } from "./sorted-members.ts";
 
 /**
  * Lists on Workers KV: one value per list holding its entries in order and its guards. KV has no
@@ -56,7 +57,7 @@ function decode(raw: string | null): ListRecord | undefined {
     rev: s.rev,
     seq: s.seq,
     at: s.at,
-    members: s.e.map(([m]) => m),
+    members: SortedMembers.from(s.e.map(([m]) => m)),
     slots: slotsOf(s),
   };
 }
@@ -66,7 +67,7 @@ const encode = (r: ListRecord) =>
     rev: r.rev,
     seq: r.seq,
     at: r.at,
-    e: r.members.map((m) => [m, cardOf(r, m)]),
+    e: r.members.toArray().map((m) => [m, cardOf(r, m)]),
     g: [...r.slots].map(([id, { guard }]) => [id, guard.version, guard.seq]),
   });
 

@@ -1,6 +1,7 @@
 import { idOfMember, parseDocKey } from "../contract/index.ts";
 import { type Interner, noInterning } from "./interner.ts";
 import { type Guard, type ListChange, type ListHead, supersedes } from "./port.ts";
+import { SortedMembers } from "./sorted-members.ts";
 
 /**
  * One list as the memory and KV adapters keep it (Redis keeps the same shape in a sorted set and a
@@ -13,12 +14,18 @@ export type ListRecord = {
   rev: number;
   seq: number;
   at: string;
-  members: string[];
+  members: SortedMembers;
   slots: Map<string, Slot>;
 };
 export type Slot = { guard: Guard; member: string | undefined; card: string | undefined };
 
-export const emptyRecord = (): ListRecord => ({ rev: 0, seq: 0, at: "", members: [], slots: new Map() });
+export const emptyRecord = (): ListRecord => ({
+  rev: 0,
+  seq: 0,
+  at: "",
+  members: new SortedMembers(),
+  slots: new Map(),
+});
 
 /** UTF-8 length without encoding (an encode per card was an array per list entry written). */
 export function utf8Length(s: string): number {
@@ -35,25 +42,9 @@ export function utf8Length(s: string): number {
 }
 export const guardText = (g: Guard) => `${g.version}:${g.seq}`;
 
-// Past this many moves in one list write, one merge costs less than a splice each.
-const SPLICE_UP_TO = 8;
-
-/** Index of `member` in the sorted array, or where it would go. */
-function position(members: readonly string[], member: string): number {
-  let lo = 0;
-  let hi = members.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((members[mid] as string) < member) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
- * Members leaving and joining the sorted index in one write. A few are spliced in place (a native
- * move, no new array); a bulk batch may bring hundreds to a list of thousands, where a splice each
- * moved half the list per member: there the index is filtered and merged once.
+ * Members leaving and joining the sorted index in one write. A member that leaves and comes back in
+ * the same batch (or the reverse) is not moved at all; each move is one chunk's splice (sorted-members.ts).
  */
 function memberMoves(rec: ListRecord) {
   const gone = new Set<string>();
@@ -66,32 +57,10 @@ function memberMoves(rec: ListRecord) {
       if (!gone.delete(m)) added.add(m);
     },
     apply() {
-      if (gone.size + added.size <= SPLICE_UP_TO) {
-        for (const m of gone) {
-          const at = position(rec.members, m);
-          if (rec.members[at] === m) rec.members.splice(at, 1);
-        }
-        for (const m of added) rec.members.splice(position(rec.members, m), 0, m);
-        return;
-      }
-      const kept = gone.size ? rec.members.filter((m) => !gone.has(m)) : rec.members;
-      rec.members = merge(kept, [...added].sort());
+      for (const m of gone) rec.members.remove(m);
+      for (const m of added) rec.members.add(m);
     },
   };
-}
-
-/** Two sorted arrays as one (byte order, as `<` compares these ASCII members). */
-function merge(a: readonly string[], b: readonly string[]): string[] {
-  if (b.length === 0) return a as string[];
-  const out: string[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length)
-    out[k++] = (a[i] as string) < (b[j] as string) ? (a[i++] as string) : (b[j++] as string);
-  while (i < a.length) out[k++] = a[i++] as string;
-  while (j < b.length) out[k++] = b[j++] as string;
-  return out;
 }
 
 /** How a record holds what a change brings: memory shares equal strings and guard copies. */
