@@ -6,7 +6,6 @@
  *
  *   npm run bench:edge            # or: node --import tsx bench/edge-hot.ts --runtime deno --rounds 3
  */
-import { execFileSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,7 @@ import { parseArgs } from "node:util";
 import { freePort } from "../tests/event-receiver.ts";
 import { startService } from "../tests/process.ts";
 import { bare, ownHeaders, pinned } from "./lib/servers.ts";
+import { median, wrk } from "./lib/wrk.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -32,17 +32,11 @@ const target = runtime === "bun" ? 0.9 : 0.85;
 const dir = await mkdtemp(join(tmpdir(), "bench-edge-"));
 const path = args.path;
 
-function wrk(url: string): { rps: number; p50: string; p99: string } {
-  const out = execFileSync(
-    "taskset",
-    ["-c", "1", "wrk", "-t1", `-c${args.connections}`, `-d${args.seconds}s`, "--latency", url],
-    { encoding: "utf8" },
-  );
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const p50 = /\s50%\s+(\S+)/.exec(out)?.[1] ?? "?";
-  const p99 = /\s99%\s+(\S+)/.exec(out)?.[1] ?? "?";
-  return { rps, p50, p99 };
-}
+// wrk as every bench here runs it (core 1, one thread, --latency); latencies in ms.
+const load = (url: string) => {
+  const r = wrk(url, { seconds: Number(args.seconds), connections: Number(args.connections) });
+  return { rps: r.rps, p50: `${r.p50Ms}ms`, p99: `${r.p99Ms}ms` };
+};
 
 const origin = await startService(
   "origin/entry/node.ts",
@@ -68,11 +62,11 @@ const runs = {
   bareLat: [] as string[],
   headedLat: [] as string[],
 };
-wrk(edgeUrl); // warm-up, discarded
+load(edgeUrl); // warm-up, discarded
 for (let round = 0; round < Number(args.rounds); round++) {
-  const e = wrk(edgeUrl);
-  const b = wrk(bareUrl);
-  const h = wrk(headedUrl);
+  const e = load(edgeUrl);
+  const b = load(bareUrl);
+  const h = load(headedUrl);
   runs.edge.push(e.rps);
   runs.bare.push(b.rps);
   runs.headed.push(h.rps);
@@ -83,7 +77,6 @@ for (let round = 0; round < Number(args.rounds); round++) {
     `round ${round + 1}: edge ${e.rps.toFixed(0)} req/s (p50/p99 ${e.p50}/${e.p99}), bare ${b.rps.toFixed(0)} req/s (${b.p50}/${b.p99}), bare with the edge's headers ${h.rps.toFixed(0)} req/s (${h.p50}/${h.p99})`,
   );
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const ratio = median(runs.edge) / median(runs.bare);
 const result = {
   at: new Date().toISOString(),

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { LIST_SORT_WIDTH } from "../contract/list-order.ts";
 import { applyToRecord, emptyRecord } from "../store/list-record.ts";
 import type { ListChange } from "../store/port.ts";
+import { median } from "./lib/wrk.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -61,7 +62,6 @@ function measure(size: number, batch: number, count: number): number {
   return ((performance.now() - started) * 1000) / count;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const results = new Map<string, number[]>();
 for (let round = 0; round < Number(args.rounds); round++)
   for (const size of sizes)

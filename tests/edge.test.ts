@@ -8,6 +8,21 @@ import { waitFor } from "./event-receiver.ts";
 const pglite = engines()[0] as NonNullable<ReturnType<typeof engines>[0]>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A Node edge stack over its own PGlite origin for one test, stopped and closed whatever happens. */
+async function withEdgeStack(
+  options: Parameters<typeof startEdgeStack>[1],
+  test: (s: Awaited<ReturnType<typeof startEdgeStack>>) => Promise<void>,
+): Promise<void> {
+  const db = await pglite.open();
+  const s = await startEdgeStack(db, options);
+  try {
+    await test(s);
+  } finally {
+    await s.stop();
+    await db.close();
+  }
+}
+
 edgeBehaviourSuite("Node, memory store", async () => nodeEdgeTarget(await pglite.open()));
 
 /** Cases that need hands on the Node process: a failing store, the negative cache, the max age. */
@@ -63,9 +78,7 @@ describe("edge on Node: store faults, negative cache, safety net", () => {
 
 describe("edge store reads under load", () => {
   it("requests waiting on one expired key share one store read", async () => {
-    const db = await pglite.open();
-    const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 50 } });
-    try {
+    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 50 } }, async (s) => {
       const path = "/v1/shops?region=gangnam&category=chicken";
       expect((await s.get(path)).status).toBe(200); // filled from the origin, written to the store
       await new Promise((r) => setTimeout(r, 100)); // the L1 entry is now expired
@@ -78,18 +91,13 @@ describe("edge store reads under load", () => {
       const answers = await Promise.all(Array.from({ length: 50 }, () => s.get(path)));
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(reads).toBe(1);
-    } finally {
-      await s.stop();
-      await db.close();
-    }
+    });
   });
 });
 
 describe("edge L1 refresh of an unchanged detail", () => {
   it("makes an expired detail fresh again from its version alone: no body read, same ETag", async () => {
-    const db = await pglite.open();
-    const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 50 } });
-    try {
+    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 50 } }, async (s) => {
       const path = "/v1/shops/s_demo_000001";
       const first = await s.get(path); // from the origin, written through to the store
       expect(first.status).toBe(200);
@@ -116,18 +124,13 @@ describe("edge L1 refresh of an unchanged detail", () => {
       const changed = await s.get(path);
       expect(changed.headers.get("x-doc-version")).toBe(String(newer.version));
       expect(bodyReads).toBe(1);
-    } finally {
-      await s.stop();
-      await db.close();
-    }
+    });
   });
 });
 
 describe("edge CORS on the public read API", () => {
   it("answers preflights and lets any page read documents", async () => {
-    const db = await pglite.open();
-    const s = await startEdgeStack(db);
-    try {
+    await withEdgeStack({}, async (s) => {
       const pre = await s.edge.app.request("/v1/shops/s_demo_000001", {
         method: "OPTIONS",
         headers: { origin: "https://app.example", "access-control-request-method": "GET" },
@@ -142,18 +145,13 @@ describe("edge CORS on the public read API", () => {
           "access-control-allow-origin",
         ),
       ).toBeNull();
-    } finally {
-      await s.stop();
-      await db.close();
-    }
+    });
   });
 });
 
 describe("edge fast path (server runtimes)", () => {
   it("answers fresh L1 hits itself and hands everything else to the app", async () => {
-    const db = await pglite.open();
-    const s = await startEdgeStack(db);
-    try {
+    await withEdgeStack({}, async (s) => {
       const url = "http://edge.test/v1/shops/s_demo_000001";
       expect(s.edge.fetch(new Request(url))).toBeInstanceOf(Promise); // a miss: the full app
       await s.get("/v1/shops/s_demo_000001");
@@ -167,18 +165,13 @@ describe("edge fast path (server runtimes)", () => {
       expect(s.edge.fetch(new Request(url, { headers: { "x-min-version": "1" } }))).toBeInstanceOf(Promise);
       expect(s.edge.fetch(new Request(`${url}?x=1`))).toBeInstanceOf(Promise);
       expect(s.edge.fetch(new Request("http://edge.test/v1/shops/bad!"))).toBeInstanceOf(Promise);
-    } finally {
-      await s.stop();
-      await db.close();
-    }
+    });
   });
 });
 
 describe("edge alone (no sync-worker): lists asked of the origin are seeded into the store", () => {
   it("after the L1 TTL a list and its region's main come from the store, not the origin", async () => {
-    const db = await pglite.open();
-    const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 50 } });
-    try {
+    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 50 } }, async (s) => {
       const path = "/v1/shops?region=mapo&category=pizza&limit=3";
       const first = await s.get(path);
       expect(first.headers.get("x-cache")).toBe("MISS");
@@ -195,10 +188,7 @@ describe("edge alone (no sync-worker): lists asked of the origin are seeded into
       await new Promise((r) => setTimeout(r, 100));
       expect((await s.get("/v1/main?region=mapo")).json).toEqual(main.json);
       expect(listCalls()).toBe(calls);
-    } finally {
-      await s.stop();
-      await db.close();
-    }
+    });
   });
 });
 
@@ -255,9 +245,7 @@ describe("edge L1 invalidation where the store announces writes", () => {
   });
 
   it("serves a changed document at once, not after the L1 TTL", async () => {
-    const db = await pglite.open();
-    const s = await startEdgeStack(db, { config: { EDGE_L1_TTL_MS: 60_000 } });
-    try {
+    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 60_000 } }, async (s) => {
       const first = await s.get("/v1/shops/s_demo_000011");
       expect(first.headers.get("x-cache")).toBe("MISS");
       const builtAt = new Date().toISOString();
@@ -269,9 +257,6 @@ describe("edge L1 invalidation where the store announces writes", () => {
       });
       const next = await s.get("/v1/shops/s_demo_000011");
       expect(next.json.name).toBe("즉시");
-    } finally {
-      await s.stop();
-      await db.close();
-    }
+    });
   });
 });
