@@ -39,12 +39,16 @@ console.log(
   `\nsync lag, separate processes: origin (${process.env.BENCH_ORIGIN_RUNTIME ?? "node"}, PostgreSQL) · query side (${process.env.BENCH_QUERY_RUNTIME ?? "node"}) · load generator (this process)`,
 );
 console.log(
-  "| store | shops / regions | seed s | first build s | rate target/achieved | command answer p50 · p99 · max ms | live lag p50 ms | p99 ms | max ms | events in window | failed writes | relay: failed attempts (last error) | sync-worker peak RSS MiB |",
+  "| store | shops / regions | seed s | first build s | rate target/achieved | command answer p50 · p99 · max ms | live lag p50 ms | p99 ms | max ms | events in window | repair events in window | failed writes | relay: failed attempts (last error) | sync-worker peak RSS MiB |",
 );
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|");
 for (const r of results)
   console.log(
-    `| ${r.store} | ${r.shops.toLocaleString("en")} / ${r.regions} | ${r.seedS} | ${r.buildS} | ${r.rate}/${r.achievedRate} | ${r.answerMs.p50} · ${r.answerMs.p99} · ${r.answerMs.max} | ${r.lag.p50} | ${r.lag.p99} | ${r.lag.max} | ${r.lag.count} | ${r.failedWrites} | ${r.relay ? `${r.relay.failedAttempts} (${r.relay.lastError ?? "none"})` : "?"} | ${r.syncPeakRssMiB} |`,
+    `| ${r.store} | ${r.shops.toLocaleString("en")} / ${r.regions} | ${r.seedS} | ${r.buildS} | ${r.rate}/${r.achievedRate} | ${r.answerMs.p50} · ${r.answerMs.p99} · ${r.answerMs.max} | ${r.lag.p50} | ${r.lag.p99} | ${r.lag.max} | ${r.lag.count} | ${
+      Object.entries(r.repaired)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "none"
+    } | ${r.failedWrites} | ${r.relay ? `${r.relay.failedAttempts} (${r.relay.lastError ?? "none"})` : "?"} | ${r.syncPeakRssMiB} |`,
   );
 console.log("\nCPU over each measured window, % of one core (2 cores = 200 %):");
 for (const r of results)

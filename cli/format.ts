@@ -18,7 +18,10 @@ type Status = {
     oldestMs: number | null;
   };
   breaker: { state: string };
-  catchUp: { checkpoint: number | null; last: { at: string; events: number; error?: string } | null };
+  catchUp: {
+    checkpoint: number | null;
+    last: { at: string; events: number; held?: number; deferred?: number; error?: string } | null;
+  };
   origin?: { outbox: { pending: number } | null; error: string | null };
   dlq: { size: number };
   documents: { detail: number; list: number; main: number };
@@ -61,7 +64,7 @@ export function statusTable(s: Status): string {
     [
       "catch-up",
       s.catchUp.last
-        ? `checkpoint ${s.catchUp.checkpoint ?? 0}, last ${s.catchUp.last.at} (${s.catchUp.last.events} events${s.catchUp.last.error ? `, failed: ${s.catchUp.last.error}` : ""})`
+        ? `checkpoint ${s.catchUp.checkpoint ?? 0}, last ${s.catchUp.last.at} (${catchUpCounts(s.catchUp.last)}${s.catchUp.last.error ? `, failed: ${s.catchUp.last.error}` : ""})`
         : "not yet",
     ],
     ["dead letters", String(s.dlq.size)],
@@ -70,4 +73,13 @@ export function statusTable(s: Status): string {
       `${s.documents.detail} detail, ${s.documents.list} list, ${s.documents.main} main (${s.store})`,
     ],
   ]);
+}
+
+/** A pass's counts: queued, and (when any) still held unreflected or left to the live path. */
+function catchUpCounts(last: { events: number; held?: number; deferred?: number }): string {
+  const extra = [
+    last.held ? `${last.held} held` : "",
+    last.deferred ? `${last.deferred} left to live` : "",
+  ].filter(Boolean);
+  return `${last.events} events${extra.length ? `, ${extra.join(", ")}` : ""}`;
 }

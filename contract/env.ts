@@ -78,6 +78,11 @@ export const SyncWorkerEnv = Common.extend({
   CATCH_UP_RESEND_S: z.coerce.number().min(0).default(60),
   /** How long such a change holds the checkpoint before catch-up lets it go. */
   CATCH_UP_HOLD_S: z.coerce.number().min(0).default(600),
+  /**
+   * The timer's passes leave a change younger than this (or than twice the live lag of the last
+   * minute) to the live path: it is most likely queued, not lost.
+   */
+  CATCH_UP_GRACE_S: z.coerce.number().min(0).default(10),
   /** Per-client request rate on ingest and on admin (token bucket; burst is twice the rate). */
   INGEST_RATE_PER_S: z.coerce.number().positive().default(200),
   ADMIN_RATE_PER_S: z.coerce.number().positive().default(20),

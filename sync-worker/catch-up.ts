@@ -11,6 +11,8 @@ export type CatchUpReport = {
   events: number;
   /** Changes queued but not yet in a stored document: the checkpoint waits for them. */
   held?: number;
+  /** Changes too young to call lost, left to the live path this pass (routine passes only). */
+  deferred?: number;
   error?: string;
 };
 
@@ -26,6 +28,14 @@ export type CatchUpOptions = {
   holdMs?: number;
   /** At most this many changes are held; beyond that the checkpoint moves on as before. */
   maxHeld?: number;
+  /**
+   * A routine pass (the timer, a cron) leaves a change younger than this to the live path: that
+   * young, it is most likely still queued as a live event, and sending it again would double a
+   * backlog's work just when the sync-worker is behind. Default 10 s.
+   */
+  graceMs?: number;
+  /** The live lane's worst lag of late: the grace grows to twice it, so a backlog is not taken for loss. */
+  liveLagMs?: () => number | null;
   now?: () => number;
 };
 
@@ -50,16 +60,26 @@ export class CatchUp {
 
   constructor(private readonly o: CatchUpOptions) {}
 
-  /** One pass to the end of the feed; concurrent calls share the pass in flight. */
-  run(): Promise<CatchUpReport> {
-    this.running ??= this.pass().finally(() => {
+  /**
+   * One pass to the end of the feed; concurrent calls share the pass in flight. `routine` (the
+   * timer's and the cron's passes) leaves young changes to the live path (`graceMs`); a pass asked
+   * for (start, the console, the CLI) sends every change not reflected yet.
+   */
+  run(o: { routine?: boolean } = {}): Promise<CatchUpReport> {
+    this.running ??= this.pass(o.routine ? this.grace() : 0).finally(() => {
       this.running = null;
     });
     return this.running;
   }
 
   every(ms: number): void {
-    this.timer = setInterval(() => void this.run().catch(() => {}), ms);
+    this.timer = setInterval(() => void this.run({ routine: true }).catch(() => {}), ms);
+  }
+
+  /** How young a change must be for a routine pass to leave it to the live path. */
+  private grace(): number {
+    const lag = this.o.liveLagMs?.() ?? 0;
+    return Math.min(Math.max(this.o.graceMs ?? 10_000, 2 * lag), this.o.holdMs ?? 10 * 60_000);
   }
 
   stop(): void {
@@ -67,8 +87,10 @@ export class CatchUp {
   }
 
   /** Which of a page's unapplied changes to send now, and whether each still holds the checkpoint. */
-  private triage(change: Change, now: number): { send: boolean; holds: boolean } {
+  private triage(change: Change, now: number, graceMs: number): { send: boolean; holds: boolean } {
     const h = this.held.get(change.seq);
+    // Too young to call lost: not sent, but it holds the checkpoint, so the next pass reads it again.
+    if (!h && now - Date.parse(change.at) < graceMs) return { send: false, holds: true };
     if (!h) {
       const hold = change.type !== "owner" && this.held.size < (this.o.maxHeld ?? 50_000);
       if (hold) this.held.set(change.seq, { first: now, last: now, sends: 1 });
@@ -88,7 +110,7 @@ export class CatchUp {
     return { send: resend, holds: true };
   }
 
-  private async pass(): Promise<CatchUpReport> {
+  private async pass(graceMs: number): Promise<CatchUpReport> {
     const { origin, store, queue } = this.o;
     const now = (this.o.now ?? Date.now)();
     const from = (await store.getCheckpoint(CHECKPOINT)) ?? 0;
@@ -100,6 +122,7 @@ export class CatchUp {
     let safe = from; // every change up to here is reflected or let go
     let holding = false;
     let events = 0;
+    let deferred = 0;
     try {
       for (;;) {
         const page = await origin.changes({ after: cursor, limit: this.o.pageSize ?? 1000 });
@@ -107,9 +130,12 @@ export class CatchUp {
         const missed = new Set((await filterApplied(store, page.changes)).map((c) => c.seq));
         const send: Change[] = [];
         for (const change of page.changes) {
-          const t = missed.has(change.seq) ? this.triage(change, now) : { send: false, holds: false };
+          const t = missed.has(change.seq)
+            ? this.triage(change, now, graceMs)
+            : { send: false, holds: false };
           if (!missed.has(change.seq)) this.held.delete(change.seq);
           if (t.send) send.push(change);
+          else if (t.holds && !this.held.has(change.seq)) deferred++;
           holding ||= t.holds;
           if (!holding) safe = change.seq;
         }
@@ -119,13 +145,14 @@ export class CatchUp {
         if (safe > from) await store.setCheckpoint(CHECKPOINT, safe);
       }
       for (const seq of this.held.keys()) if (seq <= safe) this.held.delete(seq);
-      this.last = { at: new Date().toISOString(), from, to: safe, events, held: this.held.size };
+      this.last = { at: new Date().toISOString(), from, to: safe, events, held: this.held.size, deferred };
       this.lastOkAt = this.last.at;
     } catch (error) {
       this.last = { at: new Date().toISOString(), from, to: safe, events, error: String(error) };
       this.o.logger.warn("catch_up.failed", { from, reached: cursor, error: String(error) });
     }
-    if (events > 0) this.o.logger.info("catch_up.queued", { from, to: safe, events, held: this.held.size });
+    if (events > 0)
+      this.o.logger.info("catch_up.queued", { from, to: safe, events, held: this.held.size, deferred });
     return this.last;
   }
 }

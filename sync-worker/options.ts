@@ -32,7 +32,7 @@ export type SyncWorkerOptions = {
   /** One point of the console's 15-minute timeline per step. */
   timelineStepMs?: number;
   /** Catch-up's hold on changes it queued (see CatchUp). */
-  catchUp?: { resendAfterMs?: number; holdMs?: number };
+  catchUp?: { resendAfterMs?: number; holdMs?: number; graceMs?: number };
   now?: () => number;
   /** Told the bytes written to the store per shop rebuilt (the bench's per-change figure). */
   onBytes?: (bytes: number, shopId: string) => void;
@@ -48,5 +48,9 @@ export const optionsFromEnv = (env: SyncWorkerEnv) => ({
   maxAttempts: env.MAX_ATTEMPTS,
   originTimeoutMs: env.ORIGIN_TIMEOUT_MS,
   rates: { ingestPerSec: env.INGEST_RATE_PER_S, adminPerSec: env.ADMIN_RATE_PER_S },
-  catchUp: { resendAfterMs: env.CATCH_UP_RESEND_S * 1000, holdMs: env.CATCH_UP_HOLD_S * 1000 },
+  catchUp: {
+    resendAfterMs: env.CATCH_UP_RESEND_S * 1000,
+    holdMs: env.CATCH_UP_HOLD_S * 1000,
+    graceMs: env.CATCH_UP_GRACE_S * 1000,
+  },
 });

@@ -83,7 +83,14 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     liveConcurrency: o.liveConcurrency ?? 4,
     ...(o.bulk ? { bulk: o.bulk } : {}),
   });
-  const catchUp = new CatchUp({ origin, store: o.store, queue: o.queue, logger: o.logger, ...o.catchUp });
+  const catchUp = new CatchUp({
+    origin,
+    store: o.store,
+    queue: o.queue,
+    logger: o.logger,
+    liveLagMs: () => lag.summary().max,
+    ...o.catchUp,
+  });
   const monitor = new OriginMonitor({ origin, logger: o.logger, everyMs: o.originProbeMs ?? 1000 });
   const timeline = new Timeline({
     lag,

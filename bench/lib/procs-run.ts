@@ -135,12 +135,20 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       pids: { origin: origin.proc.pid as number, query: query.proc.pid as number, load: process.pid },
       status,
     });
+    const repairBefore = (await status()).repair.totals;
     const sent = await changes(origin.url, r.rate, r.changes, 300, r.shops);
     stopTrace();
     // Every measured change's live event is in the lag window (timer rebuilds are not live).
     await waitFor(async () => (await status()).lag.count >= r.changes, 120_000, 50);
     const cpuPercent = await cpu();
-    const lag = (await status()).lag;
+    const { lag, repair } = await status();
+    // Repair work done in the window beside the live events (catch-up re-sends, ad timers): extra
+    // state reads and rebuilds the live lane shares the machine with.
+    const repaired = Object.fromEntries(
+      Object.entries(repair.totals)
+        .map(([k, v]) => [k, v - (repairBefore[k] ?? 0)] as const)
+        .filter(([, v]) => v > 0),
+    );
     // The origin's relay: a sync-worker that refused batches (429, 5xx) shows here as failed attempts.
     const originHealth = (await (await fetch(`${origin.url}/healthz`)).json()) as {
       relay?: { delivered: number; failedAttempts: number; lastError: string | null };
@@ -153,6 +161,7 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       failedWrites: sent.failed,
       answerMs: sent.answerMs,
       lag,
+      repaired,
       syncPeakRssMiB: await peakRssMiB(query.proc.pid as number),
       relay: originHealth.relay ?? null,
       cpuPercent,

@@ -37,6 +37,11 @@ export function SyncPanel({ s, rate }: { s: StatusReport; rate: TimelinePoint | 
   const checkpoint = s.catchUp.checkpoint === null ? "none yet" : `seq ${s.catchUp.checkpoint}`;
   const behind = s.catchUp.behind === null ? "" : ` · ${s.catchUp.behind} behind`;
   const age = s.catchUp.ageSeconds === null ? "no pass yet" : `${s.catchUp.ageSeconds} s ago`;
+  // What the last pass did: queued changes no document reflected, left young ones to the live path.
+  const last = s.catchUp.last;
+  const pass = last
+    ? ` · last pass ${last.events} queued${last.deferred ? `, ${last.deferred} left to live` : ""}`
+    : "";
   return (
     <dl class="figures">
       <Figure name="Events in" value={fmt(rate?.inPerSec ?? 0, "/s")} id="events-in" />
@@ -51,7 +56,7 @@ export function SyncPanel({ s, rate }: { s: StatusReport; rate: TimelinePoint | 
       />
       <Figure name="Repair work (60 s)" value={repairText(s.repair)} id="repair-work" />
       <Figure name="Outbox backlog" value={backlog} id="outbox-backlog" />
-      <Figure name="Catch-up checkpoint" value={`${checkpoint}${behind} · ${age}`} id="checkpoint" />
+      <Figure name="Catch-up checkpoint" value={`${checkpoint}${behind} · ${age}${pass}`} id="checkpoint" />
       <Figure
         name="Documents"
         value={`${s.documents.detail} detail · ${s.documents.list} list · ${s.documents.main} main`}

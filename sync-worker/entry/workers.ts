@@ -56,6 +56,6 @@ export default {
   },
 
   async scheduled(_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
-    ctx.waitUntil(workerFor(env).catchUp.run());
+    ctx.waitUntil(workerFor(env).catchUp.run({ routine: true }));
   },
 };
