@@ -6,7 +6,10 @@
  *        --changes 5000 --store memory,redis
  *
  * BENCH_ORIGIN_RUNTIME / BENCH_QUERY_RUNTIME=bun|deno run the origin or the query side on that
- * runtime instead of Node; BENCH_TRACE=1 prints what each process is doing every half second.
+ * runtime instead of Node; BENCH_TRACE=1 prints what each process is doing every half second (it
+ * costs the run: the lag it shows is higher than without). BENCH_PG_STATEMENTS=1 lists PostgreSQL's
+ * time per statement over the window (pg_stat_statements loaded); BENCH_QUERY_FLAGS adds Node flags
+ * to the query side (`--trace-gc`) and BENCH_QUERY_LOG=FILE keeps its output.
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -57,6 +60,11 @@ for (const r of results)
       .map(([k, v]) => `${k} ${v} %`)
       .join(" · ")}`,
   );
+for (const r of results)
+  if (r.pgTop)
+    console.log(
+      `\nPostgreSQL over the window, ${r.shops.toLocaleString("en")} shops:\n${r.pgTop.join("\n")}`,
+    );
 await writeFile(
   `bench/results/pipeline-lag-${args.shops.replaceAll(",", "-")}-${args.store.replaceAll(",", "-")}.json`,
   `${JSON.stringify(results, null, 2)}\n`,

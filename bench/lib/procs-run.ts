@@ -1,4 +1,5 @@
 import { execSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { seedDemoIfEmpty } from "../../origin/demo/seed.ts";
 import { freePort, waitFor } from "../../tests/event-receiver.ts";
@@ -7,6 +8,7 @@ import { TOKENS } from "../../tests/stack.ts";
 import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
 import { cpuShare } from "./cpu-share.ts";
 import { changeAt } from "./lag-run.ts";
+import { pgStatements } from "./pg-statements.ts";
 import { answers, startTrace } from "./pipeline-trace.ts";
 import { peakRssMiB } from "./servers.ts";
 
@@ -92,6 +94,8 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
           );
     stops.unshift(async () => {
       await query.stop();
+      // BENCH_QUERY_LOG: the query side's own output (its logs, and e.g. --trace-gc lines) kept.
+      if (process.env.BENCH_QUERY_LOG) await writeFile(process.env.BENCH_QUERY_LOG, query.output());
       // Every key of the run (documents, lists, streams) goes with it.
       if (r.store === "redis")
         execSync(
@@ -135,12 +139,14 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       pids: { origin: origin.proc.pid as number, query: query.proc.pid as number, load: process.pid },
       status,
     });
+    const statements = await pgStatements(db.url);
     const repairBefore = (await status()).repair.totals;
     const sent = await changes(origin.url, r.rate, r.changes, 300, r.shops);
     stopTrace();
     // Every measured change's live event is in the lag window (timer rebuilds are not live).
     await waitFor(async () => (await status()).lag.count >= r.changes, 120_000, 50);
     const cpuPercent = await cpu();
+    const pgTop = await statements();
     const { lag, repair } = await status();
     // Repair work done in the window beside the live events (catch-up re-sends, ad timers): extra
     // state reads and rebuilds the live lane shares the machine with.
@@ -162,6 +168,7 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       answerMs: sent.answerMs,
       lag,
       repaired,
+      ...(pgTop.length ? { pgTop } : {}),
       syncPeakRssMiB: await peakRssMiB(query.proc.pid as number),
       relay: originHealth.relay ?? null,
       cpuPercent,
@@ -177,11 +184,16 @@ const runtimeOf = (name: string) => (process.env[name] ?? "node") as Runtime;
 const ORIGIN_RUNTIME = runtimeOf("BENCH_ORIGIN_RUNTIME");
 const QUERY_RUNTIME = runtimeOf("BENCH_QUERY_RUNTIME");
 
-/** BENCH_CPU_PROFILE: each service writes a V8 CPU profile of its whole run when it stops. */
-const profiled = (name: string) =>
-  process.env.BENCH_CPU_PROFILE
+/**
+ * BENCH_CPU_PROFILE: each Node service writes a V8 CPU profile of its whole run when it stops.
+ * BENCH_QUERY_FLAGS: more Node flags for the query side (`--trace-gc`; see BENCH_QUERY_LOG).
+ */
+const profiled = (name: string) => [
+  ...(process.env.BENCH_CPU_PROFILE
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}-${name}`]
-    : [];
+    : []),
+  ...(name !== "origin" && process.env.BENCH_QUERY_FLAGS ? process.env.BENCH_QUERY_FLAGS.split(" ") : []),
+];
 
 /** `count` changes at `rate`/s through the origin's command API; answers the rate achieved. */
 async function changes(origin: string, rate: number, count: number, offset: number, shops: number) {
