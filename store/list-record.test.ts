@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LIST_SORT_WIDTH } from "../contract/list-order.ts";
-import { applyToRecord, cardOf, emptyRecord, utf8Length } from "./list-record.ts";
+import { applyToRecord, cardOf, emptyRecord, utf8Length, utf8LengthLoop } from "./list-record.ts";
 import type { ListChange } from "./port.ts";
 
 describe("utf8Length (bytes written, as the metrics count them)", () => {
@@ -15,7 +15,9 @@ describe("utf8Length (bytes written, as the metrics count them)", () => {
       "\ud800",
       "\udc00a",
     ]) {
-      expect(utf8Length(s)).toBe(new TextEncoder().encode(s).byteLength);
+      const bytes = new TextEncoder().encode(s).byteLength;
+      expect(utf8Length(s)).toBe(bytes); // native where the runtime has it
+      expect(utf8LengthLoop(s)).toBe(bytes); // Workers' way
     }
   });
 });
@@ -54,5 +56,42 @@ describe("applyToRecord keeps the sorted index", () => {
       expect(rec.members.length).toBe(model.size);
       for (const [id, member] of model) expect(cardOf(rec, member)).toContain(`"id":"${id}"`);
     }
+  });
+});
+
+describe("applyToRecord counts the bytes each change writes (guard, member, card)", () => {
+  it("as Redis would store them: the guard's text, the member two bytes a character, the card's UTF-8", () => {
+    const rec = emptyRecord();
+    const member = `${"0".repeat(LIST_SORT_WIDTH)}s1`;
+    const card = '{"id":"s1","name":"원조 치킨"}';
+    for (const guard of [
+      { version: 9, seq: 10 },
+      { version: 1000, seq: 99_999 },
+      { version: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER },
+    ]) {
+      const fresh = emptyRecord();
+      const { bytes } = applyToRecord(
+        fresh,
+        [{ list: "list:r1:chicken", id: "s1", guard, entry: { member, card } }],
+        () => 1,
+        "t",
+      );
+      const cardBytes = new TextEncoder().encode(card).byteLength;
+      expect(bytes).toEqual([`${guard.version}:${guard.seq}`.length + member.length * 2 + cardBytes]);
+    }
+    // The same entry again under a newer guard: only the guard is written.
+    applyToRecord(
+      rec,
+      [{ list: "l", id: "s1", guard: { version: 1, seq: 1 }, entry: { member, card } }],
+      () => 1,
+      "t",
+    );
+    const again = applyToRecord(
+      rec,
+      [{ list: "l", id: "s1", guard: { version: 2, seq: 10 }, entry: { member, card } }],
+      () => 2,
+      "t",
+    );
+    expect(again.bytes).toEqual(["2:10".length]);
   });
 });

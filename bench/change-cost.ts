@@ -1,0 +1,150 @@
+/**
+ * What one live change costs the query side's CPU at catalogue size, with nothing else on the
+ * machine's cores: no origin, no network, no PostgreSQL. Each size runs in a fresh process: the
+ * memory store is filled through the sync-worker's own Rebuilder (the first build), then changes go
+ * through it in batches of 100, as the live lane takes them — a third menu prices, a third names, a
+ * third rank changes, spread over the catalogue like bench/pipeline-lag.ts's. The states come from
+ * this process (JSON-encoded, parsed and checked against the contract, as the HTTP client does).
+ * Answers CPU µs per change, the garbage collector's share, and the heap.
+ *
+ *   node --import tsx bench/change-cost.ts --shops 2000,100000
+ *
+ * BENCH_CHANGE_FLAGS: Node flags for the measured processes (`--max-semi-space-size=64`).
+ */
+import { execFileSync } from "node:child_process";
+import { PerformanceObserver } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { type ShopAggregate, ShopsStateResponse } from "../contract/index.ts";
+import { demoChunks } from "../origin/demo/generate.ts";
+import { createMemoryStore } from "../store/memory.ts";
+import { Rebuilder } from "../sync-worker/pipeline/rebuild.ts";
+import { changeAt } from "./lib/lag-run.ts";
+import { median } from "./lib/wrk.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    shops: { type: "string", default: "2000,100000" },
+    regions: { type: "string", default: "500" },
+    changes: { type: "string", default: "5000" },
+    rounds: { type: "string", default: "3" },
+    one: { type: "string" },
+  },
+});
+
+type Result = { shops: number; usPerChange: number[]; gcShare: number[]; heapMiB: number; buildS: number };
+
+if (args.one) console.log(JSON.stringify(await measure(Number(args.one))));
+else {
+  const flags = process.env.BENCH_CHANGE_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const results: Result[] = [];
+  for (const shops of args.shops.split(",").map(Number)) {
+    console.error(`… ${shops} shops`);
+    const out = execFileSync(
+      process.execPath,
+      [...flags, "--import", "tsx", import.meta.filename, "--one", String(shops), ...passArgs()],
+      { encoding: "utf8", maxBuffer: 1 << 24 },
+    );
+    results.push(JSON.parse(out.trim().split("\n").at(-1) as string) as Result);
+  }
+  console.log(
+    `\nquery side CPU per live change, memory store, batches of 100, ${args.changes} changes × ${args.rounds} rounds${flags.length ? ` (${flags.join(" ")})` : ""}`,
+  );
+  console.log(
+    "| shops / regions | first build s | CPU µs / change (median of rounds) | rounds | GC share of CPU | heap MiB |",
+  );
+  console.log("|---:|---:|---:|---|---:|---:|");
+  const base = median(results[0]?.usPerChange ?? [1]);
+  for (const r of results)
+    console.log(
+      `| ${r.shops.toLocaleString("en")} / ${args.regions} | ${r.buildS} | ${median(r.usPerChange)} (${(median(r.usPerChange) / base).toFixed(2)}×) | ${r.usPerChange.join(", ")} | ${Math.round(median(r.gcShare) * 100)} % | ${r.heapMiB} |`,
+    );
+}
+
+function byShop<T extends { shopId: string }>(xs: T[]): Map<string, T[]> {
+  const by = new Map<string, T[]>();
+  for (const x of xs) {
+    const list = by.get(x.shopId);
+    if (list) list.push(x);
+    else by.set(x.shopId, [x]);
+  }
+  return by;
+}
+
+function passArgs() {
+  return ["--regions", args.regions, "--changes", args.changes, "--rounds", args.rounds];
+}
+
+async function measure(shops: number): Promise<Result> {
+  // Each shop's current state as JSON: strings hold no pointers, so they cost the collector little.
+  const states = new Map<string, string>();
+  let seq = 1;
+  for (const chunk of demoChunks({ shops, seed: 11, now: Date.now(), regions: Number(args.regions) })) {
+    const owners = new Map(chunk.owners.map((o) => [o.id, o]));
+    const [menus, ads] = [byShop(chunk.menus), byShop(chunk.ads)];
+    for (const s of chunk.shops) {
+      const shop = {
+        ...s,
+        owner: owners.get(s.ownerId),
+        menus: menus.get(s.id) ?? [],
+        ads: ads.get(s.id) ?? [],
+      };
+      states.set(s.id, JSON.stringify(shop));
+    }
+  }
+  const answer = (ids: readonly string[]) =>
+    ShopsStateResponse.parse(
+      JSON.parse(`{"seq":${seq},"shops":[${ids.map((id) => states.get(id)).join(",")}],"missing":[]}`),
+    );
+  const store = createMemoryStore({ maxBytes: 2 ** 40 });
+  const rebuilder = new Rebuilder({
+    origin: {
+      shops: async (ids: readonly string[]) => answer(ids),
+      shop: async (id: string) => ({ seq, shop: answer([id]).shops[0] as ShopAggregate }),
+    } as never, // only the state reads are used by a rebuild
+    store,
+    schedule: async () => {},
+    logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+  });
+  const ids = [...states.keys()];
+  const built = performance.now();
+  for (let i = 0; i < ids.length; i += 200) await rebuilder.rebuildShops(ids.slice(i, i + 200));
+  const buildS = +((performance.now() - built) / 1000).toFixed(1);
+
+  let gcMs = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  }).observe({ entryTypes: ["gc"] });
+  const n = Number(args.changes);
+  let offset = 0;
+  const round = async () => {
+    const changed = Array.from({ length: n }, (_, i) => applyChange(changeAt(i, offset, shops)));
+    offset += n;
+    const cpu = process.cpuUsage();
+    const gcBefore = gcMs;
+    for (let i = 0; i < changed.length; i += 100) await rebuilder.rebuildShops(changed.slice(i, i + 100));
+    const used = process.cpuUsage(cpu);
+    const us = (used.user + used.system) / n;
+    return { us: Math.round(us), gc: (gcMs - gcBefore) / ((used.user + used.system) / 1000) };
+  };
+  await round(); // warm-up: JIT, the first writes into each list
+  const rounds = [];
+  for (let r = 0; r < Number(args.rounds); r++) rounds.push(await round());
+  return {
+    shops,
+    usPerChange: rounds.map((r) => r.us),
+    gcShare: rounds.map((r) => +r.gc.toFixed(3)),
+    heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+    buildS,
+  };
+
+  /** The change at the origin: the shop's state moves on a version and a seq, as a command's would. */
+  function applyChange(c: ReturnType<typeof changeAt>): string {
+    const shop = JSON.parse(states.get(c.id) as string);
+    if (c.kind === "menu" && shop.menus[0]) shop.menus[0].price = (c.body as { price: number }).price;
+    else Object.assign(shop, c.body);
+    shop.version++;
+    seq++;
+    states.set(c.id, JSON.stringify(shop));
+    return c.id;
+  }
+}
