@@ -143,8 +143,10 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
     const repairBefore = (await status()).repair.totals;
     const sent = await changes(origin.url, r.rate, r.changes, 300, r.shops);
     stopTrace();
-    // Every measured change's live event is in the lag window (timer rebuilds are not live).
-    await waitFor(async () => (await status()).lag.count >= r.changes, 120_000, 50);
+    // Every measured change's live event is in the lag window (timer rebuilds are not live). Asked
+    // twice a second: a status read costs the query side (the lag summary, the queue's timers), and
+    // this asked 20 times a second while the backlog whose tail it waited for was still draining.
+    await waitFor(async () => (await status()).lag.count >= r.changes, 120_000, 500);
     const cpuPercent = await cpu();
     const pgTop = await statements();
     const { lag, repair } = await status();
