@@ -71,10 +71,14 @@ function memberMoves(rec: ListRecord) {
   let added: Set<string> | undefined;
   return {
     remove(m: string) {
-      if (!added?.delete(m)) (gone ??= new Set()).add(m);
+      if (added?.delete(m)) return;
+      gone ??= new Set();
+      gone.add(m);
     },
     add(m: string) {
-      if (!gone?.delete(m)) (added ??= new Set()).add(m);
+      if (gone?.delete(m)) return;
+      added ??= new Set();
+      added.add(m);
     },
     apply() {
       for (const m of gone ?? []) rec.members.remove(m);
