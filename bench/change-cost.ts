@@ -14,11 +14,12 @@
 import { execFileSync } from "node:child_process";
 import { PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { type ShopAggregate, ShopsStateResponse } from "../contract/index.ts";
+import { createLogger, type ShopAggregate, ShopsStateResponse } from "../contract/index.ts";
 import { demoChunks } from "../origin/demo/generate.ts";
 import { createMemoryStore } from "../store/memory.ts";
 import { Rebuilder } from "../sync-worker/pipeline/rebuild.ts";
 import { changeAt } from "./lib/lag-run.ts";
+import { byShop } from "./lib/rig.ts";
 import { median } from "./lib/wrk.ts";
 
 const { values: args } = parseArgs({
@@ -60,16 +61,6 @@ else {
     );
 }
 
-function byShop<T extends { shopId: string }>(xs: T[]): Map<string, T[]> {
-  const by = new Map<string, T[]>();
-  for (const x of xs) {
-    const list = by.get(x.shopId);
-    if (list) list.push(x);
-    else by.set(x.shopId, [x]);
-  }
-  return by;
-}
-
 function passArgs() {
   return ["--regions", args.regions, "--changes", args.changes, "--rounds", args.rounds];
 }
@@ -103,7 +94,7 @@ async function measure(shops: number): Promise<Result> {
     } as never, // only the state reads are used by a rebuild
     store,
     schedule: async () => {},
-    logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+    logger: createLogger("bench", "silent"),
   });
   const ids = [...states.keys()];
   const built = performance.now();

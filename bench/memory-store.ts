@@ -14,6 +14,7 @@ import { entryChanges, projectDetail } from "../projection/index.ts";
 import { createMemoryStore } from "../store/memory.ts";
 import { packBody, unpackBody } from "../store/packed-body.ts";
 import type { ListChange } from "../store/port.ts";
+import { byShop } from "./lib/rig.ts";
 
 const { values: args } = parseArgs({
   options: { shops: { type: "string", default: "100000" }, regions: { type: "string", default: "500" } },
@@ -21,11 +22,6 @@ const { values: args } = parseArgs({
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc");
 const mib = (n: number) => Math.round(n / 2 ** 20);
-const byShop = <T extends { shopId: string }>(xs: T[]) => {
-  const m = new Map<string, T[]>();
-  for (const x of xs) m.set(x.shopId, [...(m.get(x.shopId) ?? []), x]);
-  return m;
-};
 
 const now = Date.now();
 const store = createMemoryStore({ maxBytes: 2 ** 40 }); // nothing evicted: the whole catalogue is the figure

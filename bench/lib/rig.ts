@@ -27,6 +27,16 @@ export const benchUrls = () => ({
   redis: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
 });
 export const pad = (n: number) => String(n).padStart(6, "0");
+/** A demo chunk's menus or ads by shop id, in one pass. */
+export function byShop<T extends { shopId: string }>(xs: T[]): Map<string, T[]> {
+  const by = new Map<string, T[]>();
+  for (const x of xs) {
+    const list = by.get(x.shopId);
+    if (list) list.push(x);
+    else by.set(x.shopId, [x]);
+  }
+  return by;
+}
 export const quantile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.min(s.length - 1, Math.floor(p * s.length))] as number) : Number.NaN;
