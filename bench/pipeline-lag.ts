@@ -60,6 +60,24 @@ for (const r of results)
       .map(([k, v]) => `${k} ${v} %`)
       .join(" · ")}`,
   );
+console.log(
+  "\nLive lag per window, from the query side's sync_live_lag_seconds histogram (p50 and p99 are the upper bound of the bucket each falls in):",
+);
+console.log("| store | shops | window | events | p50 ≤ ms | p99 ≤ ms | share ≤ 250 ms |");
+console.log("|---|---:|---|---:|---:|---:|---:|");
+for (const r of results)
+  for (const [name, w] of Object.entries(r.windows))
+    if (w)
+      console.log(
+        `| ${r.store} | ${r.shops.toLocaleString("en")} | ${name === "quiet" ? "first (after a quiet minute)" : "second (sustained)"} | ${w.count} | ${w.p50} | ${w.p99} | ${((w.shareUnderLimit ?? 0) * 100).toFixed(1)} % |`,
+      );
+console.log(
+  "\nQuery side over the sustained window (its /metrics): count · mean (ms for seconds, else as named)",
+);
+for (const r of results)
+  console.log(
+    `- ${r.store}, ${r.shops.toLocaleString("en")} shops: ${r.phases.map((p) => `${p.series} ${p.count} · ${p.mean}`).join("; ")}`,
+  );
 for (const r of results)
   if (r.pgTop)
     console.log(

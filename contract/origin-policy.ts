@@ -7,7 +7,13 @@ export type OriginPolicyOptions = {
   concurrency?: number;
   breakAfter?: number;
   halfOpenAfterMs?: number;
+  /**
+   * Told each attempt's duration (ms, from the call leaving to its answer, not the wait for a slot)
+   * and outcome: the metrics' origin-request histogram, so an operator sees whether lag is the origin.
+   */
+  onAttempt?: (call: OriginCall, ms: number, ok: boolean) => void;
 };
+export type OriginCall = keyof OriginClient;
 
 export type BreakerState = "closed" | "open" | "half-open";
 export type BreakerChange = { at: string; state: BreakerState };
@@ -74,16 +80,19 @@ export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptio
     }
   };
 
-  const call = <T>(fn: (signal: AbortSignal) => Promise<T>) =>
+  const call = <T>(name: OriginCall, fn: (signal: AbortSignal) => Promise<T>) =>
     limit(async () => {
       let delay = 50;
       for (let attempt = 1; ; attempt++) {
         const trial = admit();
+        const started = performance.now();
         try {
           const result = await fn(AbortSignal.timeout(timeoutMs));
+          options.onAttempt?.(name, performance.now() - started, true);
           settle(trial, true);
           return result;
         } catch (error) {
+          options.onAttempt?.(name, performance.now() - started, false);
           if (!isTransient(error)) {
             if (trial) trialRunning = false;
             throw error;
@@ -97,13 +106,13 @@ export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptio
     });
 
   const client: OriginClient = {
-    shop: (id) => call((s) => origin.shop(id, s)),
-    shops: (ids) => call((s) => origin.shops(ids, s)),
-    list: (region, category) => call((s) => origin.list(region, category, s)),
-    owner: (id) => call((s) => origin.owner(id, s)),
-    changes: (q) => call((s) => origin.changes(q, s)),
-    shopIds: (q) => call((s) => origin.shopIds(q, s)),
-    outbox: () => call((s) => origin.outbox(s)),
+    shop: (id) => call("shop", (s) => origin.shop(id, s)),
+    shops: (ids) => call("shops", (s) => origin.shops(ids, s)),
+    list: (region, category) => call("list", (s) => origin.list(region, category, s)),
+    owner: (id) => call("owner", (s) => origin.owner(id, s)),
+    changes: (q) => call("changes", (s) => origin.changes(q, s)),
+    shopIds: (q) => call("shopIds", (s) => origin.shopIds(q, s)),
+    outbox: () => call("outbox", (s) => origin.outbox(s)),
   };
   return { client, breaker: { state: () => state, history: () => [...history] } };
 }

@@ -21,15 +21,25 @@ export { optionsFromEnv, type SyncWorkerOptions } from "./options.ts";
  */
 export function createSyncWorker(o: SyncWorkerOptions) {
   const cooldownMs = o.breakerCooldownMs ?? 5000;
+  const registry = new Registry("sync");
+  const originSeconds = registry.histogram(
+    "origin_request_seconds",
+    "Each call to the origin's state API (an attempt: retries count again), by call and outcome",
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
   const { client: origin, breaker } = resilientOrigin(o.origin, {
     timeoutMs: o.originTimeoutMs ?? 3000,
     halfOpenAfterMs: cooldownMs,
+    onAttempt: (call, ms, ok) => originSeconds.observe(ms / 1000, { call, outcome: ok ? "ok" : "error" }),
   });
-  const registry = new Registry("sync");
   const lagSeconds = registry.histogram(
     "live_lag_seconds",
     "Live events (relay, POST /events): from the origin's commit to the documents written",
-    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    // Fine around a quarter second, where lag targets sit, so a window's p99 is read to within 50 ms.
+    [
+      0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 2.5, 5, 10, 30,
+      60,
+    ],
     { zero: true },
   );
   const lag = new LagWindow(60_000, 50_000, (ms) => lagSeconds.observe(ms / 1000));
@@ -52,6 +62,16 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     "Bytes written to the store per shop rebuilt: its detail, its list entries, its share of mains",
     [256, 1024, 4096, 8192, 16384, 32768, 65536, 262144, 1048576],
   );
+  const batchSeconds = registry.histogram(
+    "rebuild_seconds",
+    "Each rebuild batch (live, repair or resync) by phase: state reads from the origin, then building",
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
+  const batchShops = registry.histogram(
+    "rebuild_batch_shops",
+    "Shops per rebuild batch: large batches under a steady stream mean events wait for each other",
+    [1, 2, 5, 10, 25, 50, 100, 200, 500],
+  );
   const rebuilder = new Rebuilder({
     origin,
     store: o.store,
@@ -59,6 +79,11 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     onBytes: (bytes, shopId) => {
       bytesPerShop.observe(bytes);
       o.onBytes?.(bytes, shopId);
+    },
+    onBatch: ({ shops, stateMs, buildMs }) => {
+      batchShops.observe(shops);
+      batchSeconds.observe(stateMs / 1000, { phase: "state" });
+      batchSeconds.observe(buildMs / 1000, { phase: "build" });
     },
     schedule: (event, delayMs) => o.queue.send([event], { delayMs, source: "timer" }),
     ...(o.now ? { now: o.now } : {}),

@@ -49,6 +49,20 @@ describe("/metrics on every service, and request ids", () => {
     expect(text).toMatch(/^sync_origin_breaker_open 0$/m);
   });
 
+  it("sync-worker: where batches spend their time (origin calls by call, rebuild phases, batch sizes)", async () => {
+    const text = await (await fetch(`${stack.syncUrl}/metrics`)).text();
+    const count = (name: string, labels = "") =>
+      Number(new RegExp(`^${name}_count${labels} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
+    // The ten seed shops came through catch-up: the change feed read, and at least one rebuild batch.
+    expect(count("sync_origin_request_seconds", '\\{call="changes",outcome="ok"\\}')).toBeGreaterThan(0);
+    const batches = count("sync_rebuild_batch_shops");
+    expect(batches).toBeGreaterThan(0);
+    expect(count("sync_rebuild_seconds", '\\{phase="state"\\}')).toBe(batches);
+    expect(count("sync_rebuild_seconds", '\\{phase="build"\\}')).toBe(batches);
+    const shops = Number(/^sync_rebuild_batch_shops_sum (\d+)$/m.exec(text)?.[1]);
+    expect(shops).toBeGreaterThanOrEqual(10);
+  });
+
   it("edge: cache results, origin fetches, breaker, L1; request ids echoed", async () => {
     await edge.get("/v1/shops/s_demo_000001");
     const hit = await edge.get("/v1/shops/s_demo_000001", { "x-request-id": "req-123" });

@@ -99,6 +99,37 @@ describe("sync-worker failures: retry with backoff, dead letters, replay", () =>
     expect(await stack.sync.catchUp.run()).toMatchObject({ events: 1, deferred: 0, held: 2, to: before });
   });
 
+  it("a catch-up pass ends at the head of the feed it read, not chasing a steady stream of changes", async () => {
+    let reads = 0;
+    let committing = false;
+    stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
+      demoShops: 3,
+      relay: false,
+      wrapOrigin: (client) => ({
+        ...client,
+        // Each read of the feed is followed by a commit before the next: a stream that never pauses.
+        changes: async (q, signal) => {
+          const page = await client.changes(q, signal);
+          if (committing && ++reads < 50)
+            await stack.origin("PATCH", "/shops/s_demo_000001", { name: `흐름 ${reads}` });
+          return page;
+        },
+      }),
+    });
+    stack.sync.start(0);
+    await waitFor(async () => (await stack.store.countDocuments()).detail === 3, 10_000);
+    await waitFor(async () => (await stack.sync.catchUp.run()).held === 0, 10_000, 50);
+    const before = (await stack.store.getCheckpoint("changes")) as number;
+    await stack.origin("PATCH", "/shops/s_demo_000002", { name: "하나" });
+
+    committing = true;
+    const pass = await stack.sync.catchUp.run({ routine: true });
+    committing = false;
+    // One short page read: the changes committed while it ran are the next pass's (or live) work.
+    expect(reads).toBe(1);
+    expect(pass).toMatchObject({ from: before, deferred: 1 });
+  });
+
   it("catch-up repairs an event lost on the way", async () => {
     stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
       demoShops: 3,

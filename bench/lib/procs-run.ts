@@ -8,6 +8,7 @@ import { TOKENS } from "../../tests/stack.ts";
 import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
 import { cpuShare } from "./cpu-share.ts";
 import { changeAt } from "./lag-run.ts";
+import { bucketQuantiles, means, type Snapshot, scrape } from "./metrics-window.ts";
 import { pgStatements } from "./pg-statements.ts";
 import { answers, startTrace } from "./pipeline-trace.ts";
 import { peakRssMiB } from "./servers.ts";
@@ -25,14 +26,16 @@ type Status = {
   queue: { depth: number | null; ready?: number; inFlight?: number };
   lag: { count: number; p50: number | null; p99: number | null; max: number | null };
   repair: { totals: Record<string, number> };
+  catchUp: { checkpoint: number | null; behind: number | null; last: unknown };
 };
 
 /**
  * The pipeline as it is deployed, each part its own process: the origin on PostgreSQL, the query
  * side (memory: sync-worker and edge in one process, `bin/query`; redis: the sync-worker over the
  * Redis store and Redis Streams), and this process only as the load generator. Lag is the
- * sync-worker's own live-lag figure (origin commit → documents written, `/admin/status`), read after
- * a quiet minute so its 60-second window holds the measured changes and nothing else.
+ * sync-worker's own live-lag figure (origin commit → documents written): exact over both windows
+ * (`/admin/status`, read after a quiet minute so its 60-second window holds the measured changes and
+ * nothing else), and per window from its `sync_live_lag_seconds` histogram.
  */
 export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: string }) {
   const db = await openThrowawayPostgres(urls.postgres, { max: 4, asyncCommit: true });
@@ -65,6 +68,8 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
     const heap = process.env.BENCH_QUERY_HEAP_MB;
     const common = {
       ...tokens,
+      // BENCH_QUERY_LOG_LEVEL=debug: a line per batch (its oldest event, state read, build) in BENCH_QUERY_LOG.
+      LOG_LEVEL: process.env.BENCH_QUERY_LOG_LEVEL ?? tokens.LOG_LEVEL,
       ORIGIN_URL: origin.url,
       ...(heap ? { NODE_OPTIONS: `--max-old-space-size=${heap}` } : {}),
     };
@@ -140,16 +145,36 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       status,
     });
     const statements = await pgStatements(db.url);
+    // Two windows of `changes` each, in one unbroken stream: the first starts after the quiet minute
+    // (every process idle, caches and the JIT cold), the second is the rate sustained. Each window's
+    // figures are the query side's own histograms' increase over it, as Prometheus would read them.
+    const quietStart = await scrape(query.url);
+    const marks: { sustained?: Promise<Snapshot> } = {};
     const repairBefore = (await status()).repair.totals;
-    const sent = await changes(origin.url, r.rate, r.changes, 300, r.shops);
+    const sent = await changes(origin.url, r.rate, 2 * r.changes, 300, r.shops, (i) => {
+      if (i === r.changes) marks.sustained = scrape(query.url);
+    });
     stopTrace();
     // Every measured change's live event is in the lag window (timer rebuilds are not live). Asked
     // twice a second: a status read costs the query side (the lag summary, the queue's timers), and
     // this asked 20 times a second while the backlog whose tail it waited for was still draining.
-    await waitFor(async () => (await status()).lag.count >= r.changes, 120_000, 500);
+    await waitFor(async () => (await status()).lag.count >= 2 * r.changes, 120_000, 500);
     const cpuPercent = await cpu();
     const pgTop = await statements();
-    const { lag, repair } = await status();
+    // Where the window's batches spent their time: the origin's state reads, building, batch sizes.
+    const end = await scrape(query.url);
+    const middle = (await marks.sustained) as Snapshot;
+    const lagOf = (from: Snapshot, to: Snapshot) => {
+      const q = bucketQuantiles(from, to, "sync_live_lag_seconds", 0.25);
+      return q && { ...q, p50: q.p50 * 1000, p99: q.p99 * 1000 };
+    };
+    const windows = { quiet: lagOf(quietStart, middle), sustained: lagOf(middle, end) };
+    const phases = means(middle, end, [
+      "sync_origin_request_seconds",
+      "sync_rebuild_seconds",
+      "sync_rebuild_batch_shops",
+    ]).map((m) => ({ ...m, mean: +(m.series.includes("seconds") ? m.mean * 1000 : m.mean).toFixed(1) }));
+    const { lag, repair, catchUp } = await status();
     // Repair work done in the window beside the live events (catch-up re-sends, ad timers): extra
     // state reads and rebuilds the live lane shares the machine with.
     const repaired = Object.fromEntries(
@@ -171,6 +196,9 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
       lag,
       repaired,
       ...(pgTop.length ? { pgTop } : {}),
+      phases,
+      windows,
+      catchUp,
       syncPeakRssMiB: await peakRssMiB(query.proc.pid as number),
       relay: originHealth.relay ?? null,
       cpuPercent,
@@ -198,7 +226,14 @@ const profiled = (name: string) => [
 ];
 
 /** `count` changes at `rate`/s through the origin's command API; answers the rate achieved. */
-async function changes(origin: string, rate: number, count: number, offset: number, shops: number) {
+async function changes(
+  origin: string,
+  rate: number,
+  count: number,
+  offset: number,
+  shops: number,
+  onSend?: (i: number) => void,
+) {
   const started = performance.now();
   let failed = 0;
   const answered: number[] = [];
@@ -207,6 +242,7 @@ async function changes(origin: string, rate: number, count: number, offset: numb
     const due = started + (i * 1000) / rate;
     while (performance.now() < due)
       await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
+    onSend?.(i);
     const { path, body } = changeAt(i, offset, shops);
     const sent = performance.now();
     writes.push(

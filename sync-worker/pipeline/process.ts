@@ -58,6 +58,15 @@ export class BatchProcessor {
 
     const result: BatchResult = { ack: [], retry: [], dead: [] };
     const now = Date.now();
+    // LOG_LEVEL=debug: one line per batch, to see whether lag waited in the queue, on the origin or
+    // in building (the oldest event's age against the batch's own phases).
+    this.o.logger.debug("sync.batch", {
+      source: deliveries[0]?.source,
+      events: deliveries.length,
+      oldestMs: Math.max(...deliveries.map((d) => now - Date.parse(d.event.occurredAt))),
+      stateMs: Math.round(outcome.stateMs ?? 0),
+      buildMs: Math.round(outcome.buildMs ?? 0),
+    });
     for (const d of deliveries) {
       const reason =
         failedEarly.get(d.id) ?? (shopsOf.get(d.id) ?? []).map((s) => outcome.failed.get(s)).find(Boolean);

@@ -20,9 +20,17 @@ export type RebuildDeps = {
   now?: () => number;
   /** Told the bytes written to the store for each shop rebuilt (its detail and its list entries). */
   onBytes?: (bytes: number, shopId: string) => void;
+  /** Told each batch's size and where its time went: the origin's state reads, then building. */
+  onBatch?: (t: { shops: number; stateMs: number; buildMs: number }) => void;
 };
 
-export type RebuildOutcome = { failed: Map<string, string>; written: number };
+export type RebuildOutcome = {
+  failed: Map<string, string>;
+  written: number;
+  /** Where the batch's time went: the origin's batched state reads, then everything else. */
+  stateMs?: number;
+  buildMs?: number;
+};
 type Planned = { id: string; guard: Guard; leave: string[]; vanished: boolean; bytes: number };
 
 const reasonOf = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
@@ -58,7 +66,9 @@ export class Rebuilder {
     let written = 0;
 
     const ids = [...new Set(shopIds)];
+    const started = performance.now();
     const states = await this.fetchStates(ids);
+    const fetched = performance.now();
     await Promise.all(
       ids.map(async (id) => {
         try {
@@ -102,7 +112,10 @@ export class Rebuilder {
       else if (p.leave.length > 0) await store.releaseLists(p.id, p.guard, p.leave);
       this.deps.onBytes?.(p.bytes, p.id);
     }
-    return { failed, written };
+    // Lone shops' reads (no batched read) fall in the build phase: they are made while planning.
+    const timings = { stateMs: fetched - started, buildMs: performance.now() - fetched };
+    this.deps.onBatch?.({ shops: ids.length, ...timings });
+    return { failed, written, ...timings };
   }
 
   /**
