@@ -20,7 +20,14 @@ type Status = {
   breaker: { state: string };
   catchUp: {
     checkpoint: number | null;
-    last: { at: string; events: number; held?: number; deferred?: number; error?: string } | null;
+    last: {
+      at: string;
+      events: number;
+      held?: number;
+      deferred?: number;
+      waiting?: number;
+      error?: string;
+    } | null;
   };
   origin?: { outbox: { pending: number } | null; error: string | null };
   dlq: { size: number };
@@ -75,11 +82,15 @@ export function statusTable(s: Status): string {
   ]);
 }
 
-/** A pass's counts: queued, and (when any) still held unreflected or left to the live path. */
-function catchUpCounts(last: { events: number; held?: number; deferred?: number }): string {
+/**
+ * A pass's counts: queued, and (when any) still held unreflected, left to the live path, or left
+ * while bulk work was queued (most likely those very changes).
+ */
+function catchUpCounts(last: { events: number; held?: number; deferred?: number; waiting?: number }): string {
   const extra = [
     last.held ? `${last.held} held` : "",
     last.deferred ? `${last.deferred} left to live` : "",
+    last.waiting ? `${last.waiting} left to queued bulk work` : "",
   ].filter(Boolean);
   return `${last.events} events${extra.length ? `, ${extra.join(", ")}` : ""}`;
 }

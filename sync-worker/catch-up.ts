@@ -3,6 +3,9 @@ import { type DocumentStore, metasOf } from "../store/port.ts";
 import type { ChangeQueue } from "./queue/port.ts";
 
 export const CHECKPOINT = "changes";
+// Bulk deliveries waiting (ready or in flight) that make a routine pass hold its sends: a build, a
+// resync or an earlier pass's batch, not the trickle of ad timers coming due at catalogue size.
+const BULK_BUSY = 100;
 
 export type CatchUpReport = {
   at: string;
@@ -13,6 +16,8 @@ export type CatchUpReport = {
   held?: number;
   /** Changes too young to call lost, left to the live path this pass (routine passes only). */
   deferred?: number;
+  /** Changes not sent because bulk work was still queued, most likely them (routine passes only). */
+  waiting?: number;
   error?: string;
 };
 
@@ -66,9 +71,11 @@ export class CatchUp {
    * for (start, the console, the CLI) sends every change not reflected yet.
    */
   run(o: { routine?: boolean } = {}): Promise<CatchUpReport> {
-    this.running ??= this.pass(o.routine ? this.grace() : 0).finally(() => {
-      this.running = null;
-    });
+    this.running ??= this.routineLimits(o.routine ?? false)
+      .then((limits) => this.pass(limits))
+      .finally(() => {
+        this.running = null;
+      });
     return this.running;
   }
 
@@ -76,10 +83,18 @@ export class CatchUp {
     this.timer = setInterval(() => void this.run({ routine: true }).catch(() => {}), ms);
   }
 
-  /** How young a change must be for a routine pass to leave it to the live path. */
-  private grace(): number {
+  /**
+   * A routine pass leaves a change younger than the grace to the live path; and while bulk work is
+   * still queued (`BULK_BUSY`: the first build's or an earlier pass's changes, a resync) it sends nothing: a
+   * change it finds missing is most likely one of those, and a pass every 30 s during a 100,000-shop
+   * build would queue each not-yet-built shop again. An asked-for pass sends every missing change.
+   */
+  private async routineLimits(routine: boolean): Promise<{ graceMs: number; bulkBusy: boolean }> {
+    if (!routine) return { graceMs: 0, bulkBusy: false };
     const lag = this.o.liveLagMs?.() ?? 0;
-    return Math.min(Math.max(this.o.graceMs ?? 10_000, 2 * lag), this.o.holdMs ?? 10 * 60_000);
+    const graceMs = Math.min(Math.max(this.o.graceMs ?? 10_000, 2 * lag), this.o.holdMs ?? 10 * 60_000);
+    const depth = await this.o.queue.depth().catch(() => null);
+    return { graceMs, bulkBusy: (depth?.bulk ?? 0) >= BULK_BUSY };
   }
 
   stop(): void {
@@ -87,10 +102,16 @@ export class CatchUp {
   }
 
   /** Which of a page's unapplied changes to send now, and whether each still holds the checkpoint. */
-  private triage(change: Change, now: number, graceMs: number): { send: boolean; holds: boolean } {
+  private triage(
+    change: Change,
+    now: number,
+    limits: { graceMs: number; bulkBusy: boolean },
+  ): { send: boolean; holds: boolean; left?: "live" | "bulk" } {
     const h = this.held.get(change.seq);
-    // Too young to call lost: not sent, but it holds the checkpoint, so the next pass reads it again.
-    if (!h && now - Date.parse(change.at) < graceMs) return { send: false, holds: true };
+    // Too young to call lost, or bulk work still queued: not sent, but it holds the checkpoint, so
+    // the next pass reads it again.
+    if (!h && now - Date.parse(change.at) < limits.graceMs) return { send: false, holds: true, left: "live" };
+    if (!h && limits.bulkBusy) return { send: false, holds: true, left: "bulk" };
     if (!h) {
       const hold = change.type !== "owner" && this.held.size < (this.o.maxHeld ?? 50_000);
       if (hold) this.held.set(change.seq, { first: now, last: now, sends: 1 });
@@ -102,7 +123,7 @@ export class CatchUp {
       return { send: false, holds: false };
     }
     // Doubling waits: a change still queued behind a long backlog is not piled on again and again.
-    const resend = now - h.last >= (this.o.resendAfterMs ?? 60_000) * 2 ** (h.sends - 1);
+    const resend = !limits.bulkBusy && now - h.last >= (this.o.resendAfterMs ?? 60_000) * 2 ** (h.sends - 1);
     if (resend) {
       h.last = now;
       h.sends++;
@@ -110,7 +131,7 @@ export class CatchUp {
     return { send: resend, holds: true };
   }
 
-  private async pass(graceMs: number): Promise<CatchUpReport> {
+  private async pass(limits: { graceMs: number; bulkBusy: boolean }): Promise<CatchUpReport> {
     const { origin, store, queue } = this.o;
     const now = (this.o.now ?? Date.now)();
     const from = (await store.getCheckpoint(CHECKPOINT)) ?? 0;
@@ -123,6 +144,7 @@ export class CatchUp {
     let holding = false;
     let events = 0;
     let deferred = 0;
+    let waiting = 0;
     try {
       const limit = this.o.pageSize ?? 1000;
       for (;;) {
@@ -131,12 +153,11 @@ export class CatchUp {
         const missed = new Set((await filterApplied(store, page.changes)).map((c) => c.seq));
         const send: Change[] = [];
         for (const change of page.changes) {
-          const t = missed.has(change.seq)
-            ? this.triage(change, now, graceMs)
-            : { send: false, holds: false };
+          const t = missed.has(change.seq) ? this.triage(change, now, limits) : { send: false, holds: false };
           if (!missed.has(change.seq)) this.held.delete(change.seq);
           if (t.send) send.push(change);
-          else if (t.holds && !this.held.has(change.seq)) deferred++;
+          else if (t.left === "live") deferred++;
+          else if (t.left === "bulk") waiting++;
           holding ||= t.holds;
           if (!holding) safe = change.seq;
         }
@@ -150,14 +171,29 @@ export class CatchUp {
         if (page.changes.length < limit) break;
       }
       for (const seq of this.held.keys()) if (seq <= safe) this.held.delete(seq);
-      this.last = { at: new Date().toISOString(), from, to: safe, events, held: this.held.size, deferred };
+      this.last = {
+        at: new Date().toISOString(),
+        from,
+        to: safe,
+        events,
+        held: this.held.size,
+        deferred,
+        waiting,
+      };
       this.lastOkAt = this.last.at;
     } catch (error) {
       this.last = { at: new Date().toISOString(), from, to: safe, events, error: String(error) };
       this.o.logger.warn("catch_up.failed", { from, reached: cursor, error: String(error) });
     }
     if (events > 0)
-      this.o.logger.info("catch_up.queued", { from, to: safe, events, held: this.held.size, deferred });
+      this.o.logger.info("catch_up.queued", {
+        from,
+        to: safe,
+        events,
+        held: this.held.size,
+        deferred,
+        waiting,
+      });
     return this.last;
   }
 }

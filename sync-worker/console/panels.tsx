@@ -37,10 +37,13 @@ export function SyncPanel({ s, rate }: { s: StatusReport; rate: TimelinePoint | 
   const checkpoint = s.catchUp.checkpoint === null ? "none yet" : `seq ${s.catchUp.checkpoint}`;
   const behind = s.catchUp.behind === null ? "" : ` · ${s.catchUp.behind} behind`;
   const age = s.catchUp.ageSeconds === null ? "no pass yet" : `${s.catchUp.ageSeconds} s ago`;
-  // What the last pass did: queued changes no document reflected, left young ones to the live path.
+  // What the last pass did: queued changes no document reflected, left young ones to the live path
+  // and, while bulk work was queued, left the rest to it.
   const last = s.catchUp.last;
   const pass = last
-    ? ` · last pass ${last.events} queued${last.deferred ? `, ${last.deferred} left to live` : ""}`
+    ? ` · last pass ${last.events} queued${last.deferred ? `, ${last.deferred} left to live` : ""}${
+        last.waiting ? `, ${last.waiting} left to queued bulk work` : ""
+      }`
     : "";
   return (
     <dl class="figures">
