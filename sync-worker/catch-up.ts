@@ -171,29 +171,14 @@ export class CatchUp {
         if (page.changes.length < limit) break;
       }
       for (const seq of this.held.keys()) if (seq <= safe) this.held.delete(seq);
-      this.last = {
-        at: new Date().toISOString(),
-        from,
-        to: safe,
-        events,
-        held: this.held.size,
-        deferred,
-        waiting,
-      };
+      const counts = { from, to: safe, events, held: this.held.size, deferred, waiting };
+      this.last = { at: new Date().toISOString(), ...counts };
       this.lastOkAt = this.last.at;
+      if (events > 0) this.o.logger.info("catch_up.queued", counts);
     } catch (error) {
       this.last = { at: new Date().toISOString(), from, to: safe, events, error: String(error) };
       this.o.logger.warn("catch_up.failed", { from, reached: cursor, error: String(error) });
     }
-    if (events > 0)
-      this.o.logger.info("catch_up.queued", {
-        from,
-        to: safe,
-        events,
-        held: this.held.size,
-        deferred,
-        waiting,
-      });
     return this.last;
   }
 }
