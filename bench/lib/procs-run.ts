@@ -11,6 +11,7 @@ import { changeAt } from "./lag-run.ts";
 import { bucketQuantiles, means, type Snapshot, scrape } from "./metrics-window.ts";
 import { pgStatements } from "./pg-statements.ts";
 import { answers, startTrace } from "./pipeline-trace.ts";
+import { RawHttpClient } from "./raw-http.ts";
 import { peakRssMiB } from "./servers.ts";
 
 export type ProcsRun = {
@@ -267,10 +268,20 @@ async function changes(
   };
 }
 
-// node:http over kept-alive sockets rather than fetch: the load generator shares the two cores with
-// what it measures, and fetch (undici's web layer) cost it ~1.5 ms of CPU per request here.
+// The load generator shares the two cores with what it measures. fetch (undici's web layer) cost it
+// ~1.5 ms of CPU a request here, node:http ~0.35 ms (16-20 % of a core at 500/s); the default is a
+// bare keep-alive client (raw-http.ts). BENCH_LOAD_CLIENT=node goes back to node:http, to compare.
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+const raw = new Map<string, RawHttpClient>();
 function patch(url: URL, body: string): Promise<number> {
+  if (process.env.BENCH_LOAD_CLIENT !== "node") {
+    const client = raw.get(url.origin) ?? new RawHttpClient(url);
+    raw.set(url.origin, client);
+    return client.request("PATCH", url.pathname + url.search, body);
+  }
+  return nodePatch(url, body);
+}
+function nodePatch(url: URL, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
