@@ -9,7 +9,9 @@
  * runtime instead of Node; BENCH_TRACE=1 prints what each process is doing every half second (it
  * costs the run: the lag it shows is higher than without). BENCH_PG_STATEMENTS=1 lists PostgreSQL's
  * time per statement over the window (pg_stat_statements loaded); BENCH_QUERY_FLAGS adds Node flags
- * to the query side (`--trace-gc`) and BENCH_QUERY_LOG=FILE keeps its output.
+ * to the query side (`--trace-gc`) and BENCH_QUERY_LOG=FILE keeps its output (BENCH_QUERY_LOG_LEVEL=debug:
+ * a line per batch); BENCH_QUIET_S shortens the quiet minute before the stream; BENCH_LOAD_CLIENT=node
+ * sends the load through node:http instead of the bare client.
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";

@@ -18,9 +18,18 @@ async function postgresPids(): Promise<number[]> {
   return pids;
 }
 
+/** The whole machine's busy CPU seconds so far (every process and the kernel: /proc/stat's cpu line). */
+async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
+  const ticks = line.split(/\s+/).slice(1).map(Number);
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - (ticks[3] ?? 0) - (ticks[4] ?? 0)) / 100; // less idle and iowait
+}
+
 /**
- * Where the CPU went over a window, per part of the pipeline: each named process, and PostgreSQL's
- * processes summed. Answers a function that, called at the window's end, gives each part's share
+ * Where the CPU went over a window, per part of the pipeline: each named process, PostgreSQL's
+ * processes summed, and the machine as a whole — the parts leave out the kernel's own work (the
+ * loopback network, softirqs) and every other process, which the machine's figure holds. Answers a function that, called at the window's end, gives each part's share
  * of one core (100 = one core busy the whole window).
  */
 export async function cpuShare(named: Record<string, number>) {
@@ -33,12 +42,16 @@ export async function cpuShare(named: Record<string, number>) {
     return sum;
   };
   const pgBefore = await pg();
+  const machineBefore = await machineBusySeconds();
   return async (): Promise<Record<string, number>> => {
     const seconds = (performance.now() - started) / 1000;
     const out: Record<string, number> = {};
     for (const [name, pid] of Object.entries(named))
       out[name] = Math.round((((await cpuSeconds(pid)) - (before.get(name) ?? 0)) / seconds) * 100);
     out.postgres = Math.round((((await pg()) - pgBefore) / seconds) * 100);
+    out["machine (all, kernel too)"] = Math.round(
+      (((await machineBusySeconds()) - machineBefore) / seconds) * 100,
+    );
     return out;
   };
 }
