@@ -3,9 +3,7 @@ import { type DocumentStore, metasOf } from "../store/port.ts";
 import type { ChangeQueue } from "./queue/port.ts";
 
 export const CHECKPOINT = "changes";
-// Bulk deliveries waiting (ready or in flight) that make a routine pass hold its sends: a build, a
-// resync or an earlier pass's batch, not the trickle of ad timers coming due at catalogue size.
-const BULK_BUSY = 100;
+type Limits = { graceMs: number; overflowThrough: number };
 
 export type CatchUpReport = {
   at: string;
@@ -16,7 +14,10 @@ export type CatchUpReport = {
   held?: number;
   /** Changes too young to call lost, left to the live path this pass (routine passes only). */
   deferred?: number;
-  /** Changes not sent because bulk work was still queued, most likely them (routine passes only). */
+  /**
+   * Changes not sent again because an earlier pass sent them beyond what it could hold (`maxHeld`)
+   * less than `resendAfterMs` ago: most likely still queued (routine passes only).
+   */
   waiting?: number;
   error?: string;
 };
@@ -62,6 +63,12 @@ export class CatchUp {
   /** seq → when this process first and last queued it; in memory, so a restart sends once more. */
   private readonly held = new Map<number, { first: number; last: number; sends: number }>();
   private lastFrom = 0;
+  /**
+   * The highest seq an earlier pass sent without holding it (past `maxHeld`), and when: a first
+   * build of 100,000 shops sends them all at once, and the next routine pass found the half it
+   * could not hold still unbuilt and queued it again. Treated like held changes' resend wait.
+   */
+  private overflow: { through: number; at: number } | null = null;
 
   constructor(private readonly o: CatchUpOptions) {}
 
@@ -71,11 +78,9 @@ export class CatchUp {
    * for (start, the console, the CLI) sends every change not reflected yet.
    */
   run(o: { routine?: boolean } = {}): Promise<CatchUpReport> {
-    this.running ??= this.routineLimits(o.routine ?? false)
-      .then((limits) => this.pass(limits))
-      .finally(() => {
-        this.running = null;
-      });
+    this.running ??= this.pass(this.routineLimits(o.routine ?? false)).finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -84,17 +89,16 @@ export class CatchUp {
   }
 
   /**
-   * A routine pass leaves a change younger than the grace to the live path; and while bulk work is
-   * still queued (`BULK_BUSY`: the first build's or an earlier pass's changes, a resync) it sends nothing: a
-   * change it finds missing is most likely one of those, and a pass every 30 s during a 100,000-shop
-   * build would queue each not-yet-built shop again. An asked-for pass sends every missing change.
+   * A routine pass leaves a change younger than the grace to the live path, and one an earlier pass
+   * sent beyond what it could hold to the queue until the resend wait is over. An asked-for pass
+   * sends every missing change.
    */
-  private async routineLimits(routine: boolean): Promise<{ graceMs: number; bulkBusy: boolean }> {
-    if (!routine) return { graceMs: 0, bulkBusy: false };
+  private routineLimits(routine: boolean): Limits {
+    if (!routine) return { graceMs: 0, overflowThrough: -1 };
     const lag = this.o.liveLagMs?.() ?? 0;
     const graceMs = Math.min(Math.max(this.o.graceMs ?? 10_000, 2 * lag), this.o.holdMs ?? 10 * 60_000);
-    const depth = await this.o.queue.depth().catch(() => null);
-    return { graceMs, bulkBusy: (depth?.bulk ?? 0) >= BULK_BUSY };
+    const waited = this.overflow && Date.now() - this.overflow.at >= (this.o.resendAfterMs ?? 60_000);
+    return { graceMs, overflowThrough: this.overflow && !waited ? this.overflow.through : -1 };
   }
 
   stop(): void {
@@ -105,16 +109,17 @@ export class CatchUp {
   private triage(
     change: Change,
     now: number,
-    limits: { graceMs: number; bulkBusy: boolean },
-  ): { send: boolean; holds: boolean; left?: "live" | "bulk" } {
+    limits: Limits,
+  ): { send: boolean; holds: boolean; left?: "live" | "queue" } {
     const h = this.held.get(change.seq);
-    // Too young to call lost, or bulk work still queued: not sent, but it holds the checkpoint, so
-    // the next pass reads it again.
+    // Too young to call lost, or sent by an earlier pass that could not hold it: not sent, but it
+    // holds the checkpoint, so the next pass reads it again.
     if (!h && now - Date.parse(change.at) < limits.graceMs) return { send: false, holds: true, left: "live" };
-    if (!h && limits.bulkBusy) return { send: false, holds: true, left: "bulk" };
+    if (!h && change.seq <= limits.overflowThrough) return { send: false, holds: true, left: "queue" };
     if (!h) {
       const hold = change.type !== "owner" && this.held.size < (this.o.maxHeld ?? 50_000);
       if (hold) this.held.set(change.seq, { first: now, last: now, sends: 1 });
+      else if (change.type !== "owner") this.overflow = { through: change.seq, at: now };
       return { send: true, holds: hold };
     }
     if (now - h.first >= (this.o.holdMs ?? 10 * 60_000)) {
@@ -123,7 +128,7 @@ export class CatchUp {
       return { send: false, holds: false };
     }
     // Doubling waits: a change still queued behind a long backlog is not piled on again and again.
-    const resend = !limits.bulkBusy && now - h.last >= (this.o.resendAfterMs ?? 60_000) * 2 ** (h.sends - 1);
+    const resend = now - h.last >= (this.o.resendAfterMs ?? 60_000) * 2 ** (h.sends - 1);
     if (resend) {
       h.last = now;
       h.sends++;
@@ -131,13 +136,16 @@ export class CatchUp {
     return { send: resend, holds: true };
   }
 
-  private async pass(limits: { graceMs: number; bulkBusy: boolean }): Promise<CatchUpReport> {
+  private async pass(limits: Limits): Promise<CatchUpReport> {
     const { origin, store, queue } = this.o;
     const now = (this.o.now ?? Date.now)();
     const from = (await store.getCheckpoint(CHECKPOINT)) ?? 0;
     // The checkpoint went back (the store was flushed or restarted empty): what this process holds
     // as "sent, waiting to show" may have been lost with it. Send everything missing again now.
-    if (from < this.lastFrom) this.held.clear();
+    if (from < this.lastFrom) {
+      this.held.clear();
+      this.overflow = null;
+    }
     this.lastFrom = from;
     let cursor = from;
     let safe = from; // every change up to here is reflected or let go
@@ -157,7 +165,7 @@ export class CatchUp {
           if (!missed.has(change.seq)) this.held.delete(change.seq);
           if (t.send) send.push(change);
           else if (t.left === "live") deferred++;
-          else if (t.left === "bulk") waiting++;
+          else if (t.left === "queue") waiting++;
           holding ||= t.holds;
           if (!holding) safe = change.seq;
         }

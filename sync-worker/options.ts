@@ -32,7 +32,7 @@ export type SyncWorkerOptions = {
   /** One point of the console's 15-minute timeline per step. */
   timelineStepMs?: number;
   /** Catch-up's hold on changes it queued (see CatchUp). */
-  catchUp?: { resendAfterMs?: number; holdMs?: number; graceMs?: number };
+  catchUp?: { resendAfterMs?: number; holdMs?: number; graceMs?: number; maxHeld?: number };
   now?: () => number;
   /** Told the bytes written to the store per shop rebuilt (the bench's per-change figure). */
   onBytes?: (bytes: number, shopId: string) => void;
