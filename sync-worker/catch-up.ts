@@ -97,7 +97,8 @@ export class CatchUp {
     if (!routine) return { graceMs: 0, overflowThrough: -1 };
     const lag = this.o.liveLagMs?.() ?? 0;
     const graceMs = Math.min(Math.max(this.o.graceMs ?? 10_000, 2 * lag), this.o.holdMs ?? 10 * 60_000);
-    const waited = this.overflow && Date.now() - this.overflow.at >= (this.o.resendAfterMs ?? 60_000);
+    const now = (this.o.now ?? Date.now)(); // the same clock the pass stamps `overflow.at` with
+    const waited = this.overflow && now - this.overflow.at >= (this.o.resendAfterMs ?? 60_000);
     return { graceMs, overflowThrough: this.overflow && !waited ? this.overflow.through : -1 };
   }
 

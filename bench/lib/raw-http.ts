@@ -30,11 +30,6 @@ export class RawHttpClient {
     }
   }
 
-  close(): void {
-    for (const c of this.idle) c.socket.destroy();
-    this.idle.length = 0;
-  }
-
   private async take(): Promise<Conn> {
     const ready = this.idle.pop();
     if (ready && !ready.socket.destroyed) return ready;
