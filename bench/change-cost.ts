@@ -9,7 +9,8 @@
  *
  *   node --import tsx bench/change-cost.ts --shops 2000,100000
  *
- * BENCH_CHANGE_FLAGS: Node flags for the measured processes (`--max-semi-space-size=64`).
+ * BENCH_CHANGE_FLAGS: Node flags for the measured processes (`--max-semi-space-size=64`);
+ * BENCH_CPU_PROFILE=PREFIX: a CPU profile of each size's measured rounds (bench/profile-top.ts reads it).
  */
 import { execFileSync } from "node:child_process";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -18,6 +19,7 @@ import { createLogger, type ShopAggregate, ShopsStateResponse } from "../contrac
 import { demoChunks } from "../origin/demo/generate.ts";
 import { createMemoryStore } from "../store/memory.ts";
 import { Rebuilder } from "../sync-worker/pipeline/rebuild.ts";
+import { profileWindow } from "./lib/cpu-profile.ts";
 import { changeAt } from "./lib/lag-run.ts";
 import { byShop } from "./lib/rig.ts";
 import { median } from "./lib/wrk.ts";
@@ -118,8 +120,10 @@ async function measure(shops: number): Promise<Result> {
     return { us: Math.round(us), gc: (gcMs - gcBefore) / ((used.user + used.system) / 1000) };
   };
   await round(); // warm-up: JIT, the first writes into each list
+  const stopProfile = await profileWindow(`change-cost-${shops}`);
   const rounds = [];
   for (let r = 0; r < Number(args.rounds); r++) rounds.push(await round());
+  await stopProfile();
   return {
     shops,
     usPerChange: rounds.map((r) => r.us),

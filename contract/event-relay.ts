@@ -10,6 +10,8 @@ export interface RelaySource {
   take(limit: number): Promise<RelayBatch>;
   /** Periodic upkeep (pruning old rows), run at most once a minute. */
   housekeeping?(): Promise<void>;
+  /** Finishes what `done` left running (a source may record deliveries in the background). */
+  close?(): Promise<void>;
 }
 export type RelayBatch = {
   events: ChangeEvent[];
@@ -26,10 +28,12 @@ export type RelayOptions = {
   /** How often to look for rows when nothing woke the relay (a commit or a NOTIFY wakes it). */
   pollMs?: number;
   /**
-   * After a part-full batch, how long to let rows gather before the next (default 10 ms). Under a
-   * steady stream every commit would otherwise wake a round of its own — a read, a POST and a mark
-   * for one or two events — which at hundreds of commits a second is most of what the relay costs
-   * the origin and the sync-worker. The first event after a quiet spell still leaves at once.
+   * After a part-full batch, the least time from one round's start to the next (default 10 ms), so
+   * rows gather. Under a steady stream every commit would otherwise wake a round of its own — a
+   * read, a POST and a mark for one or two events — which at hundreds of commits a second is most of
+   * what the relay costs the origin and the sync-worker. Counted from the round's start, not its end:
+   * a round that took longer (a busy sync-worker's answer) has gathered rows already, and waiting
+   * again on top only added to every event's lag. The first event after a quiet spell leaves at once.
    */
   gatherMs?: number;
   requestTimeoutMs?: number;
@@ -48,6 +52,8 @@ export class EventRelay {
   private loop: Promise<void> | null = null;
   private failures = 0;
   private lastHousekeeping = 0;
+  /** A commit woke the relay since its round began: the next idle sleep must not wait. */
+  private woken = false;
   readonly stats = { delivered: 0, failedAttempts: 0, lastError: null as string | null };
 
   constructor(
@@ -63,6 +69,7 @@ export class EventRelay {
 
   /** Called after a commit (or a NOTIFY) so an event leaves within milliseconds, not at the poll. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -70,6 +77,7 @@ export class EventRelay {
     this.running = false;
     this.wake();
     await this.loop;
+    await this.source.close?.();
   }
 
   /** One delivery round; returns how many rows it used up (0 when idle). Throws on failure. */
@@ -95,12 +103,17 @@ export class EventRelay {
     while (this.running) {
       let delay = this.o.pollMs ?? 500;
       let gathering = false;
+      const started = Date.now();
+      // Cleared before the read: a commit from here on is either in this round's rows or wakes the
+      // next sleep. Without the flag, one committed between an empty read and the sleep waited pollMs.
+      this.woken = false;
       try {
         const used = await this.deliverOnce();
         if (this.failures > 0) this.o.logger.info("relay.recovered", { afterFailures: this.failures });
         this.failures = 0;
         // A full batch: drain the backlog at once. A part-full one: let the next rows gather.
-        if (used > 0) delay = used >= (this.o.batchSize ?? 200) ? 0 : (this.o.gatherMs ?? 10);
+        if (used > 0)
+          delay = used >= (this.o.batchSize ?? 200) ? 0 : (this.o.gatherMs ?? 10) - (Date.now() - started);
         gathering = used > 0 && delay > 0;
         await this.maybeHousekeeping();
       } catch (error) {
@@ -117,7 +130,8 @@ export class EventRelay {
           });
         }
       }
-      if (delay > 0 && this.running) await this.sleep(delay, this.failures === 0 && !gathering);
+      const wakeable = this.failures === 0 && !gathering;
+      if (delay > 0 && this.running && !(wakeable && this.woken)) await this.sleep(delay, wakeable);
     }
   }
 

@@ -51,6 +51,40 @@ describe.each(engines())("outbox relay on $name", (engine) => {
     await waitFor(async () => (await pendingCount(t.db)) === 0);
   });
 
+  // PGlite has one connection: a second transaction holding rows would block the test itself.
+  it.runIf(engine.name === "postgres")(
+    "a batch whose mark is held up holds back no later event, and is marked once it can be",
+    async () => {
+      let hold: (() => void) | null = null;
+      const receiver = await startReceiver(0, async () => {
+        if (hold === null) await new Promise<void>((r) => (hold = r)); // the first POST waits
+        return 202;
+      });
+      t.defer(receiver.close);
+      startRelay(receiver.url);
+      const owner = await t.api.ok("POST", "/owners", ownerInput);
+      await waitFor(() => hold !== null); // the owner's event is in flight, not yet marked
+      // Another transaction locks the owner's outbox row, so the relay's mark of it must wait.
+      let release: () => void = () => {};
+      const locked = new Promise<void>((r) => (release = r));
+      const locker = t.db.transaction(async (tx) => {
+        await tx.query("SELECT seq FROM outbox WHERE id = $1 FOR UPDATE", [owner.id]);
+        (hold as unknown as () => void)();
+        await locked;
+      });
+      await waitFor(() => receiver.events().length === 1);
+      const shop = await t.api.ok("POST", "/shops", shopInput(owner.id));
+      // Delivered while the first mark waits on the lock: an event no longer queues behind it.
+      await waitFor(() => receiver.events().length === 2);
+      expect(receiver.events()[1]).toMatchObject({ type: "shop", id: shop.id });
+      expect(await pendingCount(t.db)).toBe(2); // neither mark has landed: the second is behind the first
+      release();
+      await locker;
+      await waitFor(async () => (await pendingCount(t.db)) === 0);
+      expect(receiver.events().map((e) => e.id)).toEqual([owner.id, shop.id]); // none sent twice
+    },
+  );
+
   it("a new relay on the same database resumes what an earlier one never delivered", async () => {
     const port = await freePort();
     const first = startRelay(`http://127.0.0.1:${port}`, "t0ken-123");

@@ -13,6 +13,11 @@ export type OutboxRelayOptions = Omit<RelayOptions, "logger"> & {
  * The reference origin's relay: its own outbox table (seq order is commit order, see
  * domain/outbox.ts) through the shared delivery loop. Delivered rows are marked, and pruned after
  * the retention, so the change feed reaches back that far.
+ *
+ * The mark is written behind the next round, not before it: seq order is commit order, so the
+ * relay reads on after the last seq it delivered and no row can be missed, and an event no longer
+ * waits for the previous batch's UPDATE. A crash before a mark lands re-sends those rows (at least
+ * once, as before).
  */
 export class OutboxRelay extends EventRelay {
   constructor(o: OutboxRelayOptions) {
@@ -21,19 +26,25 @@ export class OutboxRelay extends EventRelay {
 }
 
 function outboxSource(db: Database, logger: Logger, retentionHours: number): RelaySource {
+  let after = 0; // the last seq delivered by this process
+  let marking: Promise<void> = Promise.resolve();
   return {
     async take(limit) {
-      const rows = await pendingChanges(db, limit);
+      const rows = await pendingChanges(db, limit, after);
       return {
         events: rows.map(toEvent),
         rows: rows.length,
-        done: () =>
-          markDelivered(
-            db,
-            rows.map((r) => r.seq),
-          ),
+        async done() {
+          after = Math.max(after, rows.at(-1)?.seq ?? 0);
+          const seqs = rows.map((r) => r.seq);
+          // One mark at a time, in order; a failed one leaves rows a restarted relay sends again.
+          marking = marking
+            .then(() => markDelivered(db, seqs))
+            .catch((error) => logger.warn("relay.mark_failed", { rows: seqs.length, error: String(error) }));
+        },
       };
     },
+    close: () => marking,
     async housekeeping() {
       const pruned = await pruneDelivered(db, retentionHours);
       if (pruned > 0) logger.info("relay.pruned", { rows: pruned });

@@ -14,17 +14,17 @@ export async function freePort(): Promise<number> {
 
 /**
  * A real HTTP listener standing in for the sync-worker's ingest: records every POST /events and
- * answers `status()` (202 by default), so a test can make it refuse, fail or be absent.
+ * answers `status()` (202 by default), so a test can make it refuse, fail, be absent or hold its answer.
  */
-export async function startReceiver(port = 0, status: () => number = () => 202) {
+export async function startReceiver(port = 0, status: () => number | Promise<number> = () => 202) {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     let data = "";
     req.on("data", (chunk) => {
       data += chunk;
     });
-    req.on("end", () => {
-      const code = status();
+    req.on("end", async () => {
+      const code = await status();
       if (code < 300 && req.url === "/events") {
         received.push({ authorization: req.headers.authorization, body: JSON.parse(data) });
       }

@@ -42,10 +42,11 @@ const toRow = (r: Record<string, unknown>): OutboxRow => ({
   at: (r.at instanceof Date ? r.at : new Date(String(r.at))).toISOString(),
 });
 
-export async function pendingChanges(db: Sql, limit: number): Promise<OutboxRow[]> {
+/** Undelivered rows after `after` (a relay's own high-water mark while its marks are in flight). */
+export async function pendingChanges(db: Sql, limit: number, after = 0): Promise<OutboxRow[]> {
   const rows = await db.query(
-    "SELECT seq, type, id, shop_id, at FROM outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT $1",
-    [limit],
+    "SELECT seq, type, id, shop_id, at FROM outbox WHERE delivered_at IS NULL AND seq > $2 ORDER BY seq LIMIT $1",
+    [limit, after],
   );
   return rows.map(toRow);
 }
