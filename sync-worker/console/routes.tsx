@@ -60,7 +60,7 @@ export function consoleRoutes(deps: SyncDeps, closing: () => boolean): Hono {
   app.post("/login", async (c) => {
     const form = LoginForm.safeParse(await c.req.parseBody());
     if (!form.success) return page(c, <LoginPage error="Enter the admin token." />, 400);
-    if (!(await tokenMatches(form.data.token, token))) {
+    if (!tokenMatches(form.data.token, token)) {
       deps.logger.warn("console.login_refused");
       return page(c, <LoginPage error="That token is not right." />, 401);
     }

@@ -1,8 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { sign, verify } from "hono/jwt";
-import { timingSafeEqual } from "hono/utils/buffer";
+import { bearer, sameSecret } from "../../contract/bearer.ts";
 
 export const SESSION_COOKIE = "edge_cache_console";
 /**
@@ -19,7 +18,7 @@ const SESSION_SECONDS = 8 * 3600;
  */
 
 /** Constant-time check of a typed token against ADMIN_TOKEN. */
-export const tokenMatches = (given: string, token: string): Promise<boolean> => timingSafeEqual(given, token);
+export const tokenMatches = (given: string, token: string): boolean => sameSecret(given, token);
 
 export async function openSession(c: Context, adminToken: string): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
@@ -52,10 +51,10 @@ export async function hasSession(c: Context, adminToken: string): Promise<boolea
 
 /** The admin API's guard: `Authorization: Bearer ADMIN_TOKEN` (CLI, scripts) or a console session. */
 export function adminAuth(adminToken: string): MiddlewareHandler {
-  const bearer = bearerAuth({ token: adminToken });
+  const bearerToken = bearer(adminToken);
   return async (c, next) => {
     const fromConsole = !c.req.header("authorization") && c.req.header(CONSOLE_HEADER) === "1";
     if (fromConsole && (await hasSession(c, adminToken))) return next();
-    return bearer(c, next);
+    return bearerToken(c, next);
   };
 }

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
+import { bearer } from "../../contract/bearer.ts";
 import { ChangeEvent, EventBatch, parseOr400, rateLimit, readJson } from "../../contract/index.ts";
 import type { SyncDeps } from "./deps.ts";
 
@@ -10,10 +10,10 @@ import type { SyncDeps } from "./deps.ts";
  */
 export function ingestRoutes(deps: SyncDeps): Hono {
   const app = new Hono();
-  // hono's bearerAuth compares tokens in constant time.
+  // Compared in constant time (contract/bearer.ts).
   const rate = deps.rates?.ingestPerSec ?? 200;
   app.use("/events", rateLimit({ ratePerSec: rate, burst: rate * 2 }));
-  app.use("/events", bearerAuth({ token: deps.tokens.events }));
+  app.use("/events", bearer(deps.tokens.events));
   app.post("/events", async (c) => {
     const body = await readJson(c);
     const events =
