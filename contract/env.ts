@@ -38,6 +38,9 @@ export const OriginEnv = Common.extend({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   // Connections for commands on PostgreSQL (the relay and the state API have their own).
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  // Named prepared statements, each parsed and planned once per connection. `false` behind a
+  // pooler in transaction mode that cannot carry them (PgBouncer before 1.21).
+  DATABASE_PREPARE: z.stringbool().default(true),
   ORIGIN_DATA_DIR: z.string().min(1).default(".data/origin"),
   DEMO_SHOPS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   // More than the ten named Seoul regions gives the national shape: skewed region sizes, each shop

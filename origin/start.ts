@@ -21,8 +21,11 @@ export async function startOrigin(env: OriginEnv, serve: Serve) {
   // On PostgreSQL the relay and the state API have connections of their own: under a burst of
   // commands (whose commits queue on the seq counter row, and on each other's row locks) pooled ones would wait
   // behind them, and the outbox and the query side's reads would fall behind while commands commit.
-  const relayDb = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL, { max: 1 }) : db;
-  const readDb = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL, { max: 4 }) : db;
+  // Two for the relay: a batch's mark is written behind the next read (origin/relay.ts), on its own.
+  const own = (max: number) =>
+    openPostgres(env.DATABASE_URL as string, { max, prepare: env.DATABASE_PREPARE });
+  const relayDb = env.DATABASE_URL ? await own(2) : db;
+  const readDb = env.DATABASE_URL ? await own(4) : db;
   const relay = new OutboxRelay({
     db: relayDb,
     syncUrl: env.SYNC_URL,

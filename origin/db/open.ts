@@ -8,11 +8,15 @@ import type { Database } from "./sql.ts";
 export async function openDatabase(config: {
   DATABASE_URL?: string;
   DATABASE_POOL_MAX?: number;
+  DATABASE_PREPARE?: boolean;
   ORIGIN_DATA_DIR: string;
 }): Promise<Database> {
   let db: Database;
   if (config.DATABASE_URL) {
-    db = await openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX ?? 10 });
+    db = await openPostgres(config.DATABASE_URL, {
+      max: config.DATABASE_POOL_MAX ?? 10,
+      prepare: config.DATABASE_PREPARE ?? true,
+    });
   } else {
     await mkdir(config.ORIGIN_DATA_DIR, { recursive: true });
     db = await openPglite({ dataDir: config.ORIGIN_DATA_DIR });
