@@ -10,8 +10,11 @@ export interface RelaySource {
   take(limit: number): Promise<RelayBatch>;
   /** Periodic upkeep (pruning old rows), run at most once a minute. */
   housekeeping?(): Promise<void>;
-  /** Finishes what `done` left running (a source may record deliveries in the background). */
-  close?(): Promise<void>;
+  /**
+   * Waits for what `done` left running (a source may record deliveries in the background). Not
+   * `close`: stopping the relay does not end the source; its owner does (relay/run.ts).
+   */
+  flush?(): Promise<void>;
 }
 export type RelayBatch = {
   events: ChangeEvent[];
@@ -77,7 +80,7 @@ export class EventRelay {
     this.running = false;
     this.wake();
     await this.loop;
-    await this.source.close?.();
+    await this.source.flush?.();
   }
 
   /** One delivery round; returns how many rows it used up (0 when idle). Throws on failure. */

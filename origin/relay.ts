@@ -27,7 +27,19 @@ export class OutboxRelay extends EventRelay {
 
 function outboxSource(db: Database, logger: Logger, retentionHours: number): RelaySource {
   let after = 0; // the last seq delivered by this process
-  let marking: Promise<void> = Promise.resolve();
+  // Delivered seqs not yet marked; one UPDATE at a time takes all that gathered meanwhile.
+  const unmarked: number[] = [];
+  let marking: Promise<void> | null = null;
+  const markAll = async () => {
+    while (unmarked.length > 0) {
+      const seqs = unmarked.splice(0);
+      // A failed mark leaves rows a restarted relay sends again (this one reads on after them).
+      await markDelivered(db, seqs).catch((error) =>
+        logger.warn("relay.mark_failed", { rows: seqs.length, error: String(error) }),
+      );
+    }
+    marking = null;
+  };
   return {
     async take(limit) {
       const rows = await pendingChanges(db, limit, after);
@@ -35,16 +47,16 @@ function outboxSource(db: Database, logger: Logger, retentionHours: number): Rel
         events: rows.map(toEvent),
         rows: rows.length,
         async done() {
+          if (rows.length === 0) return; // (and markAll must never start with nothing to mark)
           after = Math.max(after, rows.at(-1)?.seq ?? 0);
-          const seqs = rows.map((r) => r.seq);
-          // One mark at a time, in order; a failed one leaves rows a restarted relay sends again.
-          marking = marking
-            .then(() => markDelivered(db, seqs))
-            .catch((error) => logger.warn("relay.mark_failed", { rows: seqs.length, error: String(error) }));
+          for (const r of rows) unmarked.push(r.seq);
+          marking ??= markAll();
         },
       };
     },
-    close: () => marking,
+    flush: async () => {
+      await marking;
+    },
     async housekeeping() {
       const pruned = await pruneDelivered(db, retentionHours);
       if (pruned > 0) logger.info("relay.pruned", { rows: pruned });
