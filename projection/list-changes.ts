@@ -1,4 +1,5 @@
 import {
+  type Ad,
   CATEGORIES,
   type Category,
   docKey,
@@ -9,7 +10,7 @@ import {
   type ShopListDoc,
   type ShopListStateResponse,
 } from "../contract/index.ts";
-import { toListEntry } from "./list.ts";
+import { bestLiveAd, entryWithAd, toListEntry } from "./list.ts";
 import { projectMain } from "./main.ts";
 
 export type EntryChange = {
@@ -26,11 +27,20 @@ export type EntryChange = {
  */
 export function entryChanges(shop: ShopAggregate, lists: readonly string[], now: number): EntryChange[] {
   const listed = shop.deleted || shop.status !== "open" ? new Set<string>() : new Set(shop.regions);
+  // A card differs between regions only by the ad that is live there: most shops have none, so one
+  // card serves all their ~12 lists — made (and stringified) once per distinct ad, not once a list.
+  const byAd = new Map<Ad | null, { member: string; card: string }>();
   return lists.map((list) => {
     const [, region = "", category] = list.split(":");
     if (!listed.has(region) || category !== shop.category) return { list, id: shop.id, entry: null };
-    const entry = toListEntry(shop, region, now);
-    return { list, id: shop.id, entry: { member: listMember(entry), card: JSON.stringify(entry) } };
+    const ad = bestLiveAd(shop.ads, region, now);
+    let entry = byAd.get(ad);
+    if (!entry) {
+      const card = entryWithAd(shop, ad);
+      entry = { member: listMember(card), card: JSON.stringify(card) };
+      byAd.set(ad, entry);
+    }
+    return { list, id: shop.id, entry };
   });
 }
 

@@ -43,7 +43,11 @@ export function compareEntries(a: ListEntry, b: ListEntry): number {
 }
 
 export function toListEntry(shop: ListShop, region: string, now: number): ListEntry {
-  const ad = bestLiveAd(shop.ads, region, now);
+  return entryWithAd(shop, bestLiveAd(shop.ads, region, now));
+}
+
+/** A shop's card given its best live ad in the region: the ad is the only part a region changes. */
+export function entryWithAd(shop: Omit<ListShop, "ads">, ad: Ad | null): ListEntry {
   return {
     id: shop.id,
     name: shop.name,

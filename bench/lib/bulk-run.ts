@@ -1,5 +1,6 @@
 import { docKey } from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
+import { profileWindow } from "./cpu-profile.ts";
 import { pad, quantile, type RigOptions, startRig } from "./rig.ts";
 
 export type BulkRun = Omit<RigOptions, "urls"> & { liveChanges: number };
@@ -76,9 +77,11 @@ export async function bulkRun(r: BulkRun, urls: RigOptions["urls"]) {
     await rig.settle();
 
     const before = new Map(callsAt());
+    const stopProfile = await profileWindow(`resync-${r.store}-${r.shops}`); // BENCH_CPU_PROFILE
     const job = rig.sync.jobs.startResync({ all: true });
     const duringResync = await liveDuring(rig.store, rig.originUrl, r.shops, r.liveChanges, 2);
     while (job.state === "running") await new Promise((res) => setTimeout(res, 50));
+    await stopProfile();
     // The job's own clock: it may end before the live changes made meanwhile are all in.
     const resyncS = (Date.parse(job.finishedAt as string) - Date.parse(job.startedAt)) / 1000;
     const stateCalls = callsAt().reduce((n, [m, c]) => n + c - (before.get(m) ?? 0), 0);
