@@ -5,13 +5,14 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { secureHeaders } from "hono/secure-headers";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
+import { sameSecret } from "../../contract/bearer.ts";
 import { AppError, rateLimit } from "../../contract/index.ts";
 import type { SyncDeps } from "../http/deps.ts";
 import { statusReport } from "../http/status.ts";
 import { renderPanels } from "./panels.tsx";
 import { CONSOLE_JS } from "./script.ts";
 import { searchView } from "./search.tsx";
-import { closeSession, hasSession, openSession, tokenMatches } from "./session.ts";
+import { closeSession, hasSession, openSession } from "./session.ts";
 import { CONSOLE_CSS } from "./style.ts";
 import { Dashboard, LoginPage } from "./views.tsx";
 
@@ -60,7 +61,8 @@ export function consoleRoutes(deps: SyncDeps, closing: () => boolean): Hono {
   app.post("/login", async (c) => {
     const form = LoginForm.safeParse(await c.req.parseBody());
     if (!form.success) return page(c, <LoginPage error="Enter the admin token." />, 400);
-    if (!tokenMatches(form.data.token, token)) {
+    if (!sameSecret(form.data.token, token)) {
+      // constant time (contract/bearer.ts)
       deps.logger.warn("console.login_refused");
       return page(c, <LoginPage error="That token is not right." />, 401);
     }

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { sign, verify } from "hono/jwt";
-import { bearer, sameSecret } from "../../contract/bearer.ts";
+import { bearer } from "../../contract/bearer.ts";
 
 export const SESSION_COOKIE = "edge_cache_console";
 /**
@@ -16,9 +16,6 @@ const SESSION_SECONDS = 8 * 3600;
  * Sessions are JWTs signed (HS256) with ADMIN_TOKEN itself: no session store to share between
  * sync-workers, nothing about the token in the cookie, and rotating the token ends every session.
  */
-
-/** Constant-time check of a typed token against ADMIN_TOKEN. */
-export const tokenMatches = (given: string, token: string): boolean => sameSecret(given, token);
 
 export async function openSession(c: Context, adminToken: string): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
