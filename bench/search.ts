@@ -125,6 +125,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const requester = await connectRedisRequester(urls.redis);
 const indexes = new SearchIndexes(createRedisStore(new RawRedis(requester), { prefix: rig.prefix }), {
   ttlMs: 0,
+  maxBytes: 2 ** 32,
 });
 gc?.();
 const before = process.memoryUsage().heapUsed;
@@ -155,6 +156,7 @@ const result = {
         shops: index.entries.size,
         bytes: indexBytes,
         perShop: Math.round(indexBytes / index.entries.size),
+        estimated: index.bytes, // what the edge weighs the index by in its LRU (EDGE_SEARCH_MB)
       }
     : "run with --expose-gc",
 };

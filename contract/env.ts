@@ -117,6 +117,20 @@ export const EdgeEnv = Common.extend({
   EDGE_SIE_S: z.coerce.number().int().min(0).default(86_400),
   /** br / gzip answers for clients that accept them (server runtimes; Workers compress at the platform). */
   EDGE_COMPRESS: z.enum(["on", "off"]).default("on"),
+  /**
+   * Origin calls public reads may cause, per edge process (per isolate on Workers): a token bucket
+   * of this rate and burst, and one per client address for misses. Past them a read answers the
+   * stored copy as STALE, else 503 with Retry-After, at once (docs/security.md).
+   */
+  EDGE_FALLBACK_RATE: z.coerce.number().positive().default(50),
+  EDGE_FALLBACK_BURST: z.coerce.number().int().min(1).default(100),
+  EDGE_CLIENT_MISS_RATE: z.coerce.number().positive().default(10),
+  EDGE_CLIENT_MISS_BURST: z.coerce.number().int().min(1).default(40),
+  /** X-Min-Version asks the origin at most once per key in this interval. */
+  EDGE_MIN_VERSION_INTERVAL_MS: z.coerce.number().int().min(0).default(250),
+  /** Search: indexes kept by bytes, and each query's typo-pass budget (edit-distance cells). */
+  EDGE_SEARCH_MB: z.coerce.number().min(1).default(128),
+  EDGE_SEARCH_TYPO_CELLS: z.coerce.number().int().min(0).default(4_000_000),
   /** Edge processes sharing the port (server runtimes, shared store): default one per core, 1 with STORE=memory. */
   EDGE_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   ...StoreVars,

@@ -20,3 +20,4 @@ export * from "./search.ts";
 export * from "./serve.ts";
 export * from "./state.ts";
 export * from "./store.ts";
+export * from "./token-bucket.ts";

@@ -57,7 +57,10 @@ const DOC_HEADERS = {
   ETag: header("Strong validator of the document (or page) version", true),
   "Cache-Control": header("max-age from the L1 TTL, stale-while-revalidate, stale-if-error", true),
   Age: header("Seconds since the document was built", true),
-  "X-Cache": header("HIT, MISS, STALE (origin down or document too old) or REVALIDATED", true),
+  "X-Cache": header(
+    "HIT, MISS, STALE (origin down, document too old, or the origin fallback's rate limit reached), REVALIDATED, or BEHIND (the newest copy there is, older than the X-Min-Version asked: the origin has no newer one yet, or was asked less than EDGE_MIN_VERSION_INTERVAL_MS ago)",
+    true,
+  ),
   "X-Doc-Version": header("The document's version", true),
   Vary: header("`Accept-Encoding` where the edge compresses (server runtimes)"),
   "Content-Encoding": header("`br` or `gzip` when the client accepts it and the body is 1 KB or more"),
@@ -78,7 +81,7 @@ const ERROR_TEXT: Record<number, string> = {
   415: "body is not application/json",
   429: "rate limited: wait Retry-After seconds",
   500: "unexpected failure: the body says nothing about internals",
-  503: "unavailable: nothing stored to serve and the origin cannot answer",
+  503: "unavailable: nothing stored to serve, and the origin cannot answer or the origin fallback's rate limit is reached (Retry-After says when to try again)",
 };
 
 function responses(op: Op) {

@@ -45,7 +45,7 @@ export const edgeOpenApi = () =>
           params: [{ name: "region", in: "query", required: true, schema: Region }],
           ok: [200, MainDoc, "main document"],
           document: true,
-          errors: [],
+          errors: [404],
         },
       },
       "/v1/shops": {
@@ -65,7 +65,7 @@ export const edgeOpenApi = () =>
           ],
           ok: [200, ShopListPage, "one page"],
           document: true,
-          errors: [],
+          errors: [404],
         },
       },
       "/v1/search": {
@@ -83,9 +83,13 @@ export const edgeOpenApi = () =>
               description: "the `next` of the previous page",
             },
           ],
-          ok: [200, SearchPage, "one page of results: list cards, open or not, and the menus matched"],
+          ok: [
+            200,
+            SearchPage,
+            "one page of results: list cards, open or not, and the menus matched; `partial` when the typo pass stopped at the query's work budget",
+          ],
           document: true,
-          errors: [],
+          errors: [404],
         },
       },
       "/v1/shops/{id}": {
@@ -97,7 +101,8 @@ export const edgeOpenApi = () =>
               name: "X-Min-Version",
               in: "header",
               schema: z.string(),
-              description: "read-your-writes: never an older version",
+              description:
+                "read-your-writes: never an older version silently — a version the origin does not have yet answers the newest copy with X-Cache: BEHIND",
             },
             { name: "If-None-Match", in: "header", schema: z.string() },
           ],

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "./errors.ts";
+import { KeyedBuckets } from "./token-bucket.ts";
 
 /**
  * Per-client token bucket for the ingest and admin APIs: `ratePerSec` sustained, `burst` at once.
@@ -8,7 +9,7 @@ import { AppError } from "./errors.ts";
  * process: a limit per instance, not a global one.
  */
 export function rateLimit(o: { ratePerSec: number; burst: number; now?: () => number }): MiddlewareHandler {
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const buckets = new KeyedBuckets(o);
   const now = o.now ?? Date.now;
   return async (c, next) => {
     const client =
@@ -17,20 +18,14 @@ export function rateLimit(o: { ratePerSec: number; burst: number; now?: () => nu
       c.req.header("x-real-ip") ??
       `token:${(c.req.header("authorization") ?? "").slice(-12)}`;
     const t = now();
-    const b = buckets.get(client) ?? { tokens: o.burst, at: t };
-    b.tokens = Math.min(o.burst, b.tokens + ((t - b.at) / 1000) * o.ratePerSec);
-    b.at = t;
-    if (b.tokens < 1) {
-      buckets.set(client, b);
-      c.header("retry-after", String(Math.ceil((1 - b.tokens) / o.ratePerSec)));
+    const bucket = buckets.bucket(client, t);
+    if (!bucket.take(t)) {
+      c.header("retry-after", String(bucket.retryAfterS(t)));
       throw new AppError(
         "rate_limited",
         `too many requests from ${client.startsWith("token:") ? "this client" : client}; slow down`,
       );
     }
-    b.tokens -= 1;
-    buckets.set(client, b);
-    if (buckets.size > 10_000) buckets.clear(); // bounded memory under address churn
     await next();
   };
 }

@@ -37,5 +37,7 @@ export const SearchPage = z.object({
   total: z.number().int(),
   shops: z.array(SearchHit),
   next: z.string().nullable(),
+  /** The typo pass stopped at the query's work budget: texts one typo away may be missing. */
+  partial: z.boolean(),
 });
 export type SearchPage = z.infer<typeof SearchPage>;

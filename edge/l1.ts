@@ -39,8 +39,13 @@ export type HotHeaders = { age: number; xcache: string; headers: Headers; templa
 const encoder = new TextEncoder();
 export const encode = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);
 
+/**
+ * Documents by bytes; answers that nothing exists (404s) apart, by count, so a flood of made-up
+ * ids or regions cannot push real documents out.
+ */
 export class L1 {
   private readonly lru: LRUCache<string, L1Entry> | null;
+  private readonly missing = new LRUCache<string, L1Entry>({ max: 10_000 });
   constructor(maxBytes: number) {
     this.lru =
       maxBytes > 0
@@ -52,16 +57,24 @@ export class L1 {
         : null;
   }
   get(key: string): L1Entry | undefined {
-    return this.lru?.get(key);
+    return this.lru?.get(key) ?? (this.missing.size > 0 ? this.missing.get(key) : undefined);
   }
   set(key: string, entry: L1Entry): void {
-    this.lru?.set(key, entry);
+    if (!this.lru) return;
+    if (entry.status === 404) {
+      this.lru.delete(key);
+      this.missing.set(key, entry);
+    } else {
+      this.missing.delete(key);
+      this.lru.set(key, entry);
+    }
   }
   delete(key: string): void {
     this.lru?.delete(key);
+    this.missing.delete(key);
   }
   get size(): number {
-    return this.lru?.size ?? 0;
+    return (this.lru?.size ?? 0) + this.missing.size;
   }
 }
 

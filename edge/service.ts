@@ -9,7 +9,9 @@ import {
   resilientOrigin,
 } from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
+import { EdgeCatalogue } from "./catalogue.ts";
 import type { EdgeConfig } from "./config.ts";
+import { FallbackGate } from "./fallback-gate.ts";
 import { createEdgeApp } from "./http/app.ts";
 import { fastRead } from "./http/fast-path.ts";
 import { createPager } from "./http/pages.ts";
@@ -28,6 +30,8 @@ export type EdgeOptions = {
   docs?: AssetLoader;
   /** For tests that reach the origin without TCP; defaults to HTTP at `originUrl`. */
   origin?: OriginClient;
+  /** The clock of every time-based decision (tests drive it). */
+  now?: () => number;
 };
 
 /**
@@ -49,6 +53,10 @@ export function createEdge(o: EdgeOptions) {
   });
   const l1 = new L1(o.config.l1Bytes);
   const registry = new Registry("edge");
+  const refused = registry.counter(
+    "fallbacks_refused_total",
+    "Misses not sent to the origin: catalogue (no such shop or region: 404), rate (the process's limit), client (the client's)",
+  );
   const results = registry.counter(
     "cache_results_total",
     "Reads by X-Cache result (UNAVAILABLE: answered 503)",
@@ -63,22 +71,38 @@ export function createEdge(o: EdgeOptions) {
   registry.gauge("l1_entries", "Documents held in the in-process L1", () => l1.size);
   // One series per result, bound once (and exported from zero, as Prometheus prefers).
   const served = Object.fromEntries(
-    ["HIT", "MISS", "STALE", "REVALIDATED", "UNAVAILABLE"].map((r) => [r, results.child({ result: r })]),
+    ["HIT", "MISS", "STALE", "REVALIDATED", "BEHIND", "UNAVAILABLE"].map((r) => [
+      r,
+      results.child({ result: r }),
+    ]),
   );
+  const catalogue = new EdgeCatalogue({ store: o.store, logger: o.logger, ...(o.now ? { now: o.now } : {}) });
   const reader = new Reader({
     store: o.store,
     origin: policy.client,
     originDown: () => health.isDown(),
     l1,
+    catalogue,
+    gate: new FallbackGate({ ...o.config.gate, ...(o.now ? { now: o.now } : {}) }),
     config: o.config,
     logger: o.logger,
+    ...(o.now ? { now: o.now } : {}),
     onServed: (result) => served[result]?.inc(),
     onOriginFetch: (result) => fetches.inc({ result }),
+    onRefused: (reason) => refused.inc({ reason }),
   });
   const pager = createPager({ retainMs: o.config.cursorRetainMs });
   // Search indexes follow the store's write notifications; a store without them (KV) is re-read.
-  const indexes = new SearchIndexes(o.store, { ttlMs: o.store.onWrite ? 0 : 10_000 });
-  const search = createSearch(indexes);
+  const indexes = new SearchIndexes(o.store, {
+    ttlMs: o.store.onWrite ? 0 : 10_000,
+    maxBytes: o.config.searchBytes,
+    ...(o.now ? { now: o.now } : {}),
+  });
+  const search = createSearch(indexes, {
+    catalogue,
+    typoCells: o.config.searchTypoCells,
+    ...(o.now ? { now: o.now } : {}),
+  });
   const app = createEdgeApp({
     reader,
     pager,
@@ -115,7 +139,8 @@ export function createEdge(o: EdgeOptions) {
   return {
     app,
     /** What server entries serve: the fast path for hot reads, the app for everything else. */
-    fetch: (req: Request): Response | Promise<Response> => fast(req) ?? app.fetch(req),
+    fetch: (req: Request, peer?: () => string | undefined): Response | Promise<Response> =>
+      fast(req) ?? app.fetch(req, { peer }),
     reader,
     l1,
     health,

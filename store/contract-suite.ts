@@ -139,6 +139,26 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
       expect(await store.getMemberships("s_q")).toEqual(["list:mapo:pizza"]);
     });
 
+    it("keeps the catalogue: shops and regions noted, gone shops removed, kept by a shop's purge", async () => {
+      expect(await store.inCatalogue("shop", ["s_c1"])).toEqual([false]);
+      await store.noteCatalogue({ shops: ["s_c1", "s_c2"], regions: ["mapo", "gangnam"] });
+      await store.noteCatalogue({ shops: ["s_c2"], regions: ["mapo"] }); // notes repeat with every rebuild
+      expect(await store.inCatalogue("shop", ["s_c2", "s_none", "s_c1"])).toEqual([true, false, true]);
+      expect(await store.inCatalogue("region", ["gangnam", "made-up", "mapo"])).toEqual([true, false, true]);
+      // Regions and shops are separate names: a region called like a shop is not a shop.
+      expect(await store.inCatalogue("region", ["s_c1"])).toEqual([false]);
+      expect(await store.inCatalogue("shop", [])).toEqual([]);
+      await store.noteCatalogue({ goneShops: ["s_c1"] });
+      expect(await store.inCatalogue("shop", ["s_c1", "s_c2"])).toEqual([false, true]);
+      await store.put(docKey.detail("s_c2"), doc(1, 1));
+      await store.purgeShop("s_c2");
+      expect(await store.inCatalogue("shop", ["s_c2"])).toEqual([true]);
+      await store.noteCatalogue({});
+      await store.purgeAll();
+      expect(await store.inCatalogue("shop", ["s_c2"])).toEqual([false]);
+      expect(await store.inCatalogue("region", ["mapo"])).toEqual([false]);
+    });
+
     it("keeps checkpoints and dead letters, oldest failure first", async () => {
       expect(await store.getCheckpoint("catch-up")).toBeNull();
       await store.setCheckpoint("catch-up", 1234);

@@ -38,5 +38,16 @@ export function kvLister(kv: KVNamespace) {
     return out;
   }
 
-  return { listAll, deleteAll, valuesUnder };
+  /** Which names exist, in the order asked: bulk reads of up to BULK names each. */
+  async function present(names: readonly string[]): Promise<boolean[]> {
+    const out: boolean[] = [];
+    for (let i = 0; i < names.length; i += BULK) {
+      const chunk = names.slice(i, i + BULK);
+      const found = await kv.get(chunk, "text");
+      for (const name of chunk) out.push(found.get(name) != null);
+    }
+    return out;
+  }
+
+  return { listAll, deleteAll, valuesUnder, present };
 }

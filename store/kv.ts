@@ -4,6 +4,7 @@ import { BULK, kvLister } from "./kv-list.ts";
 import { kvLists } from "./kv-lists.ts";
 import {
   byFirstFailure,
+  type CatalogueKind,
   countByKind,
   type DocumentStore,
   JOBS_KEPT,
@@ -38,7 +39,9 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
   const toDoc = (key: string, value: string | null, metadata: unknown): StoredDoc | null =>
     value === null ? null : { key, body: value, ...DocMeta.parse(metadata) };
 
-  const { listAll, deleteAll, valuesUnder } = kvLister(kv);
+  // The catalogue: a marker key per shop and per region (KV has no sets).
+  const cat = (kind: CatalogueKind, name: string) => `${p}c:${kind === "shop" ? "s" : "r"}:${name}`;
+  const { listAll, deleteAll, valuesUnder, present } = kvLister(kv);
   const lists = kvLists(kv, p);
   const isList = (key: string) => key.startsWith("list:");
   const stored = (key: string) => (isList(key) ? lists.name(key) : doc(key));
@@ -98,6 +101,17 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
       return countByKind(names.map((n) => n.slice(n.indexOf(":", p.length) + 1)));
     },
     ...listOperationsOf(lists),
+    async noteCatalogue({ shops = [], regions = [], goneShops = [] }) {
+      // Read before writing: every rebuild notes its shop again, and a KV read costs a tenth of a
+      // write (https://developers.cloudflare.com/kv/platform/pricing/).
+      const names = [...shops.map((id) => cat("shop", id)), ...regions.map((r) => cat("region", r))];
+      const there = await present(names);
+      await Promise.all(names.filter((_, i) => !there[i]).map((n) => kv.put(n, "1")));
+      await Promise.all(goneShops.map((id) => kv.delete(cat("shop", id))));
+    },
+    async inCatalogue(kind, names) {
+      return present(names.map((n) => cat(kind, n)));
+    },
     async getCheckpoint(name) {
       const raw = await kv.get(`${p}cp:${name}`, "text");
       return raw == null ? null : z.coerce.number().parse(raw);

@@ -48,6 +48,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     },
   });
   const checkpoints = new Map<string, number>();
+  const catalogue = { shop: new Set<string>(), region: new Set<string>() };
   const dead = new Map<string, DeadLetter>();
   const jobs = new Map<string, Job>();
   const listeners = new Set<(key: string) => void>();
@@ -112,6 +113,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       const n = docs.size + lists.clear() + checkpoints.size + (options.deadLetters ? dead.size : 0);
       docs.clear();
       checkpoints.clear();
+      catalogue.shop.clear();
+      catalogue.region.clear();
       if (options.deadLetters) dead.clear();
       if (options.deadLetters) jobs.clear();
       return n;
@@ -120,6 +123,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       return { ...lists.counts(), detail: details };
     },
     ...listOperationsOf(lists),
+    async noteCatalogue(change) {
+      for (const id of change.shops ?? []) catalogue.shop.add(id);
+      for (const r of change.regions ?? []) catalogue.region.add(r);
+      for (const id of change.goneShops ?? []) catalogue.shop.delete(id);
+    },
+    async inCatalogue(kind, names) {
+      return names.map((n) => catalogue[kind].has(n));
+    },
     async getCheckpoint(name) {
       return checkpoints.get(name) ?? null;
     },

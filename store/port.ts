@@ -28,8 +28,18 @@ export type ListApplied = { changed: string[]; bytes: number[] };
 /** The first entries of a list and its size: what main needs, without reading the list. */
 export type ListHead = { key: string; total: number; rev: number; seq: number; at: string; cards: string[] };
 
+export type CatalogueKind = "shop" | "region";
+export type CatalogueChange = {
+  shops?: readonly string[];
+  regions?: readonly string[];
+  /** Shops the origin answered 404 for: removed for good. */
+  goneShops?: readonly string[];
+};
+/** Set (to the time, ms) once every shop the origin enumerates is in the catalogue. */
+export const CATALOGUE_CHECKPOINT = "catalogue";
+
 /**
- * The document store port (BRIEF §10). Adapters are plain: they store, fetch and guard, and hold no
+ * The document store port. Adapters are plain: they store, fetch and guard, and hold no
  * freshness, grace or stale policy — that lives above them, in the sync-worker and the edge.
  *
  * Keys are document keys from `contract/keys.ts`; each adapter adds its deployment prefix.
@@ -89,6 +99,16 @@ export interface DocumentStore {
   registerLists(shopId: string, guard: Guard, lists: readonly string[]): Promise<string[]>;
   /** Forgets lists the shop has left, unless a newer guard registered them since. */
   releaseLists(shopId: string, guard: Guard, lists: readonly string[]): Promise<void>;
+  /**
+   * The catalogue: which shop ids and regions the origin has, noted by the sync-worker as it builds
+   * (a shop's id and its regions with each rebuild; a shop the origin no longer knows leaves it). An
+   * edge answers 404 for the rest without asking the origin once `CATALOGUE_CHECKPOINT` says it is
+   * complete. Kept under the deployment's prefix with the documents: `purgeAll` clears it, a shop's
+   * purge keeps it (the shop still exists; the next read refills it).
+   */
+  noteCatalogue(change: CatalogueChange): Promise<void>;
+  /** Whether each name is in the catalogue, in the order asked. */
+  inCatalogue(kind: CatalogueKind, names: readonly string[]): Promise<boolean[]>;
   getCheckpoint(name: string): Promise<number | null>;
   setCheckpoint(name: string, value: number): Promise<void>;
 

@@ -2,6 +2,7 @@ import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import { DocMeta, docKey } from "../contract/index.ts";
 import {
+  type CatalogueKind,
   countByKind,
   type DocumentStore,
   listOperationsOf,
@@ -21,7 +22,8 @@ import { recordKeys, redisRecords } from "./redis-records.ts";
  *
  * Layout under `prefix`: `d:<doc key>` hash {body, version, seq, builtAt} (details, mains);
  * `lh:`/`lz:<list key>` a list's hash and sorted set (see redis-lists.ts); `m:<shop>` hash of the
- * lists a shop may be in; `cp:<name>` checkpoints; `dlq` and `jobs` hashes (see redis-records.ts).
+ * lists a shop may be in; `cat:shop` and `cat:region` the catalogue's sets; `cp:<name>` checkpoints;
+ * `dlq` and `jobs` hashes (see redis-records.ts).
  */
 const FIELDS = ["body", "version", "seq", "builtAt"] as const;
 
@@ -57,6 +59,7 @@ export function createRedisStore(
   const p = options.prefix.endsWith(":") ? options.prefix : `${options.prefix}:`;
   const doc = (key: string) => `${p}d:${key}`;
   const mem = (shopId: string) => `${p}m:${shopId}`;
+  const cat = (kind: CatalogueKind) => `${p}cat:${kind}`;
   const { dlq, jobs } = recordKeys(p);
   // Written document keys are published here (from inside the guarded-put script: atomic with the write).
   const channel = `${p}written`;
@@ -152,7 +155,7 @@ export function createRedisStore(
     async purgeAll(options = {}) {
       // Only the store's own namespaces: a queue (Redis Streams) may share the deployment prefix.
       let removed = 0;
-      for (const ns of ["d:", "lh:", "lz:", "m:", "cp:"]) {
+      for (const ns of ["d:", "lh:", "lz:", "m:", "cp:", "cat:"]) {
         await scan(`${p}${ns}*`, async (keys) => {
           if (keys.length) removed += await redis.unlink(...keys);
         });
@@ -174,6 +177,19 @@ export function createRedisStore(
       return countByKind(keys);
     },
     ...listOperationsOf(lists),
+    async noteCatalogue({ shops = [], regions = [], goneShops = [] }) {
+      if (shops.length + regions.length + goneShops.length === 0) return;
+      const pipe = redis.pipeline();
+      if (shops.length) pipe.sadd(cat("shop"), ...(shops as [string, ...string[]]));
+      if (regions.length) pipe.sadd(cat("region"), ...(regions as [string, ...string[]]));
+      if (goneShops.length) pipe.srem(cat("shop"), ...goneShops);
+      await pipe.exec();
+    },
+    async inCatalogue(kind, names) {
+      if (names.length === 0) return [];
+      const found = (await redis.smismember(cat(kind), [...names])) as unknown[];
+      return found.map((x) => Number(x) === 1);
+    },
     async getCheckpoint(name) {
       const raw = (await redis.get(`${p}cp:${name}`)) as string | null;
       return raw == null ? null : z.coerce.number().parse(raw);

@@ -33,6 +33,8 @@ export type SyncWorkerOptions = {
   timelineStepMs?: number;
   /** Catch-up's hold on changes it queued (see CatchUp). */
   catchUp?: { resendAfterMs?: number; holdMs?: number; graceMs?: number; maxHeld?: number };
+  /** How often the catalogue is checked for completeness (see CatalogueSweep); 0: after catch-ups only. */
+  catalogueSweepMs?: number;
   now?: () => number;
   /** Told the bytes written to the store per shop rebuilt (the bench's per-change figure). */
   onBytes?: (bytes: number, shopId: string) => void;

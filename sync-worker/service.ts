@@ -1,5 +1,6 @@
 import { Registry, resilientOrigin } from "../contract/index.ts";
 import { auditShops } from "./audit.ts";
+import { CatalogueSweep } from "./catalogue-sweep.ts";
 import { CatchUp } from "./catch-up.ts";
 import { Consumer } from "./consumer.ts";
 import { createSyncApp } from "./http/app.ts";
@@ -116,6 +117,14 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     liveLagMs: () => lag.summary().max,
     ...o.catchUp,
   });
+  const catalogue = new CatalogueSweep({
+    origin,
+    store: o.store,
+    queue: o.queue,
+    logger: o.logger,
+    ...(o.now ? { now: o.now } : {}),
+  });
+  let sweepTimer: ReturnType<typeof setInterval> | null = null;
   const monitor = new OriginMonitor({ origin, logger: o.logger, everyMs: o.originProbeMs ?? 1000 });
   const timeline = new Timeline({
     lag,
@@ -141,6 +150,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     store: o.store,
     jobs,
     catchUp,
+    catalogue,
     lag,
     repair,
     timeline,
@@ -160,6 +170,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     app,
     consumer,
     catchUp,
+    catalogue,
     jobs,
     rebuilder,
     processor,
@@ -169,13 +180,19 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     counters,
     monitor,
     timeline,
-    /** Consume continuously and catch up now and every `catchUpEveryMs` (0 = only now). */
+    /**
+     * Consume continuously and catch up now and every `catchUpEveryMs` (0 = only now); check the
+     * catalogue after the first pass and every `catalogueSweepMs` (a read of one checkpoint once it
+     * is complete).
+     */
     start(catchUpEveryMs: number) {
       consumer.start();
       monitor.start();
       timeline.start();
-      void catchUp.run();
+      void catchUp.run().then(() => catalogue.run());
       if (catchUpEveryMs > 0) catchUp.every(catchUpEveryMs);
+      const sweepMs = o.catalogueSweepMs ?? 5000;
+      if (sweepMs > 0) sweepTimer = setInterval(() => void catalogue.run(), sweepMs);
     },
     /** Ends the console's event streams; call before closing the server so it need not wait. */
     endStreams() {
@@ -184,6 +201,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     async stop() {
       closing = true;
       catchUp.stop();
+      if (sweepTimer) clearInterval(sweepTimer);
       monitor.stop();
       timeline.stop();
       await consumer.stop();

@@ -2,9 +2,10 @@ import type { Serve } from "../serve.ts";
 import { processPlatform, runEntry } from "./run.ts";
 
 // The few Bun APIs the entry uses, declared here so the code base needs no Bun type package.
+type BunServer = { requestIP(req: Request): { address: string } | null };
 declare const Bun: {
   serve(options: {
-    fetch: (req: Request) => Response | Promise<Response>;
+    fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
     hostname: string;
     port: number;
     reusePort?: boolean;
@@ -16,7 +17,12 @@ declare const Bun: {
 
 /** The Bun side of every `entry/bun.ts`: Bun.serve, and a clean stop on Ctrl-C / SIGTERM. */
 export const bunServe: Serve = async (fetch, hostname, port, options = {}) => {
-  const server = Bun.serve({ fetch, hostname, port, reusePort: options.reusePort === true });
+  const server = Bun.serve({
+    fetch: (req, bun) => fetch(req, () => bun.requestIP(req)?.address),
+    hostname,
+    port,
+    reusePort: options.reusePort === true,
+  });
   return { port: server.port, close: async () => void (await server.stop(true)) };
 };
 

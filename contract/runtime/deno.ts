@@ -10,7 +10,7 @@ declare const Deno: {
       reusePort?: boolean;
       onListen?: (addr: { port: number }) => void;
     },
-    handler: (req: Request) => Response | Promise<Response>,
+    handler: (req: Request, info: { remoteAddr: { hostname: string } }) => Response | Promise<Response>,
   ): { addr: { port: number }; shutdown(): Promise<void> };
   env: { toObject(): Record<string, string> };
   addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
@@ -23,7 +23,7 @@ export const denoEnv = (): Record<string, string> => Deno.env.toObject();
 export const denoServe: Serve = async (fetch, hostname, port, options = {}) => {
   const server = Deno.serve(
     { hostname, port, reusePort: options.reusePort === true, onListen: () => {} },
-    fetch,
+    (req, info) => fetch(req, () => info.remoteAddr.hostname),
   );
   return { port: server.addr.port, close: () => server.shutdown() };
 };

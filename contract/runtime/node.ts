@@ -11,7 +11,9 @@ import { processPlatform, runEntry } from "./run.ts";
  */
 export const nodeServe: Serve = (fetch, hostname, port) =>
   new Promise((resolve) => {
-    const server = serve({ fetch, hostname, port }, (info) =>
+    type Incoming = { incoming?: { socket?: { remoteAddress?: string } } };
+    const withPeer = (req: Request, env: Incoming) => fetch(req, () => env.incoming?.socket?.remoteAddress);
+    const server = serve({ fetch: withPeer, hostname, port }, (info) =>
       resolve({
         port: info.port,
         close: () =>

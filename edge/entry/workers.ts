@@ -28,7 +28,15 @@ export default {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
     const edge = edgeFor(env);
     edge.health.maybeProbe(1000, (p) => ctx.waitUntil(p));
-    // Hono's env carries waitUntil to the handlers (see edge/http/app.ts).
-    return edge.app.fetch(request, { waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p) }, ctx);
+    // Hono's env carries waitUntil and the client's address to the handlers (see edge/http/app.ts);
+    // the platform sets CF-Connecting-IP, and a client cannot.
+    return edge.app.fetch(
+      request,
+      {
+        waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p),
+        peer: () => request.headers.get("cf-connecting-ip") ?? undefined,
+      },
+      ctx,
+    );
   },
 };

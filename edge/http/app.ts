@@ -59,8 +59,15 @@ function minVersionOf(header: string | undefined): number | undefined {
  * The Workers entry passes `{ waitUntil }` as Hono's env; elsewhere background work just runs.
  * (Reading `c.executionCtx` would throw on every request outside Workers: exceptions are not cheap.)
  */
-type Ctx = { env?: { waitUntil?: (p: Promise<unknown>) => void } };
-const waitUntilOf = (c: Ctx) => c.env?.waitUntil;
+type Ctx = { env?: { waitUntil?: (p: Promise<unknown>) => void; peer?: () => string | undefined } };
+/** What a read needs of its context: where background work goes, and who the client is. */
+const ctxOf = (c: unknown) => {
+  const env = (c as Ctx).env;
+  return {
+    ...(env?.waitUntil ? { waitUntil: env.waitUntil } : {}),
+    ...(env?.peer ? { client: env.peer } : {}),
+  };
+};
 
 const asked = (c: Context): Asked => ({
   ifNoneMatch: c.req.header("if-none-match"),
@@ -85,20 +92,13 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
 
   app.get("/v1/main", async (c) => {
     const { region } = parseOr400(MainQuery, c.req.query(), "query");
-    return respond(
-      asked(c),
-      await deps.reader.read({ kind: "main", region }, { waitUntil: waitUntilOf(c as Ctx) }),
-      deps.config,
-    );
+    return respond(asked(c), await deps.reader.read({ kind: "main", region }, ctxOf(c)), deps.config);
   });
 
   app.get("/v1/shops", async (c) => {
     const q = parseOr400(ListQuery, c.req.query(), "query");
     const cursor = decodeCursor(q.cursor);
-    const served = await deps.reader.read(
-      { kind: "list", region: q.region, category: q.category },
-      { waitUntil: waitUntilOf(c as Ctx) },
-    );
+    const served = await deps.reader.read({ kind: "list", region: q.region, category: q.category }, ctxOf(c));
     if ("unavailable" in served || served.entry.status !== 200) return respond(asked(c), served, deps.config);
     const key = docKey.list(q.region, q.category);
     const { entry, page } = deps.pager.page(key, served.entry, cursor, q.limit);
@@ -117,10 +117,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
     const key = { kind: "detail" as const, shopId };
     const served =
       (minVersion === undefined ? deps.reader.hit(key, docKey.detail(shopId)) : null) ??
-      (await deps.reader.read(key, {
-        ...(minVersion !== undefined ? { minVersion } : {}),
-        waitUntil: waitUntilOf(c as Ctx),
-      }));
+      (await deps.reader.read(key, { ...(minVersion !== undefined ? { minVersion } : {}), ...ctxOf(c) }));
     return respond(asked(c), served, deps.config);
   });
 

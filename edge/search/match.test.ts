@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyed, parseQuery, score, withinOneEdit } from "./match.ts";
+import { keyed, parseQuery, score, typoBudget, withinOneEdit } from "./match.ts";
 
 describe("Korean-aware matching", () => {
   const s = (q: string, t: string) => score(parseQuery(q), keyed(t));
@@ -22,5 +22,18 @@ describe("Korean-aware matching", () => {
     expect(withinOneEdit("abc", "xxabcxx")).toBe(true);
     expect(withinOneEdit("abc", "xxabxcxx")).toBe(true);
     expect(withinOneEdit("abc", "xxaxxcxx")).toBe(false);
+  });
+  it("stops the typo pass at the query's budget and says it did; exact matches still count", () => {
+    const q = parseQuery("떡볶기");
+    const budget = typoBudget(3 * 3); // one comparison of three characters with three
+    expect(score(q, keyed("떡볶이"), budget)).toBe(1);
+    expect(budget.exhausted).toBe(false);
+    expect(score(q, keyed("떡볶이"), budget)).toBe(0); // the same text, now past the budget
+    expect(budget.exhausted).toBe(true);
+    expect(score(q, keyed("떡볶기"), budget)).toBe(5); // no edit distance needed
+    // Texts the cheap pre-check rules out cost nothing and leave the budget alone.
+    const fresh = typoBudget(0);
+    expect(score(q, keyed("김밥"), fresh)).toBe(0);
+    expect(fresh.exhausted).toBe(false);
   });
 });

@@ -48,15 +48,24 @@ export function parseQuery(q: string): Query {
 }
 
 /**
+ * What one query may spend on the typo pass, in edit-distance cells (pattern × text characters);
+ * `exhausted` once a text went unchecked for want of it. The other matches cost a few `includes`
+ * a text; the typo pass is what grows with long queries (~100 ms over 100,000 texts for five
+ * syllables, unbudgeted).
+ */
+export type TypoBudget = { cells: number; exhausted: boolean };
+export const typoBudget = (cells: number): TypoBudget => ({ cells, exhausted: false });
+
+/**
  * How well a query matches a text, 0 for not at all: exact 5, prefix 4, substring 3, initial
  * consonants 2, one syllable or one jamo off (queries of three syllables or more) 1.
  */
-export function score(q: Query, t: Keyed): number {
+export function score(q: Query, t: Keyed, budget: TypoBudget = typoBudget(Number.POSITIVE_INFINITY)): number {
   if (q.choseongOnly) return t.choseong.includes(q.key) ? 2 : 0;
   if (t.key === q.key) return 5;
   if (t.key.startsWith(q.key)) return 4;
   if (t.key.includes(q.key)) return 3;
-  if (q.syllables >= 3 && oneOff(q, t)) return 1;
+  if (q.syllables >= 3 && oneOff(q, t, budget)) return 1;
   return 0;
 }
 
@@ -65,10 +74,18 @@ export function score(q: Query, t: Keyed): number {
  * `includes` rule out nearly every text before any edit distance is computed (a region holds
  * hundreds of thousands of names and menus). Then one syllable off, then one jamo off.
  */
-function oneOff(q: Query, t: Keyed): boolean {
+function oneOff(q: Query, t: Keyed, budget: TypoBudget): boolean {
   let missing = 0;
   for (const c of q.chars) if (!t.key.includes(c) && ++missing > 1) return false;
-  return withinOneEdit(q.key, t.key) || withinOneEdit(q.jamo, disassemble(t.key));
+  if (budget.cells <= 0) {
+    budget.exhausted = true;
+    return false;
+  }
+  budget.cells -= q.key.length * t.key.length;
+  if (withinOneEdit(q.key, t.key)) return true;
+  const jamo = disassemble(t.key);
+  budget.cells -= q.jamo.length * jamo.length;
+  return withinOneEdit(q.jamo, jamo);
 }
 
 /**

@@ -26,7 +26,13 @@ export type RegionIndex = {
   version: number;
   builtAt: number;
   entries: Map<string, SearchEntry>;
+  /** Estimated when built: what the LRU weighs it by. */
+  bytes: number;
 };
+
+/** A JavaScript string holds two bytes a character; keys, choseong and the card roughly triple the text. */
+const entryBytes = (e: SearchEntry) =>
+  400 + 6 * (e.name.text.length + e.menus.reduce((n, m) => n + m.text.length, 0) + e.member.length);
 
 const PRODUCT_RANK = { open_list: 0, ultra_call: 1 } as const;
 
@@ -73,7 +79,8 @@ function entryOf(d: ShopDetailDoc, region: string, now: number): SearchEntry {
  * audit covers search too. Where the store tells no writes (KV), a region is rebuilt after `ttlMs`.
  */
 export class SearchIndexes {
-  private readonly built = new LRUCache<string, RegionIndex>({ max: 1000 });
+  /** Kept by bytes (an estimate made at build): one catalogue-sized region weighs what hundreds of small ones do. */
+  private readonly built: LRUCache<string, RegionIndex>;
   private readonly building = new Map<string, Promise<RegionIndex>>();
   private readonly pendingLists = new Set<string>();
   /** Details written while a region was being built: replayed once it is, or the build would miss them. */
@@ -81,8 +88,15 @@ export class SearchIndexes {
   private version = 0;
   constructor(
     private readonly store: DocumentStore,
-    private readonly o: { ttlMs: number; now?: () => number },
-  ) {}
+    private readonly o: { ttlMs: number; maxBytes: number; now?: () => number },
+  ) {
+    this.built = new LRUCache({ maxSize: o.maxBytes, sizeCalculation: (ix) => ix.bytes });
+  }
+
+  /** Whether the region's index is held (a region searched before needs no catalogue check). */
+  has(region: string): boolean {
+    return this.built.has(region);
+  }
 
   /**
    * A list of the region changed: shops it now holds a guard for and the index lacks (one joined
@@ -151,7 +165,13 @@ export class SearchIndexes {
     // Every shop the region's lists hold a guard for: open ones and those paused or closed since.
     const perList = await Promise.all(CATEGORIES.map((c) => this.store.listShopIds(docKey.list(region, c))));
     const ids = [...new Set(perList.flat())];
-    const index: RegionIndex = { region, version: ++this.version, builtAt: this.now(), entries: new Map() };
+    const index: RegionIndex = {
+      region,
+      version: ++this.version,
+      builtAt: this.now(),
+      entries: new Map(),
+      bytes: 256,
+    };
     const now = this.now();
     for (let i = 0; i < ids.length; i += 500) {
       const docs = await this.store.getMany(ids.slice(i, i + 500).map((id) => docKey.detail(id)));
@@ -160,6 +180,7 @@ export class SearchIndexes {
         if (d && !d.deleted && d.regions.includes(region)) index.entries.set(d.id, entryOf(d, region, now));
       }
     }
+    for (const e of index.entries.values()) index.bytes += entryBytes(e);
     this.built.set(region, index);
     // What was written while the details were read may be newer than what the index took.
     const replay = [...this.writtenWhileBuilding];

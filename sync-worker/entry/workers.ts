@@ -56,6 +56,7 @@ export default {
   },
 
   async scheduled(_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
-    ctx.waitUntil(workerFor(env).catchUp.run({ routine: true }));
+    const worker = workerFor(env);
+    ctx.waitUntil(worker.catchUp.run({ routine: true }).then(() => worker.catalogue.run()));
   },
 };

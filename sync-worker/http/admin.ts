@@ -84,7 +84,12 @@ export function adminRoutes(deps: SyncDeps): Hono {
     return c.json({ replayed: events.length, ids: chosen.map((e) => e.id) });
   });
 
-  app.post("/catch-up", async (c) => c.json(await deps.catchUp.run()));
+  app.post("/catch-up", async (c) => {
+    const report = await deps.catchUp.run();
+    // What catch-up queued may complete the catalogue: checked once it is built, not awaited here.
+    void deps.catalogue.run();
+    return c.json(report);
+  });
   app.post("/audit", async (c) => {
     const { sample } = parseOr400(AuditBody, await readJson(c), "body");
     return c.json(await deps.audit(sample));

@@ -1,6 +1,7 @@
 import type { AssetLoader, BreakerChange, BreakerState, Logger, Registry } from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import type { AuditReport } from "../audit.ts";
+import type { CatalogueSweep } from "../catalogue-sweep.ts";
 import type { CatchUp } from "../catch-up.ts";
 import type { Jobs } from "../jobs.ts";
 import type { OriginMonitor } from "../origin-monitor.ts";
@@ -13,6 +14,7 @@ export type SyncDeps = {
   store: DocumentStore;
   jobs: Jobs;
   catchUp: CatchUp;
+  catalogue: CatalogueSweep;
   lag: LagWindow;
   repair: RepairWindow;
   timeline: Timeline;

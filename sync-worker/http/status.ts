@@ -1,4 +1,4 @@
-import type { DocCounts } from "../../store/port.ts";
+import { CATALOGUE_CHECKPOINT, type DocCounts } from "../../store/port.ts";
 import { CHECKPOINT } from "../catch-up.ts";
 import { waiting } from "../queue/port.ts";
 import type { SyncDeps } from "./deps.ts";
@@ -26,10 +26,11 @@ async function storeCounts(deps: SyncDeps): Promise<{ dlq: number; documents: Do
  * breaker and jobs are this process's.
  */
 export async function statusReport(deps: SyncDeps) {
-  const [depth, { dlq, documents }, checkpoint] = await Promise.all([
+  const [depth, { dlq, documents }, checkpoint, catalogueAt] = await Promise.all([
     deps.queue.depth(),
     storeCounts(deps),
     deps.store.getCheckpoint(CHECKPOINT),
+    deps.store.getCheckpoint(CATALOGUE_CHECKPOINT),
   ]);
   const origin = deps.monitor.last;
   const okAt = deps.catchUp.lastOkAt;
@@ -48,6 +49,12 @@ export async function statusReport(deps: SyncDeps) {
       behind: origin?.outbox && checkpoint !== null ? Math.max(0, origin.outbox.seq - checkpoint) : null,
     },
     origin: { outbox: origin?.outbox ?? null, error: origin?.error ?? null, at: origin?.at ?? null },
+    // Complete: edges answer 404 for shops and regions outside it without asking the origin.
+    catalogue: {
+      complete: catalogueAt !== null,
+      completedAt: catalogueAt === null ? null : new Date(catalogueAt).toISOString(),
+      missing: catalogueAt === null ? (deps.catalogue.last?.missing ?? null) : 0,
+    },
     dlq: { size: dlq },
     documents,
     store: deps.store.kind,

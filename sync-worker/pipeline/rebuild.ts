@@ -47,7 +47,8 @@ const APPLY_CHUNK = 256;
  * entry under the shop's (version, seq) guard. Main is not written: the edge makes it from the heads
  * of the region's lists when read. A shop whose state or entries could not be written is reported
  * failed; its list bookkeeping only grows until its entries are written, so the retry reaches every
- * list.
+ * list. Each rebuilt shop and its regions are noted in the store's catalogue (a vanished shop leaves
+ * it), which is how an edge tells a shop or region that exists from one a client made up.
  */
 export class Rebuilder {
   private readonly scheduled = new Set<string>();
@@ -64,6 +65,7 @@ export class Rebuilder {
     const planned: Planned[] = [];
     const changes: { shop: number; change: ListChange }[] = [];
     let written = 0;
+    const noted = { shops: [] as string[], regions: new Set<string>(), goneShops: [] as string[] };
 
     const ids = [...new Set(shopIds)];
     const started = performance.now();
@@ -76,6 +78,10 @@ export class Rebuilder {
           const state = states.has(id) ? states.get(id) : await this.deps.origin.shop(id);
           if (state instanceof Error) throw state;
           const plan = await this.plan(id, state ?? null, now);
+          if (state) {
+            noted.shops.push(id);
+            for (const r of state.shop.regions) noted.regions.add(r);
+          } else noted.goneShops.push(id);
           if (plan.detailWritten) written++;
           const at = planned.push(plan.planned) - 1;
           for (const change of plan.changes) changes.push({ shop: at, change });
@@ -90,6 +96,8 @@ export class Rebuilder {
     changes.sort((a, b) => (a.change.list < b.change.list ? -1 : a.change.list > b.change.list ? 1 : 0));
     const changedLists = new Set<string>();
     try {
+      // Before the lists: once a region's list is readable, the edge may ask whether the region exists.
+      await store.noteCatalogue({ ...noted, regions: [...noted.regions] });
       for (let from = 0; from < changes.length; from += APPLY_CHUNK) {
         await this.slice();
         const chunk = changes.slice(from, from + APPLY_CHUNK);
