@@ -1,8 +1,8 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { BASIC } from "@hyperjump/json-schema/experimental";
 import { validate } from "@hyperjump/json-schema/openapi-3-1";
 import type { Recorded } from "./api-recorder.ts";
-import { artifact } from "./browser.ts";
+import { ARTIFACTS, artifact } from "./browser.ts";
 
 type Doc = { paths: Record<string, Record<string, OpDoc>> };
 type OpDoc = { responses: Record<string, ResponseDoc> };
@@ -20,7 +20,9 @@ const pointer = (...parts: string[]) =>
  * Answers the problems found, one line each.
  */
 export async function checkAnswers(name: string, doc: Doc, answers: Recorded[]): Promise<string[]> {
-  const file = artifact(`${name}.openapi.json`); // the validator reads schemas by URI, from disk
+  // The validator reads schemas by URI, from disk; on a clean clone no browser test may have made the folder yet.
+  await mkdir(ARTIFACTS, { recursive: true });
+  const file = artifact(`${name}.openapi.json`);
   await writeFile(file, JSON.stringify(doc));
   // Literal paths before templated ones: /state/shops/ids is not /state/shops/{id}.
   const templates = Object.keys(doc.paths).sort((a, b) => a.split("{").length - b.split("{").length);
