@@ -130,7 +130,7 @@ export const EdgeEnv = Common.extend({
   EDGE_MIN_VERSION_INTERVAL_MS: z.coerce.number().int().min(0).default(250),
   /** Search: indexes kept by bytes, and each query's typo-pass budget (edit-distance cells). */
   EDGE_SEARCH_MB: z.coerce.number().min(1).default(128),
-  EDGE_SEARCH_TYPO_CELLS: z.coerce.number().int().min(0).default(4_000_000),
+  EDGE_SEARCH_TYPO_CELLS: z.coerce.number().int().min(0).default(2_000_000),
   /** Edge processes sharing the port (server runtimes, shared store): default one per core, 1 with STORE=memory. */
   EDGE_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   ...StoreVars,

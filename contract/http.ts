@@ -67,7 +67,7 @@ export async function readJson(c: Context): Promise<unknown> {
 /**
  * Per-request observability for a service's app: `X-Request-Id` (kept from the caller or made),
  * a request counter by route and status, and one JSON log line per request (debug for successes,
- * so a busy edge does not log every hit; warn for 5xx), plus `GET /metrics`.
+ * so a busy edge does not log every hit; warn for 5xx other than a chosen 503), plus `GET /metrics`.
  */
 export function observe(
   app: import("hono").Hono,
@@ -81,7 +81,9 @@ export function observe(
     const status = c.res.status;
     o.requests.inc({ route: c.req.routePath, status });
     const line = { requestId: id, method: c.req.method, path: c.req.path, status, ms: Date.now() - started };
-    if (status >= 500) o.logger.warn("http.request", line);
+    // A 503 is an answer the service chose (Retry-After: a limit, an outage it knows of) and is
+    // counted in metrics; a line each would let a flood of them fill the logs.
+    if (status >= 500 && status !== 503) o.logger.warn("http.request", line);
     else o.logger.debug("http.request", line);
   });
   app.get(

@@ -41,7 +41,7 @@ export function edgeConfig(env: Partial<EdgeEnv> = {}, compress: Compress | null
       minVersionIntervalMs: env.EDGE_MIN_VERSION_INTERVAL_MS ?? 250,
     },
     searchBytes: (env.EDGE_SEARCH_MB ?? 128) * 1024 * 1024,
-    searchTypoCells: env.EDGE_SEARCH_TYPO_CELLS ?? 4_000_000,
+    searchTypoCells: env.EDGE_SEARCH_TYPO_CELLS ?? 2_000_000,
     compress: env.EDGE_COMPRESS === "off" ? null : compress,
     cacheControl: `public, max-age=${Math.max(1, Math.round(l1TtlMs / 1000))}, stale-while-revalidate=${env.EDGE_SWR_S ?? 30}, stale-if-error=${env.EDGE_SIE_S ?? 86_400}`,
   };

@@ -25,15 +25,15 @@ describe("Korean-aware matching", () => {
   });
   it("stops the typo pass at the query's budget and says it did; exact matches still count", () => {
     const q = parseQuery("떡볶기");
-    const budget = typoBudget(3 * 3); // one comparison of three characters with three
+    const budget = typoBudget(3 + 3 * 3); // one filter of three characters, one edit distance of 3 × 3
     expect(score(q, keyed("떡볶이"), budget)).toBe(1);
     expect(budget.exhausted).toBe(false);
     expect(score(q, keyed("떡볶이"), budget)).toBe(0); // the same text, now past the budget
     expect(budget.exhausted).toBe(true);
     expect(score(q, keyed("떡볶기"), budget)).toBe(5); // no edit distance needed
-    // Texts the cheap pre-check rules out cost nothing and leave the budget alone.
-    const fresh = typoBudget(0);
-    expect(score(q, keyed("김밥"), fresh)).toBe(0);
-    expect(fresh.exhausted).toBe(false);
+    // Exact matches never reach the typo pass, so they cost nothing of it.
+    const spent = typoBudget(0);
+    expect(score(q, keyed("떡볶기"), spent)).toBe(5);
+    expect(spent.exhausted).toBe(false);
   });
 });

@@ -48,8 +48,8 @@ export function parseQuery(q: string): Query {
 }
 
 /**
- * What one query may spend on the typo pass, in edit-distance cells (pattern × text characters);
- * `exhausted` once a text went unchecked for want of it. The other matches cost a few `includes`
+ * What one query may spend on the typo pass, in cells: a character looked for by the filter, or one
+ * of an edit distance's pattern × text characters; `exhausted` once a text went unchecked for want of it. The other matches cost a few `includes`
  * a text; the typo pass is what grows with long queries (~100 ms over 100,000 texts for five
  * syllables, unbudgeted).
  */
@@ -75,12 +75,15 @@ export function score(q: Query, t: Keyed, budget: TypoBudget = typoBudget(Number
  * hundreds of thousands of names and menus). Then one syllable off, then one jamo off.
  */
 function oneOff(q: Query, t: Keyed, budget: TypoBudget): boolean {
-  let missing = 0;
-  for (const c of q.chars) if (!t.key.includes(c) && ++missing > 1) return false;
   if (budget.cells <= 0) {
     budget.exhausted = true;
     return false;
   }
+  // The filter is charged too (a cell per character looked for): over a large region it is most of
+  // the typo pass's time, the edit distances being rare.
+  budget.cells -= q.chars.length;
+  let missing = 0;
+  for (const c of q.chars) if (!t.key.includes(c) && ++missing > 1) return false;
   budget.cells -= q.key.length * t.key.length;
   if (withinOneEdit(q.key, t.key)) return true;
   const jamo = disassemble(t.key);
