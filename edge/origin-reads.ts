@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { DocKey, Logger, OriginClient } from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
+import { withDeadline } from "./deadline.ts";
 import type { FallbackGate } from "./fallback-gate.ts";
 import type { L1Entry } from "./l1.ts";
 import type { L1Entries } from "./l1-entries.ts";
@@ -11,16 +12,6 @@ type WaitUntil = ((p: Promise<unknown>) => void) | undefined;
 export type OriginAnswer = { entry: L1Entry | null } | { unavailable: string; retryAfterS: number };
 
 const REVALIDATE_BACKOFF_MS = 10_000;
-
-/** Rejects once `ms` have passed (at once when none are left); the work itself goes on. */
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  if (ms <= 0) return Promise.reject(new Error("origin budget spent before the call"));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no origin answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The edge's calls to the origin, behind the gate: one per key at a time (later misses of the key

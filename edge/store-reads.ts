@@ -1,5 +1,6 @@
 import type { DocMeta, Logger } from "../contract/index.ts";
 import type { DocumentStore, StoredDoc } from "../store/port.ts";
+import { withDeadline } from "./deadline.ts";
 import type { L1Entry } from "./l1.ts";
 import { mainFromStore } from "./main-from-store.ts";
 
@@ -59,17 +60,11 @@ export class StoreReads {
   }
 
   private async budgeted<T>(k: string, read: () => Promise<T>): Promise<Outcome<T>> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const budget = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("store budget exceeded")), this.d.budgetMs);
-      });
-      return await Promise.race([read(), budget]);
+      return await withDeadline(read(), this.d.budgetMs);
     } catch (error) {
       this.d.logger.warn("edge.store_failed", { key: k, error: String(error) });
       return STORE_FAILED;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
