@@ -43,8 +43,9 @@ for (const store of args.store.split(",") as ("memory" | "redis")[]) {
           liveChanges: Number(args.live),
           // The product's bulk limits from its own environment schema, BULK_CONCURRENCY as asked.
           sync: {
-            bulk: optionsFromEnv(parseEnv(SyncWorkerEnv, { BULK_CONCURRENCY: args["bulk-concurrency"] }))
-              .bulk,
+            bulk: optionsFromEnv(
+              parseEnv(SyncWorkerEnv, { LOCAL_DEV: "1", BULK_CONCURRENCY: args["bulk-concurrency"] }),
+            ).bulk,
           },
         },
         urls,

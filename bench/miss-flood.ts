@@ -11,6 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { DEV_METRICS } from "../tests/process.ts";
 import { pinned } from "./lib/servers.ts";
 
 const { values: args } = parseArgs({
@@ -39,7 +40,7 @@ const edge = await pinned("bun", "edge/entry/bun.ts", {
   EDGE_CLIENT_MISS_BURST: "100000",
 });
 const calls = async () => {
-  const text = await (await fetch(`${origin.url}/metrics`)).text();
+  const text = await (await fetch(`${origin.url}/metrics`, { headers: DEV_METRICS })).text();
   let n = 0;
   for (const m of text.matchAll(/^origin_http_requests_total\{route="\/state\/shops\/:id",[^}]*\} (\d+)$/gm))
     n += Number(m[1]);

@@ -2,6 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitFor } from "../tests/event-receiver.ts";
+import { DEV_METRICS } from "../tests/process.ts";
 import { type Proc, peakRssMiB, pinned } from "./lib/servers.ts";
 
 const ADMIN = { authorization: "Bearer dev-admin-token" };
@@ -184,7 +185,7 @@ export async function syncThroughput(s: { origin: string; sync: string }, shops:
 }
 
 async function shopFetches(origin: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
+  const text = await (await fetch(`${origin}/metrics`, { headers: DEV_METRICS })).text();
   return [
     ...text.matchAll(/^origin_http_requests_total\{route="\/state\/shops\/:id",status="200"\} (\d+)$/gm),
   ].reduce((a, m) => a + Number(m[1]), 0);

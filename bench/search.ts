@@ -14,6 +14,8 @@ import { SearchIndexes } from "../edge/search/regions.ts";
 import { createRedisStore } from "../store/redis.ts";
 import { connectRedisRequester, RawRedis } from "../store/redis-tcp.ts";
 import { freePort, waitFor } from "../tests/event-receiver.ts";
+import { DEV_METRICS } from "../tests/process.ts";
+import { TOKENS } from "../tests/stack.ts";
 import { benchUrls, quantile, startRig } from "./lib/rig.ts";
 
 const { values: args } = parseArgs({
@@ -46,6 +48,8 @@ const edge = spawn("taskset", ["-c", "0", "node_modules/.bin/bun", "edge/entry/b
     STORE: "redis",
     REDIS_URL: urls.redis,
     STORE_PREFIX: rig.prefix,
+    STATE_TOKEN: TOKENS.state,
+    LOCAL_DEV: "1",
     LOG_LEVEL: "error",
   },
   stdio: "inherit",
@@ -71,7 +75,7 @@ for (const region of ["gangnam", "mapo", "dong-011"]) {
   const body = (await res.json()) as { total: number };
   cold.push({ region, ms: +(performance.now() - started).toFixed(1), shops: body.total });
 }
-const health = (await (await fetch(`${base}/healthz`)).json()) as {
+const health = (await (await fetch(`${base}/healthz`, { headers: DEV_METRICS })).json()) as {
   searchEntries: number;
   searchRegions: number;
 };

@@ -1,4 +1,5 @@
 import { docKey } from "../contract/index.ts";
+import { DEV_METRICS } from "../tests/process.ts";
 import { cpuShare } from "./lib/cpu-share.ts";
 import { bare, nginx, ownHeaders, type Proc, pinned } from "./lib/servers.ts";
 import { type Load, median, wrk } from "./lib/wrk.ts";
@@ -68,7 +69,7 @@ async function quiet(pids: number[]) {
 }
 
 async function originStateCalls(origin: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
+  const text = await (await fetch(`${origin}/metrics`, { headers: DEV_METRICS })).text();
   let n = 0;
   for (const m of text.matchAll(/^origin_http_requests_total\{route="\/state[^"]*",status="\d+"\} (\d+)$/gm))
     n += Number(m[1]);

@@ -11,7 +11,17 @@ import { resolve } from "node:path";
 const ROOT = resolve(import.meta.dirname, "..");
 const wrangler = resolve(ROOT, "node_modules/.bin/wrangler");
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const common = ["dev", "--ip", "127.0.0.1", "--persist-to", ".wrangler/state", "--test-scheduled"];
+// LOCAL_DEV: the development tokens, which a deployed Worker never takes (docs/security.md).
+const common = [
+  "dev",
+  "--ip",
+  "127.0.0.1",
+  "--persist-to",
+  ".wrangler/state",
+  "--test-scheduled",
+  "--var",
+  "LOCAL_DEV:1",
+];
 const children: ChildProcess[] = [
   spawn(
     wrangler,

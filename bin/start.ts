@@ -1,5 +1,5 @@
 /**
- * `npm start` (BRIEF §9): the whole stack on one machine. Embedded default: the origin (PGlite on
+ * `npm start`: the whole stack on one machine. Embedded default: the origin (PGlite on
  * disk, demo data on first run) and the query side (sync-worker + edge sharing memory) as two
  * processes. With STORE=redis and QUEUE=redis: origin, sync-worker and edge as three processes.
  * `--runtime bun|deno` runs the services on that runtime. Ctrl-C stops every child, then exits.
@@ -34,6 +34,8 @@ const shared = {
   SYNC_URL: url(ports.sync),
   HOST: host,
   DENO_NO_UPDATE_CHECK: "1",
+  // A dev machine: the development tokens are taken (docs/security.md). LOCAL_DEV=0 turns that off.
+  LOCAL_DEV: env.LOCAL_DEV ?? "1",
 };
 const separate = env.STORE === "redis" && env.QUEUE === "redis";
 const services: [string, string, Record<string, string>][] = [
@@ -88,6 +90,7 @@ function originCommand(): string {
     ...own,
     ORIGIN_DATA_DIR: env.ORIGIN_DATA_DIR,
     DATABASE_URL: masked(env.DATABASE_URL),
+    LOCAL_DEV: shared.LOCAL_DEV === "1" ? "1" : undefined,
   })
     .filter(([k, v]) => v && !(k === "PORT" && v === "8789") && !(k === "SYNC_URL" && v === url("8788")))
     .map(([k, v]) => `${k}=${v} `)

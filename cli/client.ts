@@ -33,7 +33,7 @@ export async function call<T>(target: Target, method: string, path: string, body
   const text = await res.text();
   if (res.status === 401 || res.status === 403) {
     throw new CliError(
-      `the sync-worker at ${target.url} refused the token (${res.status}). Set ADMIN_TOKEN (or EVENTS_TOKEN for events) or pass --token.`,
+      `the sync-worker at ${target.url} refused the token (${res.status}). Set ADMIN_TOKEN (or EVENTS_TOKEN for events) or pass --token-file.`,
     );
   }
   if (!res.ok) {

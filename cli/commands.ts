@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { SingleBar } from "cli-progress";
 import type { Job } from "../contract/index.ts";
@@ -10,13 +11,33 @@ const connection = {
     description: "sync-worker URL (or SYNC_URL)",
     default: process.env.SYNC_URL ?? "http://127.0.0.1:8788",
   },
-  token: {
+  "token-file": {
     type: "string",
-    description: "admin token (or ADMIN_TOKEN)",
-    default: process.env.ADMIN_TOKEN ?? "dev-admin-token",
+    description:
+      "a file holding the admin token (else ADMIN_TOKEN; a flag with the token itself would show in ps)",
   },
 } as const;
-const target = (args: { url: string; token: string }): Target => ({ url: args.url, token: args.token });
+
+/**
+ * The token of a call: from `--token-file`, else the environment variable, else the development
+ * default (which only a LOCAL_DEV service accepts). Never a flag's value: argv is public to `ps`.
+ */
+function tokenOf(args: { "token-file"?: string }, name: "ADMIN_TOKEN" | "EVENTS_TOKEN", dev: string): string {
+  const file = args["token-file"];
+  if (!file) return process.env[name] ?? dev;
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch (error) {
+    throw new CliError(`cannot read --token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
+const target = (
+  args: { url: string; "token-file"?: string },
+  name: "ADMIN_TOKEN" | "EVENTS_TOKEN" = "ADMIN_TOKEN",
+): Target => ({
+  url: args.url,
+  token: tokenOf(args, name, name === "ADMIN_TOKEN" ? "dev-admin-token" : "dev-events-token"),
+});
 const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String).filter(Boolean);
 const out = (v: unknown) => console.log(typeof v === "string" ? v : JSON.stringify(v, null, 2));
 
@@ -62,7 +83,7 @@ export const resync = defineCommand({
   },
   async run({ args, rawArgs }) {
     const ids = rawArgs.filter(
-      (a) => !a.startsWith("-") && a !== args.since && a !== args.url && a !== args.token,
+      (a) => !a.startsWith("-") && a !== args.since && a !== args.url && a !== args["token-file"],
     );
     const body = args.all
       ? { all: true }
@@ -131,7 +152,7 @@ export const dlq = defineCommand({
       meta: { description: "Queue dead letters again: ids, or --all" },
       args: { ...connection, ids: { type: "positional", required: false }, all: { type: "boolean" } },
       async run({ args, rawArgs }) {
-        const ids = rawArgs.filter((a) => !a.startsWith("-") && a !== args.url && a !== args.token);
+        const ids = rawArgs.filter((a) => !a.startsWith("-") && a !== args.url && a !== args["token-file"]);
         if (!args.all && ids.length === 0) throw new CliError("say what to replay: ids or --all");
         out(await call(target(args), "POST", "/admin/dlq/replay", args.all ? { all: true } : { ids }));
       },
@@ -155,10 +176,9 @@ export const events = defineCommand({
       meta: { description: "POST one event to /events" },
       args: {
         url: connection.url,
-        token: {
+        "token-file": {
           type: "string",
-          description: "events token (or EVENTS_TOKEN)",
-          default: process.env.EVENTS_TOKEN ?? "dev-events-token",
+          description: "a file holding the events token (else EVENTS_TOKEN)",
         },
         type: { type: "enum", options: ["shop", "menu", "ad", "owner"], required: true },
         id: { type: "string", required: true },
@@ -171,7 +191,14 @@ export const events = defineCommand({
           ...(args["shop-id"] ? { shopId: args["shop-id"] } : {}),
           occurredAt: new Date().toISOString(),
         };
-        out(await call(target(args as unknown as { url: string; token: string }), "POST", "/events", event));
+        out(
+          await call(
+            target(args as unknown as { url: string; "token-file"?: string }, "EVENTS_TOKEN"),
+            "POST",
+            "/events",
+            event,
+          ),
+        );
       },
     }),
   },

@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
+import { AppError } from "./errors.ts";
 
 /**
  * Whether a presented secret equals the configured one, in time that depends only on the configured
@@ -22,3 +23,23 @@ export function sameSecret(given: string, expected: string): boolean {
 /** `Authorization: Bearer <token>`, answered as hono's bearerAuth does (401 with its header). */
 export const bearer = (token: string): MiddlewareHandler =>
   bearerAuth({ verifyToken: (given) => sameSecret(given, token) });
+
+/**
+ * A route guarded by the token `name`: bearer as above, or 503 `not_configured` while the token is
+ * unset — how a Worker, which cannot refuse to start, keeps a missing secret closed.
+ */
+export function guard(token: string | null, name: string): MiddlewareHandler {
+  if (token === null)
+    return async () => {
+      throw new AppError("not_configured", `${name} is not set on this deployment: the route is closed`, {
+        details: [{ field: name, message: "set it as a secret (docs/security.md)" }],
+      });
+    };
+  return bearer(token);
+}
+
+/** Whether the request carries `Bearer <token>` (for answers that only add detail with it). */
+export function presents(c: Context, token: string | null | undefined): boolean {
+  const given = /^Bearer (.+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  return !!token && given !== undefined && sameSecret(given, token);
+}

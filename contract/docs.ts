@@ -29,7 +29,8 @@ export function mountDocs(app: Hono, title: string, spec: () => object, assets?:
   app.get("/docs", (c) => c.html(page(title)));
   app.get("/docs/:file", async (c) => {
     const file = c.req.param("file");
-    const type = DOC_ASSETS[file];
+    // Own keys only: `constructor` or `toString` are not files (an inherited lookup answered 500).
+    const type = Object.hasOwn(DOC_ASSETS, file) ? DOC_ASSETS[file] : undefined;
     const bytes = type ? await assets(file) : null;
     if (!type || !bytes) return c.notFound();
     return new Response(bytes, {

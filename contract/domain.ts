@@ -39,13 +39,19 @@ export const Owner = z.object({
   name: Text(100),
   businessName: Text(200),
   businessNumber: z.string().regex(/^\d{3}-\d{2}-\d{5}$/, "must look like 123-45-67890"),
-  // Private fields: they never leave the command side in a public document (BRIEF §6).
+  // Private fields: they never leave the command side (see StateOwner).
   phone: z.string().regex(/^[0-9+\- ]{6,20}$/, "must be a phone number"),
   email: z.email(),
   bankAccount: Text(64),
 });
 export type Owner = z.infer<typeof Owner>;
 export const OWNER_PRIVATE_FIELDS = ["phone", "email", "bankAccount"] as const;
+/**
+ * The owner as the state API answers it: no document needs the private fields, so they never
+ * leave the command side, not even to the query side (docs/security.md).
+ */
+export const StateOwner = Owner.omit({ phone: true, email: true, bankAccount: true });
+export type StateOwner = z.infer<typeof StateOwner>;
 
 export const Shop = z.object({
   id: Id,

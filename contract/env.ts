@@ -1,22 +1,42 @@
 import { z } from "zod";
+import { parseTrustProxy } from "./client-address.ts";
+import { TokenVars, tokens } from "./tokens.ts";
 
 /**
- * Each service's environment (BRIEF §9), parsed once at start. A wrong value stops the process with
+ * Each service's environment, parsed once at start. A wrong value stops the process with
  * a message naming the variable rather than failing later somewhere else.
  */
 const Port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const Url = z.url({ protocol: /^https?$/ });
 const NodeEnv = z.enum(["development", "production", "test"]).default("development");
-const DEV_EVENTS_TOKEN = "dev-events-token";
-const DEV_ADMIN_TOKEN = "dev-admin-token";
 
 const Common = z.object({
   NODE_ENV: NodeEnv,
   HOST: z.string().default("127.0.0.1"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  ...TokenVars,
 });
 
-/** Where documents live (BRIEF §7, §9); shared by the sync-worker and the edge. */
+/**
+ * Who the client is (contract/client-address.ts): comma-separated addresses or CIDRs (or `loopback`,
+ * `private`) of the proxies whose X-Forwarded-For / CF-Connecting-IP is believed. Empty: the
+ * socket's address. Workers take the platform's CF-Connecting-IP whatever this says.
+ */
+const TrustProxy = z
+  .string()
+  .default("")
+  .superRefine((spec, ctx) => {
+    try {
+      parseTrustProxy(spec);
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${(error as Error).message} (addresses, CIDRs, loopback, private)`,
+      });
+    }
+  });
+
+/** Where documents live; shared by the sync-worker and the edge. */
 const StoreVars = {
   // kv: Workers KV, only from a Workers entry (the binding is not reachable from a server).
   STORE: z.enum(["memory", "redis", "upstash", "kv"]).default("memory"),
@@ -34,7 +54,6 @@ export type StoreVars = z.infer<z.ZodObject<typeof StoreVars>>;
 export const OriginEnv = Common.extend({
   PORT: Port(8789),
   SYNC_URL: Url.default("http://127.0.0.1:8788"),
-  EVENTS_TOKEN: z.string().min(8).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   // Connections for commands on PostgreSQL (the relay and the state API have their own).
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -49,21 +68,25 @@ export const OriginEnv = Common.extend({
   DEMO_SEED: z.coerce.number().int().default(20200101),
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
   RELAY_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
-}).transform((env, ctx) => ({ ...env, EVENTS_TOKEN: token(env, "EVENTS_TOKEN", DEV_EVENTS_TOKEN, ctx) }));
+}).transform(tokens(["EVENTS_TOKEN", "STATE_TOKEN"], ["METRICS_TOKEN"], true));
 export type OriginEnv = z.infer<typeof OriginEnv>;
 
-export const SyncWorkerEnv = Common.extend({
+const SyncWorkerVars = Common.extend({
   PORT: Port(8788),
   ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
   /** The edge the console's search page asks. */
   EDGE_URL: Url.default("http://127.0.0.1:8787"),
-  EVENTS_TOKEN: z.string().min(8).optional(),
-  ADMIN_TOKEN: z.string().min(8).optional(),
+  TRUST_PROXY: TrustProxy,
   QUEUE: z.enum(["memory", "redis"]).default("memory"),
   CONSUMER_NAME: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional(),
+  /**
+   * Live events waiting (ready and in flight) past which POST /events answers 503 with Retry-After:
+   * the relay keeps them and sends again, so a flood cannot grow the queue without bound.
+   */
+  QUEUE_MAX_DEPTH: z.coerce.number().int().min(1).default(50_000),
   BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** Live batches in flight at once: one waits on its state read while the next is received. */
   LIVE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
@@ -91,17 +114,21 @@ export const SyncWorkerEnv = Common.extend({
   ADMIN_RATE_PER_S: z.coerce.number().positive().default(20),
   ORIGIN_TIMEOUT_MS: z.coerce.number().int().min(10).default(3000),
   ...StoreVars,
-}).transform((env, ctx) => ({
-  ...env,
-  EVENTS_TOKEN: token(env, "EVENTS_TOKEN", DEV_EVENTS_TOKEN, ctx),
-  ADMIN_TOKEN: token(env, "ADMIN_TOKEN", DEV_ADMIN_TOKEN, ctx),
-  BULK_CONCURRENCY: bulkConcurrency(env, ctx),
-}));
+});
+const syncWorkerEnv = (strict: boolean) =>
+  SyncWorkerVars.transform((env, ctx) => ({
+    ...tokens(["EVENTS_TOKEN", "ADMIN_TOKEN", "STATE_TOKEN"], ["METRICS_TOKEN"], strict)(env, ctx),
+    BULK_CONCURRENCY: bulkConcurrency(env, ctx),
+  }));
+export const SyncWorkerEnv = syncWorkerEnv(true);
+/** On Workers a token problem cannot stop a start: the routes it guards answer 503 instead. */
+export const SyncWorkerWorkersEnv = syncWorkerEnv(false);
 export type SyncWorkerEnv = z.infer<typeof SyncWorkerEnv>;
 
-export const EdgeEnv = Common.extend({
+const EdgeVars = Common.extend({
   PORT: Port(8787),
   ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
+  TRUST_PROXY: TrustProxy,
   /** In-process L1: byte budget and how long an entry is served without asking the store. */
   EDGE_L1_MB: z.coerce.number().min(0).default(64),
   EDGE_L1_TTL_MS: z.coerce.number().int().min(0).default(500),
@@ -135,6 +162,8 @@ export const EdgeEnv = Common.extend({
   EDGE_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   ...StoreVars,
 });
+export const EdgeEnv = EdgeVars.transform(tokens(["STATE_TOKEN"], ["METRICS_TOKEN"], true));
+export const EdgeWorkersEnv = EdgeVars.transform(tokens(["STATE_TOKEN"], ["METRICS_TOKEN"], false));
 export type EdgeEnv = z.infer<typeof EdgeEnv>;
 
 /**
@@ -147,7 +176,6 @@ export const QueryEnv = z.object({
 });
 export type QueryEnv = z.infer<typeof QueryEnv>;
 
-/** Dev defaults keep `npm start` one command; production must set real secrets. */
 function bulkConcurrency(
   env: { STORE: string; BULK_CONCURRENCY?: number | undefined },
   ctx: z.RefinementCtx,
@@ -160,29 +188,6 @@ function bulkConcurrency(
       message: "must be 1 with STORE=kv: KV lists are read-modify-write and take one writer",
     });
   return 1;
-}
-
-function token(
-  env: { NODE_ENV: string } & Record<string, unknown>,
-  name: string,
-  devDefault: string,
-  ctx: z.RefinementCtx,
-): string {
-  const value = env[name];
-  if (typeof value === "string") {
-    if (env.NODE_ENV === "production" && value === devDefault) {
-      ctx.addIssue({
-        code: "custom",
-        path: [name],
-        message: "the development default is refused in production",
-      });
-    }
-    return value;
-  }
-  if (env.NODE_ENV === "production") {
-    ctx.addIssue({ code: "custom", path: [name], message: "is required when NODE_ENV=production" });
-  }
-  return devDefault;
 }
 
 export class ConfigError extends Error {

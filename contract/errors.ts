@@ -24,6 +24,8 @@ export const errorStatus = {
   rate_limited: 429,
   origin_unavailable: 503,
   unavailable: 503,
+  /** A secret the route needs is not set (a Worker cannot refuse to start without it). */
+  not_configured: 503,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof errorStatus;

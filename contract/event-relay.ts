@@ -54,6 +54,8 @@ export class EventRelay {
   private wakeUp: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private failures = 0;
+  /** The Retry-After of the last refusal, in ms (0: none). */
+  private notBeforeMs = 0;
   private lastHousekeeping = 0;
   /** A commit woke the relay since its round began: the next idle sleep must not wait. */
   private woken = false;
@@ -95,7 +97,12 @@ export class EventRelay {
         signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 5000),
       });
       await response.body?.cancel();
-      if (!response.ok) throw new Error(`sync-worker answered ${response.status}`);
+      if (!response.ok) {
+        // 503 (queue full) and 429 say when to come back: no retry comes sooner than that.
+        const retryAfterS = Number(response.headers.get("retry-after"));
+        this.notBeforeMs = Number.isFinite(retryAfterS) ? retryAfterS * 1000 : 0;
+        throw new Error(`sync-worker answered ${response.status}`);
+      }
     }
     await batch.done();
     this.stats.delivered += batch.events.length;
@@ -123,7 +130,8 @@ export class EventRelay {
         this.failures++;
         this.stats.failedAttempts++;
         this.stats.lastError = String((error as Error).message ?? error);
-        delay = this.backoffMs();
+        delay = Math.max(this.backoffMs(), this.notBeforeMs);
+        this.notBeforeMs = 0;
         // Log the first failure and then sparsely: a sync-worker down for an hour must not flood logs.
         if (this.failures === 1 || this.failures % 20 === 0) {
           this.o.logger.warn("relay.delivery_failed", {

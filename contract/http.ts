@@ -1,12 +1,15 @@
 import { type Context, type ErrorHandler, Hono, type NotFoundHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { guard, presents } from "./bearer.ts";
 import { AppError, type ErrorCode } from "./errors.ts";
 import type { Logger } from "./log.ts";
 
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /**
  * The HTTP side of the error contract, shared by every service: one place maps errors to the
- * `{error:{code,message,details}}` body (BRIEF §4, §10). Anything unexpected is a logged 500 whose
+ * `{error:{code,message,details}}` body. Anything unexpected is a logged 500 whose
  * body says nothing about internals.
  */
 export function errorHandler(logger: Logger, translate?: (error: unknown) => AppError | null): ErrorHandler {
@@ -71,11 +74,18 @@ export async function readJson(c: Context): Promise<unknown> {
  */
 export function observe(
   app: import("hono").Hono,
-  o: { registry: import("./metrics.ts").Registry; logger: Logger; requests: import("./metrics.ts").Counter },
+  o: {
+    registry: import("./metrics.ts").Registry;
+    logger: Logger;
+    requests: import("./metrics.ts").Counter;
+    metricsToken?: string | null;
+  },
 ): void {
   app.use(async (c, next) => {
     const started = Date.now();
-    const id = c.req.header("x-request-id") ?? crypto.randomUUID();
+    // A caller's id is kept only if it looks like one: it is echoed and logged on every line.
+    const given = c.req.header("x-request-id");
+    const id = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     await next();
     c.res.headers.set("x-request-id", id);
     const status = c.res.status;
@@ -86,8 +96,10 @@ export function observe(
     if (status >= 500 && status !== 503) o.logger.warn("http.request", line);
     else o.logger.debug("http.request", line);
   });
+  // Behind METRICS_TOKEN: the series name regions, pids and volumes (docs/security.md).
   app.get(
     "/metrics",
+    guard(o.metricsToken ?? null, "METRICS_TOKEN"),
     async () =>
       new Response(await o.registry.render(), { headers: { "content-type": "text/plain; version=0.0.4" } }),
   );
@@ -103,6 +115,8 @@ export function serviceApp(o: {
   translate?: (error: unknown) => AppError | null;
   bodyLimitBytes?: number;
   requestsHelp?: string;
+  /** Guards GET /metrics; null or unset closes it (503 not_configured). */
+  metricsToken?: string | null;
 }): import("hono").Hono {
   const app = new Hono();
   app.onError(errorHandler(o.logger, o.translate));
@@ -110,6 +124,7 @@ export function serviceApp(o: {
   observe(app, {
     registry: o.registry,
     logger: o.logger,
+    metricsToken: o.metricsToken ?? null,
     requests: o.registry.counter(
       "http_requests_total",
       o.requestsHelp ?? "HTTP requests by route and status",
@@ -127,4 +142,23 @@ export function serviceApp(o: {
     );
   }
   return app;
+}
+
+/**
+ * GET /healthz: `{status:"ok"}` for anyone (load balancers, uptime checks) once `check` passes;
+ * the service's `facts` (pids, backlogs, region names) only with `Bearer METRICS_TOKEN`, since
+ * they tell a stranger more than whether to send traffic.
+ */
+export function healthz(
+  app: import("hono").Hono,
+  o: {
+    metricsToken: string | null | undefined;
+    facts: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+    check?: () => Promise<unknown>;
+  },
+): void {
+  app.get("/healthz", async (c) => {
+    await o.check?.();
+    return c.json(presents(c, o.metricsToken) ? { status: "ok", ...(await o.facts()) } : { status: "ok" });
+  });
 }

@@ -1,4 +1,6 @@
 export * from "./admin.ts";
+export * from "./bearer.ts";
+export * from "./client-address.ts";
 export * from "./commands.ts";
 export * from "./docs.ts";
 export * from "./documents.ts";
@@ -21,3 +23,4 @@ export * from "./serve.ts";
 export * from "./state.ts";
 export * from "./store.ts";
 export * from "./token-bucket.ts";
+export * from "./tokens.ts";

@@ -22,7 +22,8 @@ export type Op = {
   ok: [number, z.ZodType | null, string];
   /** Error statuses beyond those added for every operation of its kind. */
   errors?: number[];
-  auth?: "events" | "admin";
+  /** The bearer token guarding the route (docs/security.md); an unset one answers 503 not_configured. */
+  auth?: "events" | "admin" | "state" | "metrics";
   /** Behind a token-bucket limit: 429 with Retry-After. */
   rateLimited?: boolean;
   /** An edge document: caching headers, 304 on If-None-Match, 503 with Retry-After. */
@@ -84,6 +85,9 @@ const ERROR_TEXT: Record<number, string> = {
   503: "unavailable: nothing stored to serve, and the origin cannot answer or the origin fallback's rate limit is reached (Retry-After says when to try again)",
 };
 
+const NOT_CONFIGURED =
+  "not_configured: the token guarding this route is not set on this deployment (ingest: also the queue is full, with Retry-After)";
+
 function responses(op: Op) {
   const out: Record<string, unknown> = {};
   const [status, schema, description] = op.ok;
@@ -100,7 +104,7 @@ function responses(op: Op) {
   const errors = new Set([...(op.errors ?? []), 500]);
   if (op.body) for (const s of [400, 413, 415]) errors.add(s);
   if (op.params?.some((p) => p.in !== "path")) errors.add(400); // a query or header can be invalid
-  if (op.auth) errors.add(401);
+  if (op.auth) for (const s of [401, 503]) errors.add(s);
   if (op.rateLimited) errors.add(429);
   if (op.document) for (const s of [400, 503]) errors.add(s);
   for (const code of [...errors].sort()) {
@@ -113,7 +117,7 @@ function responses(op: Op) {
             ? NO_DOC
             : {};
     out[code] = {
-      description: ERROR_TEXT[code] ?? "error",
+      description: code === 503 && !op.document ? NOT_CONFIGURED : (ERROR_TEXT[code] ?? "error"),
       headers: { ...REQUEST_ID, ...extra },
       content: content(ErrorBody),
     };
@@ -125,7 +129,7 @@ function operation(operationId: string, op: Op) {
   return {
     operationId,
     summary: op.summary,
-    ...(op.auth ? { security: [{ [op.auth === "admin" ? "adminToken" : "eventsToken"]: [] }] } : {}),
+    ...(op.auth ? { security: [{ [`${op.auth}Token`]: [] }] } : {}),
     parameters: (op.params ?? []).map((p) => ({
       name: p.name,
       in: p.in,
@@ -151,9 +155,19 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** What every service answers besides its own API (contract/http.ts, contract/docs.ts). */
 const COMMON: Record<string, Record<string, Op>> = {
-  "/healthz": { get: { summary: "Readiness", ok: [200, null, "ready"] } },
+  "/healthz": {
+    get: {
+      summary: "Readiness: {status} for anyone, the service's details with Bearer METRICS_TOKEN",
+      ok: [200, null, "ready"],
+    },
+  },
   "/metrics": {
-    get: { summary: "Prometheus text exposition", ok: [200, null, "metrics"], media: "text/plain" },
+    get: {
+      summary: "Prometheus text exposition",
+      auth: "metrics",
+      ok: [200, null, "metrics"],
+      media: "text/plain",
+    },
   },
   "/openapi.json": { get: { summary: "This document", ok: [200, null, "OpenAPI 3.1 document"] } },
   "/docs": {
@@ -185,6 +199,8 @@ export function document(title: string, description: string, paths: Record<strin
       securitySchemes: {
         adminToken: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" },
         eventsToken: { type: "http", scheme: "bearer", description: "EVENTS_TOKEN" },
+        stateToken: { type: "http", scheme: "bearer", description: "STATE_TOKEN" },
+        metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN" },
       },
     },
   };

@@ -299,6 +299,7 @@ export const originOpenApi = () =>
       },
       "/state/shops/{id}": {
         get: {
+          auth: "state",
           summary: "Full state of a shop (tombstone when deleted)",
           params: [id],
           ok: [200, ShopStateResponse, "state"],
@@ -307,6 +308,7 @@ export const originOpenApi = () =>
       },
       "/state/shops": {
         get: {
+          auth: "state",
           summary: "List source of a (region, category)",
           params: [
             { name: "region", in: "query", required: true, schema: Region },
@@ -317,6 +319,7 @@ export const originOpenApi = () =>
       },
       "/state/shops/batch": {
         get: {
+          auth: "state",
           summary:
             "Many shops in one read, from one snapshot (optional: without it the query side reads shop by shop)",
           params: [
@@ -333,6 +336,7 @@ export const originOpenApi = () =>
       },
       "/state/shops/ids": {
         get: {
+          auth: "state",
           summary: "Shop ids for a full resync",
           params: [
             { name: "after", in: "query", schema: z.string() },
@@ -343,6 +347,7 @@ export const originOpenApi = () =>
       },
       "/state/owners/{id}": {
         get: {
+          auth: "state",
           summary: "An owner and their shops",
           params: [id],
           ok: [200, OwnerStateResponse, "owner"],
@@ -351,12 +356,14 @@ export const originOpenApi = () =>
       },
       "/state/outbox": {
         get: {
+          auth: "state",
           summary: "Outbox backlog (optional; the console shows it)",
           ok: [200, OutboxStatusResponse, "outbox"],
         },
       },
       "/state/changes": {
         get: {
+          auth: "state",
           summary: "Change feed after a seq, or since a time",
           params: [
             { name: "after", in: "query", schema: z.number().int() },

@@ -12,7 +12,7 @@ import {
 } from "./state.ts";
 
 /**
- * The query side's view of the state API (BRIEF §4): the `OriginClient` port, and its HTTP adapter.
+ * The query side's view of the state API: the `OriginClient` port, and its HTTP adapter.
  * Every answer is parsed with the contract, so a misbehaving origin is an error here rather than a
  * bad document later. Policies (timeouts, retries, breaker) wrap it in each service.
  */
@@ -44,12 +44,22 @@ export class OriginError extends Error {
   }
 }
 
-export function httpOriginClient(baseUrl: string, fetchImpl: typeof fetch = fetch): OriginClient {
+/**
+ * `token` is STATE_TOKEN, sent as `Authorization: Bearer` with every call (the state API is closed
+ * to anyone else); `fetch` replaces the global one (tests reach an app without TCP).
+ */
+export function httpOriginClient(
+  baseUrl: string,
+  o: { token: string | null; fetch?: typeof fetch },
+): OriginClient {
+  const fetchImpl = o.fetch ?? fetch;
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
   async function get<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal, allow404 = false) {
     let response: Response;
     try {
       response = await fetchImpl(new URL(path, baseUrl), {
-        headers: { accept: "application/json" },
+        headers,
         signal: signal ?? null,
       });
     } catch (error) {

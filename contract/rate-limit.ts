@@ -1,31 +1,39 @@
 import type { MiddlewareHandler } from "hono";
+import { clientOf, type TrustProxy } from "./client-address.ts";
 import { AppError } from "./errors.ts";
-import { KeyedBuckets } from "./token-bucket.ts";
+import { KeyedBuckets, TokenBucket } from "./token-bucket.ts";
+
+type Rate = { ratePerSec: number; burst: number };
 
 /**
- * Per-client token bucket for the ingest and admin APIs: `ratePerSec` sustained, `burst` at once.
- * The client is the first address a proxy reports (Workers: CF-Connecting-IP), else the caller's
- * token: enough to keep one noisy origin or script from starving the others. In memory, per
- * process: a limit per instance, not a global one.
+ * Per-client token bucket: `ratePerSec` sustained, `burst` at once. The client is who
+ * contract/client-address.ts says it is — the socket's address unless a TRUST_PROXY proxy vouches
+ * for another — so a header the caller writes cannot buy it a fresh bucket. `overall` adds one
+ * bucket every client shares: the bound on what many addresses together may do (login guesses).
+ * In memory, per process: a limit per instance, not a global one. The refusal never repeats what
+ * the client sent.
  */
-export function rateLimit(o: { ratePerSec: number; burst: number; now?: () => number }): MiddlewareHandler {
+export function rateLimit(
+  o: Rate & { trust?: TrustProxy; overall?: Rate; now?: () => number },
+): MiddlewareHandler {
   const buckets = new KeyedBuckets(o);
   const now = o.now ?? Date.now;
+  const trust = o.trust ?? (() => false);
+  let overall: TokenBucket | null = null;
   return async (c, next) => {
-    const client =
-      c.req.header("cf-connecting-ip") ??
-      c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ??
-      c.req.header("x-real-ip") ??
-      `token:${(c.req.header("authorization") ?? "").slice(-12)}`;
     const t = now();
-    const bucket = buckets.bucket(client, t);
-    if (!bucket.take(t)) {
-      c.header("retry-after", String(bucket.retryAfterS(t)));
+    const bucket = buckets.bucket(clientOf(c, trust), t);
+    if (o.overall) overall ??= new TokenBucket(o.overall, t);
+    const full = !bucket.has(t) ? bucket : overall && !overall.has(t) ? overall : null;
+    if (full) {
+      c.header("retry-after", String(full.retryAfterS(t)));
       throw new AppError(
         "rate_limited",
-        `too many requests from ${client.startsWith("token:") ? "this client" : client}; slow down`,
+        full === bucket ? "too many requests from this client; slow down" : "too many requests; slow down",
       );
     }
+    bucket.take(t);
+    overall?.take(t);
     await next();
   };
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { Ad, Id, IsoDateTime, MenuItem, Owner, Shop } from "./domain.ts";
+import { Ad, Id, IsoDateTime, MenuItem, Shop, StateOwner } from "./domain.ts";
 import { EventType } from "./events.ts";
 
 /**
- * State API (BRIEF §4): what the query side reads from the command side. `seq` is the change-feed
+ * State API: what the query side reads from the command side. `seq` is the change-feed
  * watermark read in the same snapshot as the data, so the query side can refuse to replace a
  * document with one built from older state.
  */
@@ -12,7 +12,7 @@ export const Seq = z.number().int().min(0);
 export const ShopAggregate = Shop.extend({
   menus: z.array(MenuItem),
   ads: z.array(Ad),
-  owner: Owner,
+  owner: StateOwner,
 });
 export type ShopAggregate = z.infer<typeof ShopAggregate>;
 
@@ -47,7 +47,7 @@ export type ListShop = z.infer<typeof ListShop>;
 export const ShopListStateResponse = z.object({ seq: Seq, shops: z.array(ListShop) });
 export type ShopListStateResponse = z.infer<typeof ShopListStateResponse>;
 
-export const OwnerStateResponse = z.object({ seq: Seq, owner: Owner, shopIds: z.array(z.string()) });
+export const OwnerStateResponse = z.object({ seq: Seq, owner: StateOwner, shopIds: z.array(z.string()) });
 export type OwnerStateResponse = z.infer<typeof OwnerStateResponse>;
 
 export const Change = z.object({

@@ -1,4 +1,4 @@
-import type { EdgeEnv } from "../contract/index.ts";
+import { type EdgeEnv, parseTrustProxy, type TrustProxy } from "../contract/index.ts";
 import type { GateConfig } from "./fallback-gate.ts";
 import type { Compress } from "./http/encoding.ts";
 
@@ -21,6 +21,8 @@ export type EdgeConfig = {
   searchTypoCells: number;
   /** br / gzip for clients that accept them; null where the platform compresses (Workers) or EDGE_COMPRESS=off. */
   compress: Compress | null;
+  /** Proxies whose client-address headers are believed (TRUST_PROXY), for the per-client miss limit. */
+  trustProxy: TrustProxy;
 };
 
 export function edgeConfig(env: Partial<EdgeEnv> = {}, compress: Compress | null = null): EdgeConfig {
@@ -43,6 +45,7 @@ export function edgeConfig(env: Partial<EdgeEnv> = {}, compress: Compress | null
     searchBytes: (env.EDGE_SEARCH_MB ?? 128) * 1024 * 1024,
     searchTypoCells: env.EDGE_SEARCH_TYPO_CELLS ?? 2_000_000,
     compress: env.EDGE_COMPRESS === "off" ? null : compress,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY ?? ""),
     cacheControl: `public, max-age=${Math.max(1, Math.round(l1TtlMs / 1000))}, stale-while-revalidate=${env.EDGE_SWR_S ?? 30}, stale-if-error=${env.EDGE_SIE_S ?? 86_400}`,
   };
 }

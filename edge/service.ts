@@ -28,6 +28,10 @@ export type EdgeOptions = {
   config: EdgeConfig;
   /** Swagger UI files for /docs (server runtimes). */
   docs?: AssetLoader;
+  /** STATE_TOKEN, sent with each origin fallback (the state API is closed to anyone else). */
+  stateToken: string | null;
+  /** Guards /metrics and /healthz's details (METRICS_TOKEN); unset closes /metrics. */
+  metricsToken?: string | null;
   /** For tests that reach the origin without TCP; defaults to HTTP at `originUrl`. */
   origin?: OriginClient;
   /** The clock of every time-based decision (tests drive it). */
@@ -39,7 +43,7 @@ export type EdgeOptions = {
  * timers may run (not on Workers, where the breaker alone tells the origin is down).
  */
 export function createEdge(o: EdgeOptions) {
-  const policy = resilientOrigin(o.origin ?? httpOriginClient(o.originUrl), {
+  const policy = resilientOrigin(o.origin ?? httpOriginClient(o.originUrl, { token: o.stateToken }), {
     timeoutMs: o.config.originBudgetMs,
     attempts: 1, // a customer is waiting: no retries inside the budget
     concurrency: 64,
@@ -110,6 +114,7 @@ export function createEdge(o: EdgeOptions) {
     config: o.config,
     logger: o.logger,
     registry,
+    metricsToken: o.metricsToken ?? null,
     ...(o.docs ? { docs: o.docs } : {}),
     health: () => ({
       store: o.store.kind,

@@ -11,6 +11,8 @@ export async function startEdge(env: EdgeEnv, serve: Serve, options: { reusePort
   const edge = createEdge({
     store: await openStore(env),
     originUrl: env.ORIGIN_URL,
+    stateToken: env.STATE_TOKEN,
+    metricsToken: env.METRICS_TOKEN,
     logger,
     config: edgeConfig(env, zlibCompress),
     docs: swaggerAssets,

@@ -29,7 +29,7 @@ export async function startOrigin(env: OriginEnv, serve: Serve) {
   const relay = new OutboxRelay({
     db: relayDb,
     syncUrl: env.SYNC_URL,
-    eventsToken: env.EVENTS_TOKEN,
+    eventsToken: env.EVENTS_TOKEN as string, // required: a missing one stops the start (contract/env.ts)
     logger,
     batchSize: env.RELAY_BATCH,
     retentionHours: env.OUTBOX_RETENTION_HOURS,
@@ -47,6 +47,8 @@ export async function startOrigin(env: OriginEnv, serve: Serve) {
     logger,
     registry,
     docs: swaggerAssets,
+    stateToken: env.STATE_TOKEN,
+    metricsToken: env.METRICS_TOKEN,
     onCommit: () => relay.wake(),
     health: async () => ({ outboxBacklog: await pendingCount(db), relay: relay.stats }),
   });

@@ -4,13 +4,15 @@ import { openStore } from "./open.ts";
 
 describe("openStore from the environment", () => {
   it("defaults to the bounded memory store", async () => {
-    const store = await openStore(parseEnv(EdgeEnv, {}));
+    const store = await openStore(parseEnv(EdgeEnv, { LOCAL_DEV: "1" }));
     expect(store.kind).toBe("memory");
   });
 
   it("refuses STORE=upstash without its URL and token, naming them", async () => {
-    await expect(openStore(parseEnv(EdgeEnv, { STORE: "upstash" }))).rejects.toThrow(ConfigError);
-    await expect(openStore(parseEnv(EdgeEnv, { STORE: "upstash" }))).rejects.toThrow(
+    await expect(openStore(parseEnv(EdgeEnv, { LOCAL_DEV: "1", STORE: "upstash" }))).rejects.toThrow(
+      ConfigError,
+    );
+    await expect(openStore(parseEnv(EdgeEnv, { LOCAL_DEV: "1", STORE: "upstash" }))).rejects.toThrow(
       /UPSTASH_REDIS_REST_URL/,
     );
   });
@@ -21,6 +23,7 @@ describe("openStore from the environment", () => {
       const prefix = `ec-open-${process.pid}`;
       const store = await openStore(
         parseEnv(EdgeEnv, {
+          LOCAL_DEV: "1",
           STORE: "redis",
           REDIS_URL: inject("redisUrl") ?? undefined,
           STORE_PREFIX: prefix,
@@ -34,6 +37,6 @@ describe("openStore from the environment", () => {
   );
 
   it("names a bad STORE_PREFIX", () => {
-    expect(() => parseEnv(EdgeEnv, { STORE_PREFIX: "has space" })).toThrow(/STORE_PREFIX/);
+    expect(() => parseEnv(EdgeEnv, { LOCAL_DEV: "1", STORE_PREFIX: "has space" })).toThrow(/STORE_PREFIX/);
   });
 });

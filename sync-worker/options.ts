@@ -1,4 +1,11 @@
-import type { AssetLoader, Logger, OriginClient, SyncWorkerEnv } from "../contract/index.ts";
+import {
+  type AssetLoader,
+  type Logger,
+  type OriginClient,
+  parseTrustProxy,
+  type SyncWorkerEnv,
+  type TrustProxy,
+} from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import type { BulkLimits } from "./consumer.ts";
 import type { ChangeQueue } from "./queue/port.ts";
@@ -8,7 +15,16 @@ export type SyncWorkerOptions = {
   queue: ChangeQueue;
   origin: OriginClient;
   logger: Logger;
-  tokens: { events: string; admin: string };
+  /**
+   * EVENTS_TOKEN guards ingest, ADMIN_TOKEN the admin API and console, METRICS_TOKEN /metrics and
+   * /healthz's details. Null closes what it guards (503 not_configured): how a Worker whose secret
+   * is missing stays closed.
+   */
+  tokens: SyncTokens;
+  /** Proxies whose client-address headers are believed (TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxy;
+  /** Live events waiting past which ingest answers 503 + Retry-After (QUEUE_MAX_DEPTH). */
+  queueMaxDepth?: number;
   batchSize?: number;
   /** Live batches processed at once (LIVE_CONCURRENCY): a batch waits on the origin most of its time. */
   liveConcurrency?: number;
@@ -40,9 +56,13 @@ export type SyncWorkerOptions = {
   onBytes?: (bytes: number, shopId: string) => void;
 };
 
+export type SyncTokens = { events: string | null; admin: string | null; metrics?: string | null };
+
 /** The options every server and Workers entry takes from its parsed environment. */
 export const optionsFromEnv = (env: SyncWorkerEnv) => ({
-  tokens: { events: env.EVENTS_TOKEN, admin: env.ADMIN_TOKEN },
+  tokens: { events: env.EVENTS_TOKEN, admin: env.ADMIN_TOKEN, metrics: env.METRICS_TOKEN },
+  trustProxy: parseTrustProxy(env.TRUST_PROXY),
+  queueMaxDepth: env.QUEUE_MAX_DEPTH,
   batchSize: env.BATCH_SIZE,
   liveConcurrency: env.LIVE_CONCURRENCY,
   edgeUrl: env.EDGE_URL,

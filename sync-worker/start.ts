@@ -23,12 +23,12 @@ export async function startSyncWorker(env: SyncWorkerEnv, serve: Serve) {
   const worker = createSyncWorker({
     store,
     queue,
-    origin: httpOriginClient(env.ORIGIN_URL),
+    origin: httpOriginClient(env.ORIGIN_URL, { token: env.STATE_TOKEN }),
     logger,
     ...optionsFromEnv(env),
     docs: swaggerAssets,
   });
-  const server = await serve(worker.app.fetch, env.HOST, env.PORT);
+  const server = await serve((req, peer) => worker.app.fetch(req, { peer }), env.HOST, env.PORT);
   worker.start(env.CATCH_UP_INTERVAL_S * 1000);
   logger.info("sync_worker.listening", {
     url: `http://${env.HOST}:${server.port}`,

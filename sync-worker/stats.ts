@@ -94,10 +94,13 @@ export type SyncCounters = {
   eventsProcessed: number;
   retried: number;
   deadLettered: number;
+  /** Events ingest refused with 503 while the queue was full (the relay sends them again). */
+  eventsRefused: number;
 };
 export const newCounters = (): SyncCounters => ({
   eventsIn: 0,
   eventsProcessed: 0,
   retried: 0,
   deadLettered: 0,
+  eventsRefused: 0,
 });

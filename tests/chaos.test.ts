@@ -10,7 +10,7 @@ import { projectDetail, projectList } from "../projection/index.ts";
 import { createRedisStore } from "../store/redis.ts";
 import { connectRedisRequester, RawRedis } from "../store/redis-tcp.ts";
 import { freePort, waitFor } from "./event-receiver.ts";
-import { type Service, startService } from "./process.ts";
+import { DEV_STATE, type Service, startService } from "./process.ts";
 
 const SHOPS = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -121,7 +121,10 @@ describe("chaos: faults everywhere, then convergence", () => {
         try {
           const upstream = await fetch(`http://127.0.0.1:${originPort}${req.url}`, {
             method: req.method,
-            headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+            headers: {
+              "content-type": req.headers["content-type"] ?? "application/json",
+              authorization: req.headers.authorization ?? "",
+            },
             ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
           });
           res
@@ -240,7 +243,7 @@ describe("chaos: faults everywhere, then convergence", () => {
       async () => {
         await sleep(2500);
         for (const id of Array.from({ length: SHOPS }, (_, i) => shopId(i))) {
-          const state = await (await fetch(`${origin.url}/state/shops/${id}`)).json();
+          const state = await (await fetch(`${origin.url}/state/shops/${id}`, { headers: DEV_STATE })).json();
           // The store itself, not an edge: an edge would fill a gap from the origin and hide it.
           const stored = await store.get(docKey.detail(id));
           if (!stored) return false;
@@ -252,7 +255,9 @@ describe("chaos: faults everywhere, then convergence", () => {
         for (const region of ["gangnam", "seocho", "songpa", "mapo", "yongsan", "jongno"]) {
           for (const category of CATEGORIES) {
             const listState = await (
-              await fetch(`${origin.url}/state/shops?region=${region}&category=${category}`)
+              await fetch(`${origin.url}/state/shops?region=${region}&category=${category}`, {
+                headers: DEV_STATE,
+              })
             ).json();
             const expected = projectList(region, category, listState as never, Date.now());
             const storedList = await store.get(docKey.list(region, category));

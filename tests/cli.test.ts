@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docKey } from "../contract/index.ts";
@@ -72,7 +74,9 @@ describe("edge-cache CLI", () => {
   });
 
   it("a wrong token or an unreachable service is one actionable line", async () => {
-    const refused = await cli("status", "--token", "wrong-token");
+    const file = join(await mkdtemp(join(tmpdir(), "ec-cli-")), "token");
+    await writeFile(file, "wrong-token\n");
+    const refused = await cli("status", "--token-file", file);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
     expect(refused.stderr).toMatch(/refused the token \(401\).*ADMIN_TOKEN/);

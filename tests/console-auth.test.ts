@@ -14,7 +14,7 @@ describe("operator console: sessions, CSRF and headers", () => {
   const worker = createSyncWorker({
     store: createMemoryStore(),
     queue: createMemoryQueue(),
-    origin: httpOriginClient("http://127.0.0.1:9"), // never called: nothing here needs the origin
+    origin: httpOriginClient("http://127.0.0.1:9", { token: null }), // never called: nothing here needs the origin
     logger: createLogger("test", "silent"),
     tokens: { events: "console-auth-events-token", admin: TOKEN },
   });

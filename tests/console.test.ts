@@ -37,6 +37,8 @@ describe.runIf(hasChromium)("operator console in headless Chromium", () => {
     edge = createEdge({
       store: stack.store,
       originUrl: stack.originUrl,
+      stateToken: TOKENS.state,
+      metricsToken: TOKENS.metrics,
       logger: createLogger("edge", "silent"),
       config: edgeConfig({}),
     });

@@ -62,12 +62,13 @@ describe("convergence under lost, duplicated and reordered events (property)", (
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(command, fault), { minLength: 3, maxLength: 14 }), async (steps) => {
         const db = await pglite.open();
-        const originApp = createOriginApp({ db, logger: silent });
+        const originApp = createOriginApp({ db, logger: silent, stateToken: "property-state-token" });
         const call = async (method: string, path: string, body?: unknown) => {
-          const init: RequestInit = {
-            method,
-            ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
+          const headers = {
+            authorization: "Bearer property-state-token",
+            "content-type": "application/json",
           };
+          const init: RequestInit = { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) };
           const res = await originApp.request(path, init);
           return { status: res.status, json: (await res.json()) as Record<string, unknown> & { id: string } };
         };
@@ -76,9 +77,10 @@ describe("convergence under lost, duplicated and reordered events (property)", (
         const sync = createSyncWorker({
           store,
           queue,
-          origin: httpOriginClient("http://origin.test", async (input, init) =>
-            originApp.fetch(new Request(input as URL, init)),
-          ),
+          origin: httpOriginClient("http://origin.test", {
+            token: "property-state-token",
+            fetch: async (input, init) => originApp.fetch(new Request(input as URL, init)),
+          }),
           logger: silent,
           tokens: { events: "t".repeat(8), admin: "a".repeat(8) },
         });

@@ -3,13 +3,13 @@ import { get } from "node:http";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort, waitFor } from "./event-receiver.ts";
-import { type Runtime, type Service, startDemoOrigin, startService } from "./process.ts";
+import { DEV_METRICS, type Runtime, type Service, startDemoOrigin, startService } from "./process.ts";
 
 const redisUrl = inject("redisUrl");
 /** One request on a connection of its own, so the kernel (or the cluster primary) may pick any process. */
-const fresh = (url: string) =>
+const fresh = (url: string, headers: Record<string, string> = {}) =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
+    get(url, { agent: false, headers }, (res) => {
       let body = "";
       res.on("data", (c) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
@@ -45,7 +45,9 @@ describe.runIf(redisUrl)("edge processes sharing a port (EDGE_PROCESSES=2)", () 
       try {
         const pids = new Set<number>();
         const seen = async () => {
-          const health = JSON.parse((await fresh(`${edge.url}/healthz`)).body) as { pid: number };
+          const health = JSON.parse((await fresh(`${edge.url}/healthz`, DEV_METRICS)).body) as {
+            pid: number;
+          };
           pids.add(health.pid);
           return pids;
         };
@@ -71,7 +73,13 @@ describe.runIf(redisUrl)("edge processes sharing a port (EDGE_PROCESSES=2)", () 
 
   it("refuses EDGE_PROCESSES=2 over the memory store, saying why", async () => {
     const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "edge/entry/node.ts"], {
-      env: { ...process.env, EDGE_PROCESSES: "2", STORE: "memory", PORT: String(await freePort()) },
+      env: {
+        ...process.env,
+        LOCAL_DEV: "1",
+        EDGE_PROCESSES: "2",
+        STORE: "memory",
+        PORT: String(await freePort()),
+      },
     }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number; stderr: string }) => e,

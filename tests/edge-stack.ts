@@ -10,6 +10,7 @@ import { recorded } from "./api-recorder.ts";
 import type { EdgeTarget } from "./edge-behaviour.ts";
 import { waitFor } from "./event-receiver.ts";
 import { faultyStore } from "./faults.ts";
+import { TOKENS } from "./stack.ts";
 
 const silent = createLogger("test", "silent");
 
@@ -23,7 +24,12 @@ export async function countingOrigin(db: Database, demoShops = 40) {
   await db.query(
     `UPDATE shops SET status = 'open', regions = CASE WHEN regions ? 'gangnam' THEN regions ELSE regions || '["gangnam"]'::jsonb END WHERE category = 'chicken'`,
   );
-  const originApp = createOriginApp({ db, logger: silent });
+  const originApp = createOriginApp({
+    db,
+    logger: silent,
+    stateToken: TOKENS.state,
+    metricsToken: TOKENS.metrics,
+  });
   const calls: string[] = [];
   const counted = recorded("origin", (req: Request) => {
     const url = new URL(req.url);
@@ -69,6 +75,8 @@ export async function startEdgeStack(
   const edge = createEdge({
     store: faulty.store,
     originUrl: origin.url,
+    stateToken: TOKENS.state,
+    metricsToken: TOKENS.metrics,
     logger: silent,
     config: edgeConfig(
       {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, waitFor } from "./event-receiver.ts";
-import { type Service, startService } from "./process.ts";
+import { DEV_METRICS, type Service, startService } from "./process.ts";
 
 /**
  * A hostile client against real processes — the origin on PGlite and the query side (sync-worker and
@@ -70,7 +70,7 @@ const status = async (): Promise<Status> =>
 
 /** State API calls the origin answered on the shop routes the edge's fallback uses. */
 async function shopCalls(): Promise<number> {
-  const text = await (await fetch(`${origin.url}/metrics`)).text();
+  const text = await (await fetch(`${origin.url}/metrics`, { headers: DEV_METRICS })).text();
   let n = 0;
   for (const m of text.matchAll(
     /^origin_http_requests_total\{route="\/state\/shops(?:\/:id)?",[^}]*\} (\d+)$/gm,
@@ -79,7 +79,7 @@ async function shopCalls(): Promise<number> {
   return n;
 }
 async function refused(reason: string): Promise<number> {
-  const text = await (await fetch(`${query.url}/metrics`)).text();
+  const text = await (await fetch(`${query.url}/metrics`, { headers: DEV_METRICS })).text();
   const m = new RegExp(`^edge_fallbacks_refused_total\\{reason="${reason}"\\} (\\d+)$`, "m").exec(text);
   return Number(m?.[1] ?? 0);
 }
@@ -173,14 +173,14 @@ describe("hostile reads cannot make the origin or the store do unbounded work", 
     const search = (region: string) => read(`/v1/search?${new URLSearchParams({ region, q: "치킨" })}`);
     const first = await search("gangnam");
     expect(first.status).toBe(200);
-    const regionsBefore = (await read("/healthz")).json.searchRegions;
+    const regionsBefore = (await read("/healthz", DEV_METRICS)).json.searchRegions;
     const answers = await flood(
       Array.from({ length: 1100 }, () => `r${random()}`),
       (r) => search(r),
     );
     expect(answers.every((a) => a.status === 404)).toBe(true);
     expect(answers[0]?.json.error).toMatchObject({ code: "not_found", details: [{ field: "region" }] });
-    expect((await read("/healthz")).json.searchRegions).toBe(regionsBefore);
+    expect((await read("/healthz", DEV_METRICS)).json.searchRegions).toBe(regionsBefore);
     const again = await search("gangnam");
     expect(again.headers.get("x-cache")).toBe("HIT");
     expect(again.json.total).toBe(first.json.total);

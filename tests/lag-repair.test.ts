@@ -25,7 +25,7 @@ describe("live lag and repair work, ready and scheduled", () => {
     await stack.db.close();
   });
   const status = async () => (await stack.admin("GET", "/admin/status")).json;
-  const metrics = async () => (await fetch(`${stack.syncUrl}/metrics`)).text();
+  const metrics = async () => stack.scrape(stack.syncUrl);
 
   it("a catch-up rebuild is repair work with its age, never live lag", async () => {
     const first = await status();

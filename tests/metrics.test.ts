@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines } from "./databases.ts";
 import { startEdgeStack } from "./edge-stack.ts";
 import { waitFor } from "./event-receiver.ts";
-import { startStack } from "./stack.ts";
+import { METRICS_AUTH, startStack } from "./stack.ts";
 
 const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? -?[0-9.e+-]+$/;
 const pglite = engines()[0] as NonNullable<ReturnType<typeof engines>[0]>;
@@ -32,14 +32,14 @@ describe("/metrics on every service, and request ids", () => {
   });
 
   it("origin: requests, outbox backlog", async () => {
-    const text = await (await fetch(`${stack.originUrl}/metrics`)).text();
+    const text = await stack.scrape(stack.originUrl);
     expectExposition(text);
     expect(text).toMatch(/^origin_outbox_backlog \d+$/m);
     expect(text).toMatch(/^origin_http_requests_total\{route="\/state\/shops\/batch",status="200"\} \d+$/m);
   });
 
   it("sync-worker: events, lag histogram, queue depth, DLQ size, breaker", async () => {
-    const text = await (await fetch(`${stack.syncUrl}/metrics`)).text();
+    const text = await stack.scrape(stack.syncUrl);
     expectExposition(text);
     expect(text).toMatch(/^sync_events_processed_total \d+$/m);
     expect(text).toMatch(/^sync_live_lag_seconds_bucket\{le="\+Inf"\} \d+$/m);
@@ -50,7 +50,7 @@ describe("/metrics on every service, and request ids", () => {
   });
 
   it("sync-worker: where batches spend their time (origin calls by call, rebuild phases, batch sizes)", async () => {
-    const text = await (await fetch(`${stack.syncUrl}/metrics`)).text();
+    const text = await stack.scrape(stack.syncUrl);
     const count = (name: string, labels = "") =>
       Number(new RegExp(`^${name}_count${labels} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
     // The ten seed shops came through catch-up: the change feed read, and at least one rebuild batch.
@@ -67,7 +67,7 @@ describe("/metrics on every service, and request ids", () => {
     await edge.get("/v1/shops/s_demo_000001");
     const hit = await edge.get("/v1/shops/s_demo_000001", { "x-request-id": "req-123" });
     expect(hit.headers.get("x-request-id")).toBe("req-123");
-    const text = await (await edge.edge.app.request("/metrics")).text();
+    const text = await (await edge.edge.app.request("/metrics", { headers: METRICS_AUTH })).text();
     expectExposition(text);
     expect(text).toMatch(/^edge_cache_results_total\{result="MISS"\} 1$/m);
     expect(text).toMatch(/^edge_cache_results_total\{result="HIT"\} 1$/m);

@@ -100,6 +100,7 @@ describe("origin and sync-worker, answers recorded", () => {
     await stack.admin("GET", "/admin/status");
     await stack.admin("GET", "/admin/status", undefined, "wrong");
     for (const path of ["/healthz", "/metrics", "/openapi.json"]) await fetch(`${stack.syncUrl}${path}`);
+    await stack.scrape(stack.syncUrl);
     // Past the admin rate limit: 429 with Retry-After.
     await waitFor(async () => (await stack.admin("GET", "/admin/status")).status === 429, 5000, 1);
     expect(of("sync-worker").map((a) => a.status)).toEqual(

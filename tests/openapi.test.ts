@@ -31,7 +31,8 @@ describe.runIf(hasChromium)("/docs renders in headless Chromium", () => {
   beforeAll(async () => {
     db = await (engines()[0] as NonNullable<ReturnType<typeof engines>[0]>).open();
     server = await nodeServe(
-      createOriginApp({ db, logger: createLogger("test", "silent"), docs: swaggerAssets }).fetch,
+      createOriginApp({ db, logger: createLogger("test", "silent"), docs: swaggerAssets, stateToken: null })
+        .fetch,
       "127.0.0.1",
       0,
     );

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ShopIdsResponse, ShopStateResponse } from "../contract/index.ts";
 import { freePort, startReceiver, waitFor } from "./event-receiver.ts";
-import { type Service, startService } from "./process.ts";
+import { DEV_STATE, type Service, startService } from "./process.ts";
 
 /**
  * `npm run origin` as a user runs it: a real process on PGlite on disk, seeding demo data, serving the
@@ -31,10 +31,12 @@ describe("origin process (PGlite on disk)", () => {
     let origin: Service = await startService("origin/entry/node.ts", env, port);
     cleanup.push(() => origin.stop("SIGKILL"));
 
-    const ids = ShopIdsResponse.parse(await (await fetch(`${origin.url}/state/shops/ids?limit=5`)).json());
+    const ids = ShopIdsResponse.parse(
+      await (await fetch(`${origin.url}/state/shops/ids?limit=5`, { headers: DEV_STATE })).json(),
+    );
     expect(ids.ids).toHaveLength(5);
     const state = ShopStateResponse.parse(
-      await (await fetch(`${origin.url}/state/shops/${ids.ids[0]}`)).json(),
+      await (await fetch(`${origin.url}/state/shops/${ids.ids[0]}`, { headers: DEV_STATE })).json(),
     );
     expect(state.seq).toBe(20);
     expect(state.shop.menus.length).toBeGreaterThanOrEqual(5);
@@ -56,7 +58,9 @@ describe("origin process (PGlite on disk)", () => {
     await waitFor(() => listener.events().length >= 1, 15_000);
     expect(listener.received.every((r) => r.authorization === "Bearer process-test-token")).toBe(true);
     expect(listener.events()).toEqual([{ type: "shop", id: ids.ids[0], occurredAt: expect.any(String) }]);
-    const feed = (await (await fetch(`${origin.url}/state/changes?after=0`)).json()) as {
+    const feed = (await (
+      await fetch(`${origin.url}/state/changes?after=0`, { headers: DEV_STATE })
+    ).json()) as {
       changes: unknown[];
     };
     expect(feed.changes).toHaveLength(21); // the restart re-seeded nothing

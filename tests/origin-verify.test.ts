@@ -10,9 +10,11 @@ import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
 import { engines } from "./databases.ts";
 
+const STATE_TOKEN = "verify-state-token-0123456789abcdef";
 const cli = (...args: string[]) =>
   promisify(execFile)(process.execPath, ["cli/bin.mjs", "origin", "verify", ...args], {
     cwd: resolve(import.meta.dirname, ".."),
+    env: { ...process.env, STATE_TOKEN },
   }).then(
     (r) => ({ code: 0, stdout: r.stdout }),
     (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
@@ -23,16 +25,18 @@ describe.each(engines())("edge-cache origin verify: the reference origin on $nam
     const db = await engine.open();
     await seedDemoIfEmpty(db, { shops: 30, seed: 5 });
     const server = await nodeServe(
-      createOriginApp({ db, logger: createLogger("test", "silent") }).fetch,
+      createOriginApp({ db, logger: createLogger("test", "silent"), stateToken: STATE_TOKEN }).fetch,
       "127.0.0.1",
       0,
     );
     const url = `http://127.0.0.1:${server.port}`;
     try {
       await fetch(`${url}/shops/s_demo_000030`, { method: "DELETE" }); // a tombstone among the ids
-      const findings = await verifyOrigin(url, { writeProbe: true });
-      expect(findings.filter((f) => !f.ok && f.required)).toEqual([]);
+      const findings = await verifyOrigin(url, { writeProbe: true, token: STATE_TOKEN });
+      expect(findings.filter((f) => !f.ok)).toEqual([]); // no warning either: no private field
       const rules = findings.map((f) => f.rule);
+      expect(rules).toContain("the state API refuses a call without its token");
+      expect(rules).toContain("a shop answers only the contract's fields");
       expect(rules).toContain("write probe: the change is in the feed with a higher seq");
       expect(rules).toContain("paging by `next` skips no change");
       expect(rules).toContain("a deleted shop answers a tombstone, not 404");
@@ -49,7 +53,8 @@ describe.each(engines())("edge-cache origin verify: the reference origin on $nam
 describe("edge-cache origin verify: a broken origin fails with the right findings", () => {
   it("names each broken rule with its path and why, and exits 1", async () => {
     const broken = new Hono();
-    const shop = { id: "s_1", name: 7, category: "chicken" }; // wrong types, no seq
+    // Wrong types, no seq, and the owner's private phone: warned about, by field.
+    const shop = { id: "s_1", name: 7, category: "chicken", owner: { id: "o_1", phone: "010-1234-5678" } };
     broken.get("/state/shops/ids", (c) => c.json({ ids: ["s_1"], next: null }));
     broken.get("/state/shops/:id", (c) => c.json({ shop })); // 200 for any id, unknown ones too
     broken.get("/state/owners/:id", (c) => c.json({ error: "nope" }, 404));
@@ -58,7 +63,13 @@ describe("edge-cache origin verify: a broken origin fails with the right finding
     const server = await nodeServe(broken.fetch, "127.0.0.1", 0);
     const url = `http://127.0.0.1:${server.port}`;
     try {
-      const failed = (await verifyOrigin(url)).filter((f) => !f.ok && f.required);
+      const findings = await verifyOrigin(url);
+      expect(findings.find((f) => f.rule === "a shop answers only the contract's fields")).toMatchObject({
+        ok: false,
+        required: false,
+        why: "outside the contract: shop.owner.phone",
+      });
+      const failed = findings.filter((f) => !f.ok && f.required);
       const rules = failed.map((f) => f.rule);
       expect(rules).toContain("GET /state/shops/:id answers the aggregate with its seq");
       expect(rules).toContain("an unknown shop id is 404");
@@ -67,6 +78,35 @@ describe("edge-cache origin verify: a broken origin fails with the right finding
       const run = await cli(url, "--json");
       expect(run.code).toBe(1);
       expect(JSON.parse(run.stdout).ok).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("edge-cache origin verify: four independent faults, all four named", () => {
+  it("keeps checking past a broken listing: open state API, no ids, unknown owner 200, repeating feed", async () => {
+    const broken = new Hono();
+    broken.get("/state/shops/ids", (c) => c.json({ error: { code: "internal" } }, 500)); // 1: no listing
+    broken.get("/state/owners/:id", (c) => c.json({ seq: 1, owner: { id: "o_1" }, shopIds: [] })); // 2
+    const change = { seq: 3, type: "shop", id: "s_1", shopId: "s_1", at: new Date().toISOString() };
+    broken.get("/state/changes", (c) => c.json({ changes: [change, change], next: 3 })); // 3: repeats
+    broken.get("/state/shops/:id", (c) => c.json({ error: "not found" }, 404));
+    // 4: nothing asks for a token — the server above answers anyone.
+    const server = await nodeServe(broken.fetch, "127.0.0.1", 0);
+    try {
+      const failed = (await verifyOrigin(`http://127.0.0.1:${server.port}`, { token: STATE_TOKEN })).filter(
+        (f) => !f.ok && f.required,
+      );
+      const byRule = new Map(failed.map((f) => [f.rule, f]));
+      expect(byRule.get("GET /state/shops/ids answers ids and a next cursor")?.why).toBe(
+        "answered 500, expected 200",
+      );
+      expect(byRule.get("an unknown owner id is 404")?.why).toBe("answered 200");
+      expect(byRule.get("the change feed rises without repeats")?.why).toBe("seq 3 after 3");
+      expect(byRule.get("the state API refuses a call without its token")?.why).toBe(
+        "answered 500 without Authorization",
+      );
     } finally {
       await server.close();
     }

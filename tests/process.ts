@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { DEV_TOKENS } from "../contract/tokens.ts";
 import { waitFor } from "./event-receiver.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -20,6 +21,11 @@ function command(runtime: Runtime, entry: string, nodeArgs: string[] = []): [str
   return [process.execPath, [...nodeArgs, "--import", "tsx", entry]];
 }
 
+/** Reads /metrics and /healthz's details of a service started in local mode (the dev token). */
+export const DEV_METRICS = { authorization: `Bearer ${DEV_TOKENS.METRICS_TOKEN}` };
+/** Reads the state API of an origin started in local mode, as the query side does. */
+export const DEV_STATE = { authorization: `Bearer ${DEV_TOKENS.STATE_TOKEN}` };
+
 /** Starts a service entry as a real process on a runtime and waits for its /healthz. */
 export async function startService(
   entry: string,
@@ -33,7 +39,15 @@ export async function startService(
   const [bin, args] = command(runtime, entry, nodeArgs);
   const proc = spawn(bin, args, {
     cwd: ROOT,
-    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    // Local mode (dev tokens) unless a test sets LOCAL_DEV itself: contract/tokens.ts.
+    env: {
+      ...process.env,
+      DENO_NO_UPDATE_CHECK: "1",
+      LOCAL_DEV: "1",
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

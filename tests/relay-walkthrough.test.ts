@@ -60,6 +60,8 @@ describe.runIf(postgresUrl)("README walk-through: a hand-made outbox table to a 
     const edge = createEdge({
       store: stack.store,
       originUrl: stack.originUrl,
+      stateToken: TOKENS.state,
+      metricsToken: TOKENS.metrics,
       logger: createLogger("test", "silent"),
       config: edgeConfig({}),
     });
@@ -70,7 +72,12 @@ describe.runIf(postgresUrl)("README walk-through: a hand-made outbox table to a 
     };
     expect(await name()).not.toBe(w.name);
 
-    const env = { ...process.env, DATABASE_URL: db.url, EVENTS_TOKEN: TOKENS.events };
+    const env = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      EVENTS_TOKEN: TOKENS.events,
+      STATE_TOKEN: TOKENS.state,
+    };
     if (w.verify) await run(process.execPath, ["cli/bin.mjs", "origin", "verify", stack.originUrl], { env });
     const sync = ["--sync-url", stack.syncUrl];
     const installed = await run(process.execPath, ["cli/bin.mjs", ...w.install, ...sync], { env });

@@ -8,7 +8,7 @@ import { edgeConfig } from "../edge/config.ts";
 import { createEdge } from "../edge/service.ts";
 import { engines } from "./databases.ts";
 import { waitFor } from "./event-receiver.ts";
-import { startStack } from "./stack.ts";
+import { startStack, TOKENS } from "./stack.ts";
 
 const pglite = engines()[0] as NonNullable<ReturnType<typeof engines>[0]>;
 const SHOPS = 60;
@@ -25,6 +25,8 @@ describe("GET /v1/search: Korean-aware shop and menu search at the edge", () => 
     edge = createEdge({
       store: stack.store,
       originUrl: stack.originUrl,
+      stateToken: TOKENS.state,
+      metricsToken: TOKENS.metrics,
       logger: createLogger("test", "silent"),
       config: edgeConfig({}),
     });

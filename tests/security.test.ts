@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docKey, ErrorBody, OWNER_PRIVATE_FIELDS } from "../contract/index.ts";
+import { docKey, ErrorBody, OWNER_PRIVATE_FIELDS, parseTrustProxy } from "../contract/index.ts";
 import { mainFromStore } from "../edge/main-from-store.ts";
 import { generateDemo } from "../origin/demo/generate.ts";
 import type { StoredDoc } from "../store/port.ts";
@@ -15,7 +15,11 @@ describe("privacy, audit, rate limits and fuzzing of the sync-worker", () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
   const SHOPS = 300;
   beforeAll(async () => {
-    stack = await startStack(await pglite.open(), { demoShops: SHOPS });
+    // Behind a proxy on loopback (TRUST_PROXY=loopback): the client is the forwarded address.
+    stack = await startStack(await pglite.open(), {
+      demoShops: SHOPS,
+      sync: { trustProxy: parseTrustProxy("loopback") },
+    });
     stack.sync.start(0);
     await waitFor(async () => (await stack.store.countDocuments()).detail === SHOPS, 30_000);
     await stack.sync.consumer.drain();
@@ -114,7 +118,7 @@ describe("privacy, audit, rate limits and fuzzing of the sync-worker", () => {
     );
   });
 
-  it("rate-limits a client that floods the admin API, and not the others", async () => {
+  it("behind a trusted proxy, rate-limits a client that floods the admin API, and not the others", async () => {
     const hit = (ip: string) =>
       fetch(`${stack.syncUrl}/admin/status`, {
         headers: { authorization: `Bearer ${TOKENS.admin}`, "x-forwarded-for": ip },

@@ -12,8 +12,15 @@ import type { ChangeQueue } from "../sync-worker/queue/port.ts";
 import { createSyncWorker } from "../sync-worker/service.ts";
 import { recorded } from "./api-recorder.ts";
 
-export const TOKENS = { events: "stack-events-token", admin: "stack-admin-token" };
+export const TOKENS = {
+  events: "stack-events-token",
+  admin: "stack-admin-token",
+  state: "stack-state-token-0123456789abcdef",
+  metrics: "stack-metrics-token-0123456789abcdef",
+};
 const silent = createLogger("test", "silent");
+/** The header that reads /metrics and /healthz's details of a stack's services. */
+export const METRICS_AUTH = { authorization: `Bearer ${TOKENS.metrics}` };
 
 /**
  * Origin and sync-worker as real HTTP servers on loopback, in one test process: the origin's relay
@@ -38,7 +45,13 @@ export async function startStack(
   const store = options.store ?? createMemoryStore();
   const queue = options.queue ?? createMemoryQueue();
   let relay: OutboxRelay | null = null;
-  const originApp = createOriginApp({ db, logger: silent, onCommit: () => relay?.wake() });
+  const originApp = createOriginApp({
+    db,
+    logger: silent,
+    stateToken: TOKENS.state,
+    metricsToken: TOKENS.metrics,
+    onCommit: () => relay?.wake(),
+  });
   const originFetch = recorded("origin", originApp.fetch);
   let origin: Awaited<ReturnType<typeof nodeServe>> | null = await nodeServe(originFetch, "127.0.0.1", 0);
   const originPort = origin.port;
@@ -46,7 +59,7 @@ export async function startStack(
   const sync = createSyncWorker({
     store,
     queue,
-    origin: (options.wrapOrigin ?? ((c) => c))(httpOriginClient(originUrl)),
+    origin: (options.wrapOrigin ?? ((c) => c))(httpOriginClient(originUrl, { token: TOKENS.state })),
     logger: silent,
     tokens: TOKENS,
     maxAttempts: options.maxAttempts ?? 5,
@@ -55,7 +68,12 @@ export async function startStack(
     breakerCooldownMs: 300,
     ...options.sync,
   });
-  const syncServer = await nodeServe(recorded("sync-worker", sync.app.fetch), "127.0.0.1", 0);
+  // The socket's address reaches the app as `peer`, as the runtime entries pass it (per-client limits).
+  const syncServer = await nodeServe(
+    (req, peer) => recorded("sync-worker", (r: Request) => sync.app.fetch(r, { peer }))(req),
+    "127.0.0.1",
+    0,
+  );
   const syncUrl = `http://127.0.0.1:${syncServer.port}`;
   if (options.relay !== false) {
     relay = new OutboxRelay({ db, syncUrl, eventsToken: TOKENS.events, logger: silent, pollMs: 100 });
@@ -81,7 +99,12 @@ export async function startStack(
     originUrl,
     syncUrl,
     relay,
-    origin: (method: string, path: string, body?: unknown) => call(originUrl, method, path, body),
+    /** The origin's API; the state API's reads carry STATE_TOKEN, as the query side's do. */
+    origin: (method: string, path: string, body?: unknown) =>
+      call(originUrl, method, path, body, path.startsWith("/state/") ? TOKENS.state : undefined),
+    /** GET /metrics (or /healthz with details) of `base`, with METRICS_TOKEN. */
+    scrape: async (base: string, path = "/metrics") =>
+      (await fetch(`${base}${path}`, { headers: METRICS_AUTH })).text(),
     admin: (method: string, path: string, body?: unknown, token = TOKENS.admin) =>
       call(syncUrl, method, path, body, token),
     ingest: (body: unknown, token = TOKENS.events) => call(syncUrl, "POST", "/events", body, token),

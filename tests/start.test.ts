@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { freePort, waitFor } from "./event-receiver.ts";
-import { type Runtime, type Service, startService } from "./process.ts";
+import { DEV_STATE, type Runtime, type Service, startService } from "./process.ts";
 import { expectWorkingStack, launch } from "./start-stack.ts";
 
 const dirs: string[] = [];
@@ -120,7 +120,7 @@ describe.runIf(inject("redisUrl"))(
         );
         // Search over the Redis store: index the shop's region now, then the rename must show in it.
         const region = (
-          (await (await fetch(`${origin.url}/state/shops/s_demo_000004`)).json()) as {
+          (await (await fetch(`${origin.url}/state/shops/s_demo_000004`, { headers: DEV_STATE })).json()) as {
             shop: { regions: string[] };
           }
         ).shop.regions[0] as string;

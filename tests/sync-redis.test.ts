@@ -22,6 +22,9 @@ const redisUrl = inject("redisUrl");
 const silent = createLogger("test", "silent");
 
 /** QUEUE=redis, STORE=redis: two sync-workers share one stream and one store on the real server. */
+const STATE_TOKEN = "redis-state-token";
+const STATE_AUTH = { authorization: `Bearer ${STATE_TOKEN}` };
+
 describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store", () => {
   const prefix = `ec-sync-test-${process.pid}`;
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -51,7 +54,11 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
     const db = await (engines()[0] as NonNullable<ReturnType<typeof engines>[0]>).open();
     cleanups.push(() => db.close());
     await seedDemoIfEmpty(db, { shops: 30, seed: 5 });
-    const origin = await nodeServe(createOriginApp({ db, logger: silent }).fetch, "127.0.0.1", 0);
+    const origin = await nodeServe(
+      createOriginApp({ db, logger: silent, stateToken: STATE_TOKEN }).fetch,
+      "127.0.0.1",
+      0,
+    );
     originUrl = `http://127.0.0.1:${origin.port}`;
     cleanups.push(() => origin.close());
     for (const name of ["w1", "w2"]) {
@@ -66,7 +73,7 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
       const worker = createSyncWorker({
         store,
         queue,
-        origin: httpOriginClient(`http://127.0.0.1:${origin.port}`),
+        origin: httpOriginClient(`http://127.0.0.1:${origin.port}`, { token: STATE_TOKEN }),
         logger: silent,
         tokens: { events: "e".repeat(8), admin: "a".repeat(8) },
         batchSize: 5, // small batches so both workers get some
@@ -132,7 +139,9 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
     }
     await waitFor(async () => {
       for (const id of ids) {
-        const origin = (await (await fetch(`${originUrl}/state/shops/${id}`)).json()) as {
+        const origin = (await (
+          await fetch(`${originUrl}/state/shops/${id}`, { headers: STATE_AUTH })
+        ).json()) as {
           shop: { version: number };
         };
         if ((await first.store.get(docKey.detail(id)))?.version !== origin.shop.version) return false;
@@ -144,7 +153,9 @@ describe.runIf(redisUrl)("two sync-workers on Redis Streams and the Redis store"
     for (const region of ["gangnam", "seocho", "mapo", "songpa", "yongsan"]) {
       for (const category of CATEGORIES) {
         const state = (await (
-          await fetch(`${originUrl}/state/shops?region=${region}&category=${category}`)
+          await fetch(`${originUrl}/state/shops?region=${region}&category=${category}`, {
+            headers: STATE_AUTH,
+          })
         ).json()) as ShopListStateResponse;
         const expected = projectList(region, category, state, now);
         const stored = await second.store.get(docKey.list(region, category));

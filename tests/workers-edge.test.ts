@@ -4,6 +4,7 @@ import { engines } from "./databases.ts";
 import { type Answer, edgeBehaviourSuite } from "./edge-behaviour.ts";
 import { countingOrigin } from "./edge-stack.ts";
 import { waitFor } from "./event-receiver.ts";
+import { METRICS_AUTH, TOKENS } from "./stack.ts";
 import { bundleWorker } from "./workers.ts";
 
 const pglite = engines()[0] as NonNullable<ReturnType<typeof engines>[0]>;
@@ -24,6 +25,8 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
     kvNamespaces: ["DOCS"],
     bindings: {
       ORIGIN_URL: origin.url,
+      STATE_TOKEN: TOKENS.state,
+      METRICS_TOKEN: TOKENS.metrics,
       STORE: "kv",
       STORE_PREFIX: "ec",
       EDGE_L1_TTL_MS: "1000",
@@ -62,8 +65,8 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
     waitOriginDown: async () => {
       await waitFor(
         async () => {
-          await get("/healthz");
-          return ((await get("/healthz")).json as { origin: string }).origin === "down";
+          await get("/healthz", METRICS_AUTH);
+          return ((await get("/healthz", METRICS_AUTH)).json as { origin: string }).origin === "down";
         },
         5000,
         100,

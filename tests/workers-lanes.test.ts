@@ -2,7 +2,7 @@ import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DetailDocument, docKey } from "../contract/index.ts";
 import { waitFor } from "./event-receiver.ts";
-import { syncWorkerInWorkerd } from "./workers-sync-rig.ts";
+import { syncWorkerInWorkerd, WORKERS_TOKENS } from "./workers-sync-rig.ts";
 
 /**
  * Lanes on Cloudflare Queues: with `CHANGES_BULK` bound, bulk work (here a catch-up) is sent to the
@@ -28,7 +28,7 @@ describe("sync-worker on Workers: bulk work goes to the CHANGES_BULK queue", () 
   it("a catch-up's events are consumed from the bulk queue", async () => {
     const res = await mf.dispatchFetch("http://sync.test/admin/catch-up", {
       method: "POST",
-      headers: { authorization: "Bearer workers-admin-token" },
+      headers: { authorization: `Bearer ${WORKERS_TOKENS.admin}` },
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ events: 6 });

@@ -10,6 +10,12 @@ import { bundleWorker } from "./workers.ts";
  * The sync-worker's Workers entry inside workerd (Miniflare), with KV and the queues given, against
  * a reference origin on Node over PGlite seeded with `shops` demo shops.
  */
+export const WORKERS_TOKENS = {
+  events: "workers-events-token-0123456789abcdef",
+  admin: "workers-admin-token-0123456789abcdefg",
+  state: "workers-state-token-0123456789abcdefg",
+};
+
 export async function syncWorkerInWorkerd(o: {
   shops: number;
   seed: number;
@@ -19,7 +25,7 @@ export async function syncWorkerInWorkerd(o: {
   const db = await (engines()[0] as NonNullable<ReturnType<typeof engines>[0]>).open();
   await seedDemoIfEmpty(db, { shops: o.shops, seed: o.seed });
   const origin = await nodeServe(
-    createOriginApp({ db, logger: createLogger("test", "silent") }).fetch,
+    createOriginApp({ db, logger: createLogger("test", "silent"), stateToken: WORKERS_TOKENS.state }).fetch,
     "127.0.0.1",
     0,
   );
@@ -32,8 +38,10 @@ export async function syncWorkerInWorkerd(o: {
     queueConsumers: o.queueConsumers,
     bindings: {
       ORIGIN_URL: `http://127.0.0.1:${origin.port}`,
-      EVENTS_TOKEN: "workers-events-token",
-      ADMIN_TOKEN: "workers-admin-token",
+      // As a deployment sets them (wrangler secret put): 32+ characters, no LOCAL_DEV.
+      EVENTS_TOKEN: WORKERS_TOKENS.events,
+      ADMIN_TOKEN: WORKERS_TOKENS.admin,
+      STATE_TOKEN: WORKERS_TOKENS.state,
       STORE_PREFIX: "ec",
       LOG_LEVEL: "warn",
     },

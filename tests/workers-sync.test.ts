@@ -2,7 +2,7 @@ import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DetailDocument, docKey } from "../contract/index.ts";
 import { waitFor } from "./event-receiver.ts";
-import { syncWorkerInWorkerd } from "./workers-sync-rig.ts";
+import { syncWorkerInWorkerd, WORKERS_TOKENS } from "./workers-sync-rig.ts";
 
 /**
  * The sync-worker's Workers entry inside workerd (Miniflare): ingest → Cloudflare Queue → queue()
@@ -33,7 +33,7 @@ describe("sync-worker on Workers (workerd via Miniflare, KV + Queues)", () => {
     }));
     const res = await mf.dispatchFetch("http://sync.test/events", {
       method: "POST",
-      headers: { authorization: "Bearer workers-events-token", "content-type": "application/json" },
+      headers: { authorization: `Bearer ${WORKERS_TOKENS.events}`, "content-type": "application/json" },
       body: JSON.stringify({ events }),
     });
     expect(res.status).toBe(202);
@@ -53,7 +53,7 @@ describe("sync-worker on Workers (workerd via Miniflare, KV + Queues)", () => {
     expect(list).toMatchObject({ e: expect.any(Array), g: expect.any(Array) });
 
     const status = await mf.dispatchFetch("http://sync.test/admin/status", {
-      headers: { authorization: "Bearer workers-admin-token" },
+      headers: { authorization: `Bearer ${WORKERS_TOKENS.admin}` },
     });
     expect(await status.json()).toMatchObject({ queue: { kind: "cloudflare", depth: null }, store: "kv" });
   });
@@ -62,7 +62,7 @@ describe("sync-worker on Workers (workerd via Miniflare, KV + Queues)", () => {
     const login = await mf.dispatchFetch("http://sync.test/console/login", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://sync.test" },
-      body: new URLSearchParams({ token: "workers-admin-token" }).toString(),
+      body: new URLSearchParams({ token: WORKERS_TOKENS.admin }).toString(),
       redirect: "manual",
     });
     expect(login.status).toBe(303);

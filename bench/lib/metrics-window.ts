@@ -1,3 +1,5 @@
+import { DEV_METRICS } from "../../tests/process.ts";
+
 /**
  * Histograms from a service's `GET /metrics`, read at the edges of a measured window, so the bench
  * reports a window's figures the way an operator's Prometheus would (increase over the window):
@@ -10,7 +12,7 @@ const LINE = /^(\w+?)(_bucket|_sum|_count)(?:\{([^}]*)\})? ([\d.eE+-]+)$/;
 
 /** Every histogram series of the service now, keyed by name and labels (without `le`). */
 export async function scrape(url: string): Promise<Snapshot> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${url}/metrics`, { headers: DEV_METRICS })).text();
   const out: Snapshot = new Map();
   for (const line of text.split("\n")) {
     const m = LINE.exec(line);

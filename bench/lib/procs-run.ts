@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { seedDemoIfEmpty } from "../../origin/demo/seed.ts";
 import { freePort, waitFor } from "../../tests/event-receiver.ts";
-import { type Runtime, type Service, startService } from "../../tests/process.ts";
+import { DEV_METRICS, type Runtime, type Service, startService } from "../../tests/process.ts";
 import { TOKENS } from "../../tests/stack.ts";
 import { openThrowawayPostgres } from "../../tests/throwaway-postgres.ts";
 import { cpuShare } from "./cpu-share.ts";
@@ -186,7 +186,7 @@ export async function procsRun(r: ProcsRun, urls: { postgres: string; redis: str
         .filter(([, v]) => v > 0),
     );
     // The origin's relay: a sync-worker that refused batches (429, 5xx) shows here as failed attempts.
-    const originHealth = (await (await fetch(`${origin.url}/healthz`)).json()) as {
+    const originHealth = (await (await fetch(`${origin.url}/healthz`, { headers: DEV_METRICS })).json()) as {
       relay?: { delivered: number; failedAttempts: number; lastError: string | null };
     };
     return {

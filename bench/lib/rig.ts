@@ -85,7 +85,9 @@ export async function startRig(o: RigOptions) {
   const prefix = `ec-bench-${process.pid}-${Date.now()}`;
   const store = await openStore(o.store, o.urls.redis, prefix);
   const originPort = await freePort();
-  const { wrapped, calls } = counting(httpOriginClient(`http://127.0.0.1:${originPort}`));
+  const { wrapped, calls } = counting(
+    httpOriginClient(`http://127.0.0.1:${originPort}`, { token: TOKENS.state }),
+  );
   const sync = createSyncWorker({
     store,
     queue: createMemoryQueue(),
@@ -109,6 +111,7 @@ export async function startRig(o: RigOptions) {
       DATABASE_URL: db.url,
       SYNC_URL: `http://127.0.0.1:${syncServer.port}`,
       EVENTS_TOKEN: TOKENS.events,
+      STATE_TOKEN: TOKENS.state,
       DEMO_SHOPS: String(o.shops),
       DEMO_REGIONS: String(o.regions),
       DEMO_SEED: "11",

@@ -34,6 +34,7 @@ export async function pinned(
     env: {
       ...process.env,
       DENO_NO_UPDATE_CHECK: "1",
+      LOCAL_DEV: "1", // the dev tokens, unless a bench passes its own
       LOG_LEVEL: "warn",
       ...env,
       PORT: String(port),

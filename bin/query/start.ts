@@ -17,7 +17,7 @@ import { createRedisQueue } from "../../sync-worker/queue/redis-streams.ts";
 import { createSyncWorker, optionsFromEnv } from "../../sync-worker/service.ts";
 
 /**
- * The query side in one process (BRIEF §2's one composition exception): the sync-worker and the edge
+ * The query side in one process (the one place two services share a process): the sync-worker and the edge
  * share one store and one queue — in memory by default, so the edge sees a written document at once.
  */
 export async function startQuery(vars: Record<string, string | undefined>, serve: Serve) {
@@ -38,7 +38,7 @@ export async function startQuery(vars: Record<string, string | undefined>, serve
   const sync = createSyncWorker({
     store,
     queue,
-    origin: httpOriginClient(syncEnv.ORIGIN_URL),
+    origin: httpOriginClient(syncEnv.ORIGIN_URL, { token: syncEnv.STATE_TOKEN }),
     logger: syncLogger,
     ...optionsFromEnv(syncEnv),
     // The console's search page asks the edge of this same process.
@@ -48,11 +48,13 @@ export async function startQuery(vars: Record<string, string | undefined>, serve
   const edge = createEdge({
     store,
     originUrl: edgeEnv.ORIGIN_URL,
+    stateToken: edgeEnv.STATE_TOKEN,
+    metricsToken: edgeEnv.METRICS_TOKEN,
     logger: createLogger("edge", edgeEnv.LOG_LEVEL),
     config: edgeConfig(edgeEnv, zlibCompress),
     docs: swaggerAssets,
   });
-  const syncServer = await serve(sync.app.fetch, syncEnv.HOST, ports.SYNC_PORT);
+  const syncServer = await serve((req, peer) => sync.app.fetch(req, { peer }), syncEnv.HOST, ports.SYNC_PORT);
   const edgeServer = await serve(edge.fetch, edgeEnv.HOST, ports.EDGE_PORT);
   sync.start(syncEnv.CATCH_UP_INTERVAL_S * 1000);
   edge.startProbe();

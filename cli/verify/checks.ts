@@ -7,9 +7,10 @@ import {
   ShopStateResponse,
   ShopsStateResponse,
 } from "../../contract/index.ts";
+import { onlyContractFields, refusesWithoutToken } from "./access.ts";
 import { type Answer, pageChanges, pageIds, probe, tombstones } from "./feed.ts";
 
-/** One rule of the state-API contract (BRIEF §4), checked against a running origin. */
+/** One rule of the state-API contract, checked against a running origin. */
 export type Finding = { rule: string; ok: boolean; required: boolean; path?: string; why?: string };
 
 const SLOW_MS = 1000;
@@ -17,14 +18,21 @@ const SLOW_MS = 1000;
 /**
  * A contract tester for an origin team's own state API: reads only (unless `writeProbe`), every
  * answer parsed with the contract's zod schemas, `seq` watermarks never going backwards, change-feed
- * paging without repeats, unknown ids 404, ids paging to the end, and a latency bound.
+ * paging without repeats, unknown ids 404, ids paging to the end, a latency bound, and no answer
+ * without the token. Each rule is checked unless it needs what failed before it: one broken
+ * listing does not hide the faults after it. `token` is the STATE_TOKEN the query side sends.
  */
-export async function verifyOrigin(base: string, o: { writeProbe?: boolean } = {}): Promise<Finding[]> {
+export async function verifyOrigin(
+  base: string,
+  o: { writeProbe?: boolean; token?: string | null } = {},
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   let lastSeq = -1;
-  const get = async (path: string): Promise<Answer> => {
+  const get = async (path: string, g: { anonymous?: boolean } = {}): Promise<Answer> => {
     const started = performance.now();
-    const res = await fetch(new URL(path, base), { headers: { accept: "application/json" } });
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (o.token && !g.anonymous) headers.authorization = `Bearer ${o.token}`;
+    const res = await fetch(new URL(path, base), { headers });
     const body = await res.json().catch(() => null);
     return { status: res.status, body, ms: performance.now() - started };
   };
@@ -41,6 +49,7 @@ export async function verifyOrigin(base: string, o: { writeProbe?: boolean } = {
     schema: S,
   ): Promise<z.infer<S> | null> => {
     const a = await get(path);
+    if (path.startsWith("/state/shops/") && a.status === 200) onlyContractFields(a.body, path, add);
     if (a.status !== 200) {
       add(rule, false, { path, why: `answered ${a.status}, expected 200` });
       return null;
@@ -62,27 +71,28 @@ export async function verifyOrigin(base: string, o: { writeProbe?: boolean } = {
     return parsed.data;
   };
 
+  await refusesWithoutToken(get, add);
   const ids = await check(
     "GET /state/shops/ids answers ids and a next cursor",
     "/state/shops/ids?limit=5",
     ShopIdsResponse,
   );
   const first = ids?.ids[0];
-  if (!first) {
-    add("the catalogue has at least one shop", false, { path: "/state/shops/ids" });
-    return findings;
-  }
-  const shop = await check(
-    "GET /state/shops/:id answers the aggregate with its seq",
-    `/state/shops/${encodeURIComponent(first)}`,
-    ShopStateResponse,
-  );
+  // No listing, or an empty one: the rules about one shop are left out, every other is still checked.
+  if (ids && !first) add("the catalogue has at least one shop", false, { path: "/state/shops/ids" });
+  const shop = first
+    ? await check(
+        "GET /state/shops/:id answers the aggregate with its seq",
+        `/state/shops/${encodeURIComponent(first)}`,
+        ShopStateResponse,
+      )
+    : null;
   const unknown = await get("/state/shops/s_edge_cache_verify_unknown");
   add("an unknown shop id is 404", unknown.status === 404, {
     path: "/state/shops/s_edge_cache_verify_unknown",
     why: `answered ${unknown.status}`,
   });
-  if (shop && !shop.shop.deleted) {
+  if (first && shop && !shop.shop.deleted) {
     const owner = await check(
       "GET /state/owners/:id answers the owner and its shop ids",
       `/state/owners/${encodeURIComponent(shop.shop.ownerId)}`,
@@ -119,7 +129,7 @@ export async function verifyOrigin(base: string, o: { writeProbe?: boolean } = {
     ["optional GET /state/outbox answers the backlog (or 404)", "/state/outbox", OutboxStatusResponse],
     [
       "optional GET /state/shops/batch answers many shops (or 404)",
-      `/state/shops/batch?ids=${encodeURIComponent(first)},s_edge_cache_verify_unknown`,
+      `/state/shops/batch?ids=${first ? `${encodeURIComponent(first)},` : ""}s_edge_cache_verify_unknown`,
       ShopsStateResponse,
     ],
   ] as const) {
@@ -131,6 +141,7 @@ export async function verifyOrigin(base: string, o: { writeProbe?: boolean } = {
       false,
     );
   }
-  if (o.writeProbe && shop && !shop.shop.deleted) await probe(base, first, shop.shop.name, lastSeq, add);
+  if (o.writeProbe && first && shop && !shop.shop.deleted)
+    await probe(base, get, { id: first, name: shop.shop.name, seq: lastSeq }, add);
   return findings;
 }

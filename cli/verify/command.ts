@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { CliError } from "../client.ts";
 import { verifyOrigin } from "./checks.ts";
@@ -12,15 +13,23 @@ const verify = defineCommand({
       required: true,
     },
     json: { type: "boolean", description: "print the findings as JSON" },
+    "token-file": {
+      type: "string",
+      description: "a file holding the state API's token (else STATE_TOKEN)",
+    },
     "write-probe": {
       type: "boolean",
       description: "also make one change (PATCH /shops/:id) and find it in the feed",
     },
   },
   async run({ args }) {
-    const findings = await verifyOrigin(args.url, { writeProbe: args["write-probe"] }).catch((error) => {
-      throw new CliError(`cannot check ${args.url}: ${(error as Error).message}. Is the origin running?`);
-    });
+    const file = args["token-file"];
+    const token = file ? readFileSync(file, "utf8").trim() : (process.env.STATE_TOKEN ?? null);
+    const findings = await verifyOrigin(args.url, { writeProbe: args["write-probe"], token }).catch(
+      (error) => {
+        throw new CliError(`cannot check ${args.url}: ${(error as Error).message}. Is the origin running?`);
+      },
+    );
     const failed = findings.filter((f) => !f.ok && f.required);
     if (args.json) console.log(JSON.stringify({ ok: failed.length === 0, findings }, null, 2));
     else {

@@ -5,7 +5,7 @@ export type Answer = { status: number; body: unknown; ms: number };
 
 import type { Finding } from "./checks.ts";
 
-type Add = (
+export type Add = (
   rule: string,
   ok: boolean,
   extra?: Omit<Finding, "rule" | "ok" | "required">,
@@ -111,7 +111,13 @@ export async function tombstones(get: (p: string) => Promise<Answer>, add: Add, 
 }
 
 /** Opt-in: one change through the command API (a rename to the same name) shows in the feed. */
-export async function probe(base: string, id: string, name: string, seq: number, add: Add) {
+export async function probe(
+  base: string,
+  get: (p: string) => Promise<Answer>,
+  o: { id: string; name: string; seq: number },
+  add: Add,
+) {
+  const { id, name, seq } = o;
   const path = `/shops/${encodeURIComponent(id)}`;
   const res = await fetch(new URL(path, base), {
     method: "PATCH",
@@ -120,9 +126,7 @@ export async function probe(base: string, id: string, name: string, seq: number,
   });
   if (!res.ok)
     return add("write probe: PATCH /shops/:id is accepted", false, { path, why: `answered ${res.status}` });
-  const feed = ChangesResponse.safeParse(
-    await (await fetch(new URL(`/state/changes?after=${seq}&limit=100`, base))).json(),
-  );
+  const feed = ChangesResponse.safeParse((await get(`/state/changes?after=${seq}&limit=100`)).body);
   const found = feed.success && feed.data.changes.some((c) => (c.shopId ?? c.id) === id && c.seq > seq);
   add("write probe: the change is in the feed with a higher seq", found, {
     path: "/state/changes",

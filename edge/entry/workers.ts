@@ -1,4 +1,4 @@
-import { createLogger, EdgeEnv, parseEnv } from "../../contract/index.ts";
+import { createLogger, EdgeWorkersEnv, parseEnv } from "../../contract/index.ts";
 import { stringVars, workersStore } from "../../store/workers.ts";
 import { edgeConfig } from "../config.ts";
 import { createEdge } from "../service.ts";
@@ -13,11 +13,17 @@ let cached: { env: Bindings; edge: ReturnType<typeof createEdge> } | null = null
 
 function edgeFor(env: Bindings) {
   if (cached?.env === env) return cached.edge;
-  const vars = parseEnv(EdgeEnv, stringVars(env));
+  const vars = parseEnv(EdgeWorkersEnv, stringVars(env));
+  const logger = createLogger("edge", vars.LOG_LEVEL);
+  // A Worker cannot refuse to start: a missing or weak secret is logged (by name) and what it
+  // guards stays closed — origin fallbacks are refused by the origin, /metrics answers 503.
+  for (const problem of vars.tokenProblems) logger.error("config.token", { problem });
   const edge = createEdge({
     store: workersStore(vars, env.DOCS),
     originUrl: vars.ORIGIN_URL,
-    logger: createLogger("edge", vars.LOG_LEVEL),
+    stateToken: vars.STATE_TOKEN,
+    metricsToken: vars.METRICS_TOKEN,
+    logger,
     config: edgeConfig(vars),
   });
   cached = { env, edge };

@@ -5,8 +5,10 @@ import {
   AppError,
   type AssetLoader,
   Category,
+  clientAddress,
   docKey,
   edgeOpenApi,
+  healthz,
   ID_PATTERN,
   Id,
   type Logger,
@@ -16,6 +18,7 @@ import {
   type Registry,
   SearchQuery,
   serviceApp,
+  type TrustProxy,
 } from "../../contract/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
@@ -28,6 +31,7 @@ export type EdgeDeps = {
   config: EdgeConfig;
   logger: Logger;
   health: () => Record<string, unknown>;
+  metricsToken: string | null;
   registry: Registry;
   pager: Pager;
   search: Search;
@@ -60,12 +64,16 @@ function minVersionOf(header: string | undefined): number | undefined {
  * (Reading `c.executionCtx` would throw on every request outside Workers: exceptions are not cheap.)
  */
 type Ctx = { env?: { waitUntil?: (p: Promise<unknown>) => void; peer?: () => string | undefined } };
-/** What a read needs of its context: where background work goes, and who the client is. */
-const ctxOf = (c: unknown) => {
+/**
+ * What a read needs of its context: where background work goes, and who the client is (asked only
+ * on a miss; contract/client-address.ts).
+ */
+const readCtx = (c: Context, trust: TrustProxy) => {
   const env = (c as Ctx).env;
+  const peer = env?.peer;
   return {
     ...(env?.waitUntil ? { waitUntil: env.waitUntil } : {}),
-    ...(env?.peer ? { client: env.peer } : {}),
+    ...(peer ? { client: () => clientAddress(peer(), (n) => c.req.header(n), trust) } : {}),
   };
 };
 
@@ -80,7 +88,9 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
     logger: deps.logger,
     registry: deps.registry,
     requestsHelp: "HTTP requests by route and status (fast-path hits are in cache_results_total)",
+    metricsToken: deps.metricsToken,
   });
+  const ctxOf = (c: Context) => readCtx(c, deps.config.trustProxy);
   // The public read API may be called from any web page: preflights here; the simple-request
   // headers are static in respond(). Nothing else on the edge is meant for browsers.
   app.options(
@@ -88,7 +98,7 @@ export function createEdgeApp(deps: EdgeDeps): Hono {
     cors({ origin: CORS_ORIGIN, allowMethods: ["GET", "HEAD"], exposeHeaders: CORS_EXPOSE.split(", ") }),
   );
   mountDocs(app, "edge-cache edge", edgeOpenApi, deps.docs);
-  app.get("/healthz", (c) => c.json({ status: "ok", ...deps.health() }));
+  healthz(app, { metricsToken: deps.metricsToken, facts: deps.health });
 
   app.get("/v1/main", async (c) => {
     const { region } = parseOr400(MainQuery, c.req.query(), "query");

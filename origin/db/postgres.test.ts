@@ -8,9 +8,11 @@ const postgresUrl = inject("postgresUrl");
 
 describe("DATABASE_PREPARE", () => {
   it("is on unless set to false", () => {
-    expect(parseEnv(OriginEnv, {}).DATABASE_PREPARE).toBe(true);
-    expect(parseEnv(OriginEnv, { DATABASE_PREPARE: "false" }).DATABASE_PREPARE).toBe(false);
-    expect(() => parseEnv(OriginEnv, { DATABASE_PREPARE: "sometimes" })).toThrow(/DATABASE_PREPARE/);
+    expect(parseEnv(OriginEnv, { LOCAL_DEV: "1" }).DATABASE_PREPARE).toBe(true);
+    expect(parseEnv(OriginEnv, { LOCAL_DEV: "1", DATABASE_PREPARE: "false" }).DATABASE_PREPARE).toBe(false);
+    expect(() => parseEnv(OriginEnv, { LOCAL_DEV: "1", DATABASE_PREPARE: "sometimes" })).toThrow(
+      /DATABASE_PREPARE/,
+    );
   });
 });
 

@@ -1,10 +1,12 @@
-import type { Ad, MenuItem, Owner, Shop } from "../../contract/index.ts";
+import type { Ad, MenuItem, Owner, Shop, StateOwner } from "../../contract/index.ts";
 import type { Row } from "../db/sql.ts";
 
 /** Row → contract shape. Postgres servers answer bigint as text and PGlite as number: Number() both. */
 const iso = (v: unknown) => (v instanceof Date ? v : new Date(String(v))).toISOString();
 
 export const OWNER_COLUMNS = "id, name, business_name, business_number, phone, email, bank_account";
+/** What the state API reads of an owner: the private columns are never selected for it. */
+export const STATE_OWNER_COLUMNS = "id, name, business_name, business_number";
 export const SHOP_COLUMNS =
   "id, owner_id, name, category, regions, address, phone, min_order, delivery_fee, open_hours, status, rating, review_count, created_at, deleted, version";
 export const MENU_COLUMNS = "id, shop_id, name, price, description, sold_out, popular";
@@ -19,6 +21,15 @@ export function toOwner(r: Row): Owner {
     phone: String(r.phone),
     email: String(r.email),
     bankAccount: String(r.bank_account),
+  };
+}
+
+export function toStateOwner(r: Row): StateOwner {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    businessName: String(r.business_name),
+    businessNumber: String(r.business_number),
   };
 }
 

@@ -10,12 +10,12 @@ import { changesAfter, currentSeq } from "./outbox.ts";
 import {
   AD_COLUMNS,
   MENU_COLUMNS,
-  OWNER_COLUMNS,
   SHOP_COLUMNS,
+  STATE_OWNER_COLUMNS,
   toAd,
   toMenu,
-  toOwner,
   toShop,
+  toStateOwner,
 } from "./rows.ts";
 
 /**
@@ -28,7 +28,9 @@ export function shopState(db: Database, id: string): Promise<{ seq: number; shop
     const [row] = await tx.query(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = $1`, [id]);
     if (!row) throw new AppError("not_found", `shop ${id} not found`, { details: { id } });
     const shop = toShop(row);
-    const [ownerRow] = await tx.query(`SELECT ${OWNER_COLUMNS} FROM owners WHERE id = $1`, [shop.ownerId]);
+    const [ownerRow] = await tx.query(`SELECT ${STATE_OWNER_COLUMNS} FROM owners WHERE id = $1`, [
+      shop.ownerId,
+    ]);
     if (!ownerRow) throw new AppError("internal", `shop ${id} has no owner row`);
     // A tombstone carries the last version and no menus or ads: enough to retire every document.
     const menus = shop.deleted
@@ -39,7 +41,7 @@ export function shopState(db: Database, id: string): Promise<{ seq: number; shop
     const ads = shop.deleted
       ? []
       : (await tx.query(`SELECT ${AD_COLUMNS} FROM ads WHERE shop_id = $1 ORDER BY id`, [id])).map(toAd);
-    return { seq, shop: { ...shop, menus, ads, owner: toOwner(ownerRow) } };
+    return { seq, shop: { ...shop, menus, ads, owner: toStateOwner(ownerRow) } };
   }, "snapshot");
 }
 
@@ -56,7 +58,10 @@ export function shopsState(db: Database, ids: readonly string[]) {
     const [seq, shopRows, ownerRows, menuRows, adRows] = await Promise.all([
       currentSeq(tx),
       tx.query(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ANY($1::text[]) ORDER BY id`, param),
-      tx.query(`SELECT ${OWNER_COLUMNS} FROM owners WHERE id IN (SELECT owner_id FROM (${asked}) s)`, param),
+      tx.query(
+        `SELECT ${STATE_OWNER_COLUMNS} FROM owners WHERE id IN (SELECT owner_id FROM (${asked}) s)`,
+        param,
+      ),
       tx.query(
         `SELECT ${MENU_COLUMNS} FROM menus WHERE shop_id IN (SELECT id FROM (${asked}) s WHERE NOT deleted)
          ORDER BY shop_id, pos`,
@@ -69,7 +74,7 @@ export function shopsState(db: Database, ids: readonly string[]) {
     ]);
     const [shops, owners, menus, ads] = [
       shopRows.map(toShop),
-      ownerRows.map(toOwner),
+      ownerRows.map(toStateOwner),
       menuRows.map(toMenu),
       adRows.map(toAd),
     ];
@@ -124,13 +129,15 @@ export function listState(
 export function ownerState(db: Database, id: string) {
   return db.transaction(async (tx) => {
     const seq = await currentSeq(tx);
-    const [row] = await tx.query(`SELECT ${OWNER_COLUMNS} FROM owners WHERE id = $1 AND NOT deleted`, [id]);
+    const [row] = await tx.query(`SELECT ${STATE_OWNER_COLUMNS} FROM owners WHERE id = $1 AND NOT deleted`, [
+      id,
+    ]);
     if (!row) throw new AppError("not_found", `owner ${id} not found`, { details: { id } });
     const shops = await tx.query<{ id: string }>(
       "SELECT id FROM shops WHERE owner_id = $1 AND NOT deleted ORDER BY id",
       [id],
     );
-    return { seq, owner: toOwner(row), shopIds: shops.map((s) => s.id) };
+    return { seq, owner: toStateOwner(row), shopIds: shops.map((s) => s.id) };
   }, "snapshot");
 }
 

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
-import { AppError, mountDocs, originOpenApi, Registry, serviceApp } from "../../contract/index.ts";
+import { guard } from "../../contract/bearer.ts";
+import { AppError, healthz, mountDocs, originOpenApi, Registry, serviceApp } from "../../contract/index.ts";
 import { pendingCount } from "../domain/outbox.ts";
 import { commandRoutes } from "./commands.ts";
 import type { OriginDeps } from "./deps.ts";
@@ -18,13 +19,17 @@ export function createOriginApp(deps: OriginDeps): Hono {
     registry,
     translate: translatePgError,
     bodyLimitBytes: deps.bodyLimitBytes ?? 64 * 1024,
+    metricsToken: deps.metricsToken ?? null,
   });
-  app.get("/healthz", async (c) => {
-    await deps.db.query("SELECT 1");
-    return c.json({ status: "ok", engine: deps.db.engine, ...(await deps.health?.()) });
+  healthz(app, {
+    metricsToken: deps.metricsToken,
+    check: () => deps.db.query("SELECT 1"),
+    facts: async () => ({ engine: deps.db.engine, ...(await deps.health?.()) }),
   });
   mountDocs(app, "edge-cache origin", originOpenApi, deps.docs);
   app.route("/", commandRoutes(deps));
+  // The state API is the query side's alone: full shops and owners, read in bulk (docs/security.md).
+  app.use("/state/*", guard(deps.stateToken, "STATE_TOKEN"));
   app.route("/state", stateRoutes(deps));
   return app;
 }

@@ -9,6 +9,13 @@ export type OriginDeps = {
    */
   readDb?: Database;
   logger: Logger;
+  /**
+   * Bearer token of the state API (STATE_TOKEN): the query side's services hold it. Null closes
+   * /state/* (503 not_configured) rather than opening it.
+   */
+  stateToken: string | null;
+  /** Guards /metrics and /healthz's details (METRICS_TOKEN); unset closes /metrics. */
+  metricsToken?: string | null;
   /** Called after every committed write (the relay's wake-up). */
   onCommit?: () => void;
   /** Extra health facts, e.g. the relay's backlog and last error. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach } from "vitest";
 import { type CreateOwner, type CreateShop, createLogger } from "../../contract/index.ts";
+import { DEV_TOKENS } from "../../contract/tokens.ts";
 import type { Database } from "../db/sql.ts";
 import { createOriginApp } from "../http/app.ts";
 
@@ -29,9 +30,13 @@ export const shopInput = (ownerId: string, over: Partial<CreateShop> = {}) => ({
 
 /** The origin app over a given database, driven through HTTP exactly as a client would. */
 export function originClient(db: Database) {
-  const app = createOriginApp({ db, logger: silent });
+  const app = createOriginApp({ db, logger: silent, stateToken: DEV_TOKENS.STATE_TOKEN });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const init: RequestInit = { method, headers: { ...headers } };
+    // The state API's reads carry the query side's token, as its services' do.
+    const auth: Record<string, string> = path.startsWith("/state/")
+      ? { authorization: `Bearer ${DEV_TOKENS.STATE_TOKEN}` }
+      : {};
+    const init: RequestInit = { method, headers: { ...auth, ...headers } };
     if (body !== undefined) {
       init.body = typeof body === "string" ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)["content-type"] ??= "application/json";

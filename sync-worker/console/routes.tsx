@@ -6,8 +6,9 @@ import { secureHeaders } from "hono/secure-headers";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { sameSecret } from "../../contract/bearer.ts";
-import { AppError, rateLimit } from "../../contract/index.ts";
+import { AppError, guard, rateLimit } from "../../contract/index.ts";
 import type { SyncDeps } from "../http/deps.ts";
+import { trusted } from "../http/ingest.ts";
 import { statusReport } from "../http/status.ts";
 import { renderPanels } from "./panels.tsx";
 import { CONSOLE_JS } from "./script.ts";
@@ -28,7 +29,12 @@ const page = async (c: Context, node: JSX.Element, status: 200 | 400 | 401 = 200
  */
 export function consoleRoutes(deps: SyncDeps, closing: () => boolean): Hono {
   const app = new Hono();
-  const token = deps.tokens.admin;
+  const configured = deps.tokens.admin;
+  if (configured === null) {
+    app.all("*", guard(null, "ADMIN_TOKEN")); // no admin token: nothing to sign in with
+    return app;
+  }
+  const token = configured;
   app.use(
     "*",
     secureHeaders({
@@ -46,8 +52,15 @@ export function consoleRoutes(deps: SyncDeps, closing: () => boolean): Hono {
     await next();
     if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store");
   });
-  // Login is the one place a guess can be made: a cross-site form is refused, guesses are slowed.
-  app.use("/login", csrf(), rateLimit({ ratePerSec: 1, burst: 10 }));
+  // Login is the one place a guess can be made: a cross-site form is refused, guesses are slowed per
+  // client address, and all clients together get 100 a minute — enough for operators who mistype,
+  // at 62^32 candidates nothing for a botnet. Logout is a form too: another site may not end a session.
+  app.use(
+    "/login",
+    csrf(),
+    rateLimit({ ratePerSec: 1, burst: 10, overall: { ratePerSec: 100 / 60, burst: 100 }, ...trusted(deps) }),
+  );
+  app.use("/logout", csrf());
 
   const panels = async () => {
     if (!deps.monitor.running) await deps.monitor.refresh(); // no timers here (Workers): read now

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { sign, verify } from "hono/jwt";
-import { bearer } from "../../contract/bearer.ts";
+import { bearer, guard } from "../../contract/bearer.ts";
 
 export const SESSION_COOKIE = "edge_cache_console";
 /**
@@ -47,7 +47,8 @@ export async function hasSession(c: Context, adminToken: string): Promise<boolea
 }
 
 /** The admin API's guard: `Authorization: Bearer ADMIN_TOKEN` (CLI, scripts) or a console session. */
-export function adminAuth(adminToken: string): MiddlewareHandler {
+export function adminAuth(adminToken: string | null): MiddlewareHandler {
+  if (adminToken === null) return guard(null, "ADMIN_TOKEN");
   const bearerToken = bearer(adminToken);
   return async (c, next) => {
     const fromConsole = !c.req.header("authorization") && c.req.header(CONSOLE_HEADER) === "1";

@@ -1,4 +1,4 @@
-import { createLogger, httpOriginClient, parseEnv, SyncWorkerEnv } from "../../contract/index.ts";
+import { createLogger, httpOriginClient, parseEnv, SyncWorkerWorkersEnv } from "../../contract/index.ts";
 import { stringVars, workersStore } from "../../store/workers.ts";
 import { cloudflareQueue, QueueMessage } from "../queue/cloudflare.ts";
 import type { Delivery } from "../queue/port.ts";
@@ -21,13 +21,16 @@ let cached: { env: Bindings; worker: Worker } | null = null;
 /** One worker per isolate: the L1 of scheduled boundaries and the breaker live across requests. */
 function workerFor(env: Bindings): Worker {
   if (cached?.env === env) return cached.worker;
-  const vars = parseEnv(SyncWorkerEnv, stringVars(env));
+  const vars = parseEnv(SyncWorkerWorkersEnv, stringVars(env));
   const logger = createLogger("sync-worker", vars.LOG_LEVEL);
+  // A Worker cannot refuse to start: each token problem is logged by name, and what the token
+  // guards answers 503 not_configured (the development defaults are never taken here).
+  for (const problem of vars.tokenProblems) logger.error("config.token", { problem });
   const store = workersStore(vars, env.DOCS);
   const worker = createSyncWorker({
     store,
     queue: cloudflareQueue(env.CHANGES, env.CHANGES_BULK),
-    origin: httpOriginClient(vars.ORIGIN_URL),
+    origin: httpOriginClient(vars.ORIGIN_URL, { token: vars.STATE_TOKEN }),
     logger,
     ...optionsFromEnv(vars),
   });
@@ -37,7 +40,9 @@ function workerFor(env: Bindings): Worker {
 
 export default {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
-    return workerFor(env).app.fetch(request, env, ctx);
+    // The platform sets CF-Connecting-IP, and a client cannot: it is the peer of every limit.
+    const peer = () => request.headers.get("cf-connecting-ip") ?? undefined;
+    return workerFor(env).app.fetch(request, { peer }, ctx);
   },
 
   async queue(batch: MessageBatch<unknown>, env: Bindings) {

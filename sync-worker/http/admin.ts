@@ -14,18 +14,19 @@ import {
 } from "../../contract/index.ts";
 import { adminAuth } from "../console/session.ts";
 import type { SyncDeps } from "./deps.ts";
+import { trusted } from "./ingest.ts";
 import { statusReport } from "./status.ts";
 
 const DlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
 /**
- * Admin API (BRIEF §4), behind ADMIN_TOKEN: purge, resync jobs, DLQ, status, catch-up now. The CLI
+ * Admin API, behind ADMIN_TOKEN: purge, resync jobs, DLQ, status, catch-up now. The CLI
  * and the operator console both act through it; the console with its session cookie.
  */
 export function adminRoutes(deps: SyncDeps): Hono {
   const app = new Hono();
   const rate = deps.rates?.adminPerSec ?? 20;
-  app.use("*", rateLimit({ ratePerSec: rate, burst: rate * 2 }));
+  app.use("*", rateLimit({ ratePerSec: rate, burst: rate * 2, ...trusted(deps) }));
   app.use("*", adminAuth(deps.tokens.admin));
 
   app.post("/purge", async (c) => {

@@ -1,9 +1,17 @@
-import type { AssetLoader, BreakerChange, BreakerState, Logger, Registry } from "../../contract/index.ts";
+import type {
+  AssetLoader,
+  BreakerChange,
+  BreakerState,
+  Logger,
+  Registry,
+  TrustProxy,
+} from "../../contract/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import type { AuditReport } from "../audit.ts";
 import type { CatalogueSweep } from "../catalogue-sweep.ts";
 import type { CatchUp } from "../catch-up.ts";
 import type { Jobs } from "../jobs.ts";
+import type { SyncTokens } from "../options.ts";
 import type { OriginMonitor } from "../origin-monitor.ts";
 import type { ChangeQueue } from "../queue/port.ts";
 import type { LagWindow, RepairWindow, SyncCounters } from "../stats.ts";
@@ -21,7 +29,11 @@ export type SyncDeps = {
   monitor: OriginMonitor;
   counters: SyncCounters;
   breaker: { state(): BreakerState; history(): BreakerChange[] };
-  tokens: { events: string; admin: string };
+  tokens: SyncTokens;
+  trustProxy?: TrustProxy;
+  /** Live events waiting past which ingest answers 503 (see back-pressure.ts). */
+  queueMaxDepth?: number;
+  now?: () => number;
   logger: Logger;
   registry: Registry;
   rates?: { ingestPerSec: number; adminPerSec: number };
