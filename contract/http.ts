@@ -6,6 +6,8 @@ import { AppError, type ErrorCode } from "./errors.ts";
 import type { Logger } from "./log.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Whether a caller's X-Request-Id is kept: it is echoed and logged on every line, so short and plain. */
+export const plainRequestId = (id: string): boolean => REQUEST_ID.test(id);
 
 /**
  * The HTTP side of the error contract, shared by every service: one place maps errors to the
@@ -85,7 +87,7 @@ export function observe(
     const started = Date.now();
     // A caller's id is kept only if it looks like one: it is echoed and logged on every line.
     const given = c.req.header("x-request-id");
-    const id = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    const id = given && plainRequestId(given) ? given : crypto.randomUUID();
     await next();
     c.res.headers.set("x-request-id", id);
     const status = c.res.status;

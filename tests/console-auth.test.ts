@@ -43,10 +43,17 @@ describe("operator console: sessions, CSRF and headers", () => {
     expect((await login("")).status).toBe(400);
   });
 
-  it("refuses a login form posted from another site", async () => {
+  it("refuses a login or logout form posted from another site", async () => {
     const refused = await login(TOKEN, "http://evil.example");
     expect(refused.status).toBe(403);
     expect(ErrorBody.parse(await refused.json()).error.code).toBe("forbidden");
+    // Signing someone out from another page is refused too (a nuisance, not a breach, but a form).
+    const logout = await request("/console/logout", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://evil.example" },
+      body: "",
+    });
+    expect(logout.status).toBe(403);
   });
 
   it("an action needs the console header next to the cookie, so a cross-site request cannot act", async () => {

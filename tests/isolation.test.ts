@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OWNER_PRIVATE_FIELDS } from "../contract/index.ts";
+import { createLogger, mountDocs, OWNER_PRIVATE_FIELDS, Registry, serviceApp } from "../contract/index.ts";
+import { swaggerAssets } from "../contract/runtime/assets.ts";
 import { generateDemo } from "../origin/demo/generate.ts";
 import { pendingCount } from "../origin/domain/outbox.ts";
 import { engines } from "./databases.ts";
@@ -67,6 +68,14 @@ describe("isolation: private data, fail-closed tokens, limits that know the clie
     const owners = bodies.flatMap((b) => JSON.stringify(JSON.parse(b)).match(/"owner":\{[^}]*\}/g) ?? []);
     expect(owners.length).toBeGreaterThan(SHOPS);
     for (const field of OWNER_PRIVATE_FIELDS) expect(owners.join("\n")).not.toContain(`"${field}"`);
+  });
+
+  it("/docs/<name> serves only the reference page's files: inherited names are 404s, not 500s", async () => {
+    const app = serviceApp({ logger: createLogger("test", "silent"), registry: new Registry("t") });
+    mountDocs(app, "t", () => ({}), swaggerAssets);
+    expect((await app.request("/docs/swagger-ui.css")).status).toBe(200);
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"])
+      expect([name, (await app.request(`/docs/${name}`)).status]).toEqual([name, 404]);
   });
 
   it("the console's login limit holds under a forged X-Forwarded-For, and never echoes it", async () => {

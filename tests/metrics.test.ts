@@ -63,7 +63,7 @@ describe("/metrics on every service, and request ids", () => {
     expect(shops).toBeGreaterThanOrEqual(10);
   });
 
-  it("edge: cache results, origin fetches, breaker, L1; request ids echoed", async () => {
+  it("edge: cache results, origin fetches, breaker, L1; request ids echoed when plain", async () => {
     await edge.get("/v1/shops/s_demo_000001");
     const hit = await edge.get("/v1/shops/s_demo_000001", { "x-request-id": "req-123" });
     expect(hit.headers.get("x-request-id")).toBe("req-123");
@@ -73,5 +73,12 @@ describe("/metrics on every service, and request ids", () => {
     expect(text).toMatch(/^edge_cache_results_total\{result="HIT"\} 1$/m);
     expect(text).toMatch(/^edge_origin_fetches_total\{result="ok"\} 1$/m);
     expect(text).toMatch(/^edge_l1_entries \d+$/m);
+    // An id that is long or odd is not echoed nor logged: the service makes its own.
+    for (const given of ["x".repeat(129), "a b", "<script>"]) {
+      const own = (await edge.get("/v1/shops/s_demo_000001", { "x-request-id": given })).headers.get(
+        "x-request-id",
+      );
+      expect(own).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 });

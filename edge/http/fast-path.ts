@@ -1,4 +1,11 @@
-import { CATEGORIES, type Category, docKey, ID_PATTERN, REGION_PATTERN } from "../../contract/index.ts";
+import {
+  CATEGORIES,
+  type Category,
+  docKey,
+  ID_PATTERN,
+  plainRequestId,
+  REGION_PATTERN,
+} from "../../contract/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
 import { type Cursor, decodeCursor, type Pager } from "./pages.ts";
@@ -34,10 +41,12 @@ function params(query: string, allowed: readonly string[]): Map<string, string> 
 export function fastRead(reader: Reader, config: EdgeConfig, pager: Pager) {
   const answer = hotAnswer(reader, config, pager);
   return (req: Request): Response | null => {
+    // A caller's plain request id is echoed, as the app does; none is made up here (a UUID per hit
+    // costs). An odd one takes the full app, which replaces it.
+    const id = req.headers.get("x-request-id");
+    if (id !== null && !plainRequestId(id)) return null;
     const res = answer(req);
-    // A caller's request id is echoed, as the app does; none is made up here (a UUID per hit costs).
-    const id = res && req.headers.get("x-request-id");
-    if (id) res.headers.set("x-request-id", id);
+    if (res && id) res.headers.set("x-request-id", id);
     return res;
   };
 }

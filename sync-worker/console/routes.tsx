@@ -110,7 +110,10 @@ export function consoleRoutes(deps: SyncDeps, closing: () => boolean): Hono {
 
   app.get("/search", async (c) => {
     if (!(await hasSession(c, token))) return c.redirect("/console", 303);
-    return page(c, await searchView(deps.edgeUrl ?? "http://127.0.0.1:8787", c.req.query()));
+    return page(
+      c,
+      await searchView(deps.edgeUrl ?? "http://127.0.0.1:8787", c.req.query(), deps.tokens.metrics),
+    );
   });
 
   const asset = (body: string, type: string) => (c: Context) =>

@@ -13,7 +13,12 @@ type Found = { ok: true; page: SearchAnswer } | { ok: false; why: string } | nul
  * The operator's search box: the same `/v1/search` a customer's app calls, asked of the edge at
  * EDGE_URL from the server (the page itself talks to no other host), with the edge's index sizes.
  */
-export async function searchView(edgeUrl: string, query: Record<string, string>) {
+export async function searchView(
+  edgeUrl: string,
+  query: Record<string, string>,
+  /** The edge's index sizes are health details: read with METRICS_TOKEN (one deployment, one token). */
+  metricsToken?: string | null,
+) {
   let found: Found = null;
   if (query.q !== undefined) {
     const parsed = SearchQuery.safeParse({ region: query.region ?? "", q: query.q, limit: "20" });
@@ -42,7 +47,10 @@ export async function searchView(edgeUrl: string, query: Record<string, string>)
     }
   }
   // After the search: the index sizes then include the region just asked about.
-  const stats = (await fetch(new URL("/healthz", edgeUrl), { signal: AbortSignal.timeout(3000) })
+  const stats = (await fetch(new URL("/healthz", edgeUrl), {
+    signal: AbortSignal.timeout(3000),
+    ...(metricsToken ? { headers: { authorization: `Bearer ${metricsToken}` } } : {}),
+  })
     .then((r) => r.json())
     .catch(() => null)) as Stats | null;
   return (
