@@ -129,6 +129,11 @@ export function createEdge(o: EdgeOptions) {
     }),
   });
   const fast = fastRead(reader, o.config, pager);
+  /**
+   * Test-only: a throw set here runs inside the fast path, which is outside Hono's error handler —
+   * how the fuzz suite proves it would see a fast path that throws (tests/edge-fuzz.test.ts).
+   */
+  const faults: { fastPath: (() => void) | null } = { fastPath: null };
   // Where the store announces writes, a changed document leaves L1 at once (not after the TTL).
   const unsubscribe = o.store
     .onWrite?.((key) => {
@@ -145,10 +150,11 @@ export function createEdge(o: EdgeOptions) {
     app,
     /** What server entries serve: the fast path for hot reads, the app for everything else. */
     fetch: (req: Request, peer?: () => string | undefined): Response | Promise<Response> =>
-      fast(req) ?? app.fetch(req, { peer }),
+      (faults.fastPath?.(), fast(req)) ?? app.fetch(req, { peer }),
     reader,
     l1,
     health,
+    faults,
     breaker: policy.breaker,
     startProbe: (everyMs = 1000) => health.every(everyMs),
     async stop() {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
+import { inCI } from "./servers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS = resolve(import.meta.dirname, "..", "test-artifacts");
@@ -12,7 +13,7 @@ export const ARTIFACTS = resolve(import.meta.dirname, "..", "test-artifacts");
 export function chromiumAvailable(what: string): boolean {
   if (existsSync(CHROMIUM)) return true;
   const message = `Chromium is not at ${CHROMIUM}: ${what} is SKIPPED (apt-get install chromium)`;
-  if (process.env.CI === "true") throw new Error(`${message}; CI must run it`);
+  if (inCI()) throw new Error(`${message}; CI must run it`);
   console.warn(`\n⚠️  ${message}\n`);
   return false;
 }

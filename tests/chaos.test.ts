@@ -76,6 +76,9 @@ describe("chaos: faults everywhere, then convergence", () => {
       fiveHundreds: 0,
       stale: 0,
       warmFailures: 0,
+      writes: 0,
+      writesRefused: 0,
+      spiked: 0,
     };
     let next = 0;
     const proxy = createServer((req, res) => {
@@ -117,7 +120,10 @@ describe("chaos: faults everywhere, then convergence", () => {
       const chunks: Buffer[] = [];
       req.on("data", (c) => chunks.push(c));
       req.on("end", async () => {
-        if (spikeMs) await sleep(Math.random() * spikeMs);
+        if (spikeMs) {
+          figures.spiked++;
+          await sleep(Math.random() * spikeMs); // the fault itself: latency on demand
+        }
         try {
           const upstream = await fetch(`http://127.0.0.1:${originPort}${req.url}`, {
             method: req.method,
@@ -185,15 +191,28 @@ describe("chaos: faults everywhere, then convergence", () => {
       for (const id of warm) await fetch(`${e.url}/v1/shops/${id}`).then((r) => r.arrayBuffer());
 
     let running = true;
+    // Each acknowledged write, by shop: at the end its document must show the last one.
+    const written = new Map<string, number>();
+    const uncertain = new Set<string>();
     const writer = (async () => {
       for (let n = 0; running; n++) {
         const id = shopId(Math.floor(Math.random() * SHOPS));
-        await fetch(`${origin.url}/shops/${id}`, {
+        const res = await fetch(`${origin.url}/shops/${id}`, {
           method: "PATCH",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ reviewCount: 1000 + n, status: n % 5 === 0 ? "paused" : "open" }),
-        }).catch(() => {});
-        await sleep(40);
+        }).catch(() => null); // the origin is down for a while: refused writes are counted
+        await res?.arrayBuffer();
+        if (res?.ok) {
+          written.set(id, 1000 + n);
+          uncertain.delete(id);
+          figures.writes++;
+        } else {
+          figures.writesRefused++;
+          // No answer (the origin killed mid-request): the write may have committed or not.
+          if (!res) uncertain.add(id);
+        }
+        await sleep(40); // paces the writer (a load shape, not a wait for anything)
       }
     })();
     const reader = (async () => {
@@ -206,31 +225,38 @@ describe("chaos: faults everywhere, then convergence", () => {
         if (res?.status !== 200) figures.warmFailures++;
         if (res?.headers.get("x-cache") === "STALE") figures.stale++;
         await res?.arrayBuffer();
-        await sleep(10);
+        await sleep(10); // paces the reader
       }
     })();
 
-    await sleep(2000);
-    await origin.stop("SIGKILL"); // origin outage: warmed reads must stay 200
-    await sleep(2500);
+    // Each fault lasts until its effect is seen, not for a fixed time; then writes must flow again.
+    const more = async (what: () => number, n: number) => {
+      const target = what() + n;
+      await waitFor(() => what() >= target, 60_000, 20);
+    };
+    const writesFlow = () => more(() => figures.writes, 15);
+    await writesFlow();
+    await origin.stop("SIGKILL"); // origin outage: warmed reads must stay 200, served STALE
+    await more(() => figures.stale, 20);
     origin = await startService("origin/entry/node.ts", originEnv, originPort);
-    await sleep(2000);
+    await writesFlow();
     await syncs[0]?.stop("SIGKILL"); // a sync-worker dies holding messages
-    await sleep(1500);
+    await more(() => figures.batches, 5); // the relay meets the dead worker's half of the round robin
     syncs[0] = await startService("sync-worker/entry/node.ts", syncEnv(0), syncPorts[0] as number);
-    await sleep(1500);
+    await writesFlow();
     redis.kill("SIGKILL"); // Redis restarts empty: documents, queue and checkpoint are gone
-    await sleep(1000);
+    await more(() => figures.reads, 50); // reads go on meanwhile
     redis = await privateRedis(redisPort);
-    await sleep(3000);
+    await writesFlow();
     const flush = createClient({ url: redisUrl });
     await flush.connect();
     await flush.del(["chaos:q", "chaos:q:delayed"]); // the queue is lost
     await flush.close();
-    await sleep(1000);
+    await writesFlow();
     spikeMs = 1500; // origin latency spikes: past the edge's budget and near the sync-worker's timeout
-    await sleep(3000);
+    await more(() => figures.spiked, 20);
     spikeMs = 0;
+    await writesFlow();
     running = false;
     await Promise.all([writer, reader]);
 
@@ -241,7 +267,6 @@ describe("chaos: faults everywhere, then convergence", () => {
     const converging = Date.now();
     await waitFor(
       async () => {
-        await sleep(2500);
         for (const id of Array.from({ length: SHOPS }, (_, i) => shopId(i))) {
           const state = await (await fetch(`${origin.url}/state/shops/${id}`, { headers: DEV_STATE })).json();
           // The store itself, not an edge: an edge would fill a gap from the origin and hide it.
@@ -267,8 +292,8 @@ describe("chaos: faults everywhere, then convergence", () => {
         }
         return true;
       },
-      60_000,
-      100,
+      90_000,
+      1000,
     );
     // Status counts are shared for 5 s on Redis (a scan each): wait for a count taken after convergence.
     let status = { documents: { detail: -1 } };
@@ -285,6 +310,18 @@ describe("chaos: faults everywhere, then convergence", () => {
     );
     expect(figures.warmFailures).toBe(0);
     expect(figures.fiveHundreds).toBe(0);
+    expect(figures.stale).toBeGreaterThanOrEqual(20); // the outage was felt, and answered from what was held
+    expect(figures.writes).toBeGreaterThanOrEqual(90);
+    // Every acknowledged write landed: each shop's document shows the last one made to it.
+    const certain = [...written].filter(([id]) => !uncertain.has(id));
+    expect(certain.length).toBeGreaterThan(SHOPS / 2);
+    const landed = await Promise.all(
+      certain.map(async ([id, reviewCount]) => {
+        const stored = await store.get(docKey.detail(id));
+        return [id, stored ? (JSON.parse(stored.body) as { reviewCount: number }).reviewCount : null];
+      }),
+    );
+    expect(landed).toEqual(certain);
     expect(figures.dropped + figures.duplicated).toBeGreaterThan(0);
     expect(status.documents.detail).toBe(SHOPS);
   }, 180_000);

@@ -78,7 +78,8 @@ describe.runIf(postgresUrl)("README walk-through: a hand-made outbox table to a 
       EVENTS_TOKEN: TOKENS.events,
       STATE_TOKEN: TOKENS.state,
     };
-    if (w.verify) await run(process.execPath, ["cli/bin.mjs", "origin", "verify", stack.originUrl], { env });
+    expect(w.verify).toBe(true); // the README's verify step is run, not skipped when it moves
+    await run(process.execPath, ["cli/bin.mjs", "origin", "verify", stack.originUrl], { env });
     const sync = ["--sync-url", stack.syncUrl];
     const installed = await run(process.execPath, ["cli/bin.mjs", ...w.install, ...sync], { env });
     expect(installed.stdout).toContain("NOTIFY trigger installed on app_outbox");

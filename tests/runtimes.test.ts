@@ -92,9 +92,10 @@ describe("edge entries on Bun and Deno (processes)", () => {
         reader.cancel = () => stream.cancel();
         expect(new TextDecoder().decode((await stream.read()).value)).toContain("event: panels");
       } finally {
-        const stopping = Date.now();
-        expect(await sync.stop("SIGTERM")).toBe(0); // the open stream must not hold the exit
-        expect(Date.now() - stopping).toBeLessThan(10_000);
+        // The open stream must not hold the exit: it would for its full minute (a hang catcher, not
+        // a duration under test: 20 s is far from both).
+        const held = new Promise((r) => setTimeout(() => r("held by the open stream"), 20_000).unref());
+        expect(await Promise.race([sync.stop("SIGTERM"), held])).toBe(0);
         await reader.cancel().catch(() => {});
       }
     }, 90_000);

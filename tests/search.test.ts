@@ -72,7 +72,10 @@ describe("GET /v1/search: Korean-aware shop and menu search at the edge", () => 
   it("ranks name matches above menu matches, and pages without repeats", async () => {
     const page = SearchPage.parse((await get({ region: "gangnam", q: "치킨", limit: "50" })).json);
     const named = page.shops.map((s) => s.name.replace(/\s/g, "").includes("치킨"));
-    expect(named.indexOf(false) === -1 || named.slice(named.indexOf(false)).every((n) => !n)).toBe(true);
+    // Both kinds must be there, or the order says nothing: shops named for it, then shops serving it.
+    expect(named.filter(Boolean).length).toBeGreaterThan(0);
+    expect(named.filter((n) => !n).length).toBeGreaterThan(0);
+    expect(named).toEqual([...named].sort((a, b) => Number(b) - Number(a)));
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -90,13 +93,13 @@ describe("GET /v1/search: Korean-aware shop and menu search at the edge", () => 
     ).toBe(304);
   });
 
-  it("shows a rename, a new menu and a delete within a second", async () => {
+  it("shows a rename, a new menu and a delete (how soon: bench/search.ts)", async () => {
     await stack.origin("PATCH", "/shops/s_demo_000002", { name: "새로운 화덕 피자집" });
-    await waitFor(async () => (await ids("화덕피자"))[0] === "s_demo_000002", 1000, 20);
+    await waitFor(async () => (await ids("화덕피자"))[0] === "s_demo_000002", 15_000, 20);
     await stack.origin("POST", "/shops/s_demo_000003/menus", { name: "트러플 감자전", price: 15000 });
-    await waitFor(async () => (await ids("트러플감자")).includes("s_demo_000003"), 1000, 20);
+    await waitFor(async () => (await ids("트러플감자")).includes("s_demo_000003"), 15_000, 20);
     await stack.origin("DELETE", "/shops/s_demo_000002");
-    await waitFor(async () => !(await ids("화덕피자")).includes("s_demo_000002"), 1000, 20);
+    await waitFor(async () => !(await ids("화덕피자")).includes("s_demo_000002"), 15_000, 20);
   });
 
   it("edge-cache search prints the top results, and a refusal as one line", async () => {

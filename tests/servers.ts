@@ -2,6 +2,13 @@ import postgres from "postgres";
 import { createClient } from "redis";
 
 /**
+ * Whether this run is CI: any value CI providers set (`true`, `1`, `yes`, GitLab's `true`, …), not
+ * only `"true"`; unset, empty, `0` and `false` are a developer's machine.
+ */
+export const inCI = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  !!env.CI && !["0", "false", "no"].includes(env.CI.trim().toLowerCase());
+
+/**
  * Real servers the suite uses when they answer. Outside CI a missing server skips its suites with a
  * loud warning; with CI=true it fails the run, so CI can never go green by skipping.
  */
@@ -21,7 +28,7 @@ async function checkRedis(env: NodeJS.ProcessEnv): Promise<string | null> {
     return url;
   } catch (error) {
     const message = `Redis at ${url} does not answer (${(error as Error).message})`;
-    if (env.CI === "true") throw new Error(message);
+    if (inCI(env)) throw new Error(message);
     console.warn(`\n⚠️  ${message}: Redis suites are SKIPPED\n`);
     return null;
   } finally {
@@ -34,7 +41,7 @@ async function checkPostgres(env: NodeJS.ProcessEnv): Promise<string | null> {
   if (!url) {
     const message =
       "DATABASE_URL is not set: origin suites run on PGlite only (set it to also run on PostgreSQL)";
-    if (env.CI === "true") throw new Error(`${message}; CI must run both engines`);
+    if (inCI(env)) throw new Error(`${message}; CI must run both engines`);
     console.warn(`\n⚠️  ${message}\n`);
     return null;
   }
@@ -44,7 +51,7 @@ async function checkPostgres(env: NodeJS.ProcessEnv): Promise<string | null> {
     return url;
   } catch (error) {
     const message = `PostgreSQL at DATABASE_URL does not answer (${(error as Error).message})`;
-    if (env.CI === "true") throw new Error(message);
+    if (inCI(env)) throw new Error(message);
     console.warn(`\n⚠️  ${message}: PostgreSQL suites are SKIPPED\n`);
     return null;
   } finally {

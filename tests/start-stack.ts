@@ -53,7 +53,6 @@ export async function expectWorkingStack(
   shopId: string,
   name: string,
 ) {
-  const started = Date.now();
   await waitFor(
     async () =>
       (await fetch(`${stack.edge}/v1/shops?region=gangnam&category=chicken`).then(
@@ -63,7 +62,6 @@ export async function expectWorkingStack(
     60_000,
     200,
   );
-  expect(Date.now() - started).toBeLessThan(60_000);
   await waitFor(
     async () =>
       (await fetch(`${stack.edge}/v1/shops/${shopId}`).then(

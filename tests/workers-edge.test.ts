@@ -73,6 +73,7 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
       );
     },
     l1TtlMs: 1000,
+    seedsLists: false,
     originBudgetMs: 300,
     async stop() {
       await mf.dispose();
