@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: answers are checked field by field
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docKey } from "../contract/index.ts";
 import type { NewDoc } from "../store/port.ts";
 import { waitFor } from "./event-receiver.ts";
@@ -32,11 +32,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export function edgeBehaviourSuite(name: string, make: () => Promise<EdgeTarget>) {
   describe(`edge behaviour: ${name}`, () => {
+    // One edge and origin for the whole suite: each case reads shops no other case reads, and the
+    // origin outage comes last.
     let t: EdgeTarget;
-    beforeEach(async () => {
+    beforeAll(async () => {
       t = await make();
     }, 60_000);
-    afterEach(() => t.stop());
+    afterAll(() => t?.stop());
 
     it("MISS from the origin, then HIT, with ETag, Cache-Control, Age and version headers", async () => {
       const first = await t.get("/v1/shops/s_demo_000001");
@@ -142,26 +144,6 @@ export function edgeBehaviourSuite(name: string, make: () => Promise<EdgeTarget>
       expect((await t.get("/v1/shops/s_demo_000008", { "x-min-version": "x" })).status).toBe(400);
     });
 
-    it("origin killed: warmed keys answer 200 STALE, unwarmed ones a fast 503", async () => {
-      await t.get("/v1/shops/s_demo_000004");
-      await t.killOrigin();
-      await t.waitOriginDown();
-      await sleep(t.l1TtlMs + 50);
-      const warm = await t.get("/v1/shops/s_demo_000004");
-      expect(warm.status).toBe(200);
-      expect(warm.headers.get("x-cache")).toBe("STALE");
-      const cold = await t.get("/v1/shops/s_demo_000005");
-      expect(cold.status).toBe(503);
-      expect(cold.headers.get("retry-after")).toBeTruthy();
-      // Without waiting on the origin (how fast: bench/miss-flood.ts); a hang would time the test out.
-      // Read-your-writes never gets older data silently: the copy there is, marked BEHIND.
-      const ryw = await t.get("/v1/shops/s_demo_000004", { "x-min-version": "99" });
-      expect(ryw.status).toBe(200);
-      expect(ryw.headers.get("x-cache")).toBe("BEHIND");
-      expect(Number(ryw.headers.get("x-doc-version"))).toBeLessThan(99);
-      await t.restartOrigin();
-    });
-
     it("search answers a page of results with the document headers", async () => {
       // Search reads what the store holds: here what reads brought in — a list, then its shops.
       const list = await t.get("/v1/shops?region=gangnam&category=chicken&limit=5");
@@ -198,6 +180,26 @@ export function edgeBehaviourSuite(name: string, make: () => Promise<EdgeTarget>
         expect(res.status, path).toBe(400);
         expect(res.json.error.code).toBe("validation_failed");
       }
+    });
+
+    it("origin killed: warmed keys answer 200 STALE, unwarmed ones a fast 503", async () => {
+      await t.get("/v1/shops/s_demo_000004");
+      await t.killOrigin();
+      await t.waitOriginDown();
+      await sleep(t.l1TtlMs + 50);
+      const warm = await t.get("/v1/shops/s_demo_000004");
+      expect(warm.status).toBe(200);
+      expect(warm.headers.get("x-cache")).toBe("STALE");
+      const cold = await t.get("/v1/shops/s_demo_000005");
+      expect(cold.status).toBe(503);
+      expect(cold.headers.get("retry-after")).toBeTruthy();
+      // Without waiting on the origin (how fast: bench/miss-flood.ts); a hang would time the test out.
+      // Read-your-writes never gets older data silently: the copy there is, marked BEHIND.
+      const ryw = await t.get("/v1/shops/s_demo_000004", { "x-min-version": "99" });
+      expect(ryw.status).toBe(200);
+      expect(ryw.headers.get("x-cache")).toBe("BEHIND");
+      expect(Number(ryw.headers.get("x-doc-version"))).toBeLessThan(99);
+      await t.restartOrigin();
     });
   });
 }
