@@ -42,6 +42,8 @@ export type RelayOptions = {
   requestTimeoutMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   fetch?: typeof fetch;
+  /** The clock rounds are timed by (tests drive it); sleeps still use timers. */
+  now?: () => number;
 };
 
 /**
@@ -113,7 +115,8 @@ export class EventRelay {
     while (this.running) {
       let delay = this.o.pollMs ?? 500;
       let gathering = false;
-      const started = Date.now();
+      const now = this.o.now ?? Date.now;
+      const started = now();
       // Cleared before the read: a commit from here on is either in this round's rows or wakes the
       // next sleep. Without the flag, one committed between an empty read and the sleep waited pollMs.
       this.woken = false;
@@ -123,7 +126,7 @@ export class EventRelay {
         this.failures = 0;
         // A full batch: drain the backlog at once. A part-full one: let the next rows gather.
         if (used > 0)
-          delay = used >= (this.o.batchSize ?? 200) ? 0 : (this.o.gatherMs ?? 10) - (Date.now() - started);
+          delay = used >= (this.o.batchSize ?? 200) ? 0 : (this.o.gatherMs ?? 10) - (now() - started);
         gathering = used > 0 && delay > 0;
         await this.maybeHousekeeping();
       } catch (error) {

@@ -1,11 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createLogger } from "../contract/index.ts";
+import { waitFor } from "../tests/event-receiver.ts";
 import { Consumer } from "./consumer.ts";
 import type { BatchProcessor, BatchResult } from "./pipeline/process.ts";
 import { createMemoryQueue } from "./queue/memory.ts";
 import type { Delivery } from "./queue/port.ts";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const shop = (id: string) => ({ type: "shop" as const, id, occurredAt: new Date().toISOString() });
 
 /**
@@ -41,17 +41,19 @@ describe("Consumer: bulk batches in flight", () => {
     await queue.send(["s_a", "s_b", "s_c"].map(shop), { source: "catch-up" });
     consumer.start();
     try {
-      await sleep(100);
+      const taken = () => h.waiting.map((w) => w.batch[0]?.event.id as string);
+      await waitFor(() => taken().length === 2);
       // Two bulk batches taken, the third waits for one of them to finish.
-      expect(h.waiting.map((w) => w.batch[0]?.event.id).sort()).toEqual(["s_a", "s_b"]);
+      expect(taken().sort()).toEqual(["s_a", "s_b"]);
       await queue.send([shop("s_live")]);
-      await sleep(100);
-      expect(h.waiting.map((w) => w.batch[0]?.event.id)).toContain("s_live");
+      // The live event passes them: taken while both bulk batches are still held, s_c still waiting.
+      await waitFor(() => taken().includes("s_live"));
+      expect(taken().sort()).toEqual(["s_a", "s_b", "s_live"]);
       for (const w of h.waiting.splice(0)) w.done();
-      await sleep(100);
-      expect(h.waiting.map((w) => w.batch[0]?.event.id)).toEqual(["s_c"]);
+      await waitFor(() => taken().length === 1);
+      expect(taken()).toEqual(["s_c"]);
       h.waiting.splice(0)[0]?.done();
-      await sleep(50);
+      await waitFor(() => h.processed.length === 4);
       expect(h.processed.sort()).toEqual(["s_a", "s_b", "s_c", "s_live"]);
       expect(await queue.depth()).toMatchObject({ ready: 0, inFlight: 0 });
     } finally {
@@ -80,12 +82,24 @@ describe("Consumer: bulk batches in flight", () => {
       Array.from({ length: 50 }, (_, i) => shop(`s_${i}`)),
       { source: "catch-up" },
     );
-    consumer.start();
-    await sleep(1000);
-    await consumer.stop();
-    // 10 a second between the two loops: ~10 in this second (each loop's first batch is not
-    // delayed). Twenty or more would mean each loop took the whole rate.
-    expect(processed).toBeGreaterThanOrEqual(6);
-    expect(processed).toBeLessThanOrEqual(13);
+    // Driven time (vitest's fake timers: Date.now and setTimeout): whole seconds, exactly.
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+    try {
+      consumer.start();
+      const perSecond: number[] = [];
+      for (let s = 0; s < 3; s++) {
+        const before = processed;
+        await vi.advanceTimersByTimeAsync(1000);
+        perSecond.push(processed - before);
+      }
+      // 10 a second between the two loops (the first second also has each loop's undelayed first
+      // batch). Each loop taking the whole rate would show 20.
+      expect(perSecond).toEqual([12, 10, 10]);
+    } finally {
+      const stopping = consumer.stop();
+      await vi.advanceTimersByTimeAsync(2000);
+      await stopping;
+      vi.useRealTimers();
+    }
   });
 });

@@ -116,6 +116,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     logger: o.logger,
     liveLagMs: () => lag.summary().max,
     ...o.catchUp,
+    ...(o.now ? { now: o.now } : {}),
   });
   const catalogue = new CatalogueSweep({
     origin,

@@ -66,10 +66,11 @@ describe("sync-worker failures: retry with backoff, dead letters, replay", () =>
   });
 
   it("a routine catch-up leaves changes younger than the grace (or twice the live lag) to the live path", async () => {
+    let ahead = 0; // the sync-worker's clock runs this far ahead of the origin's: time passes on demand
     stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
       demoShops: 3,
       relay: false,
-      sync: { catchUp: { graceMs: 1_500 } },
+      sync: { catchUp: { graceMs: 60_000, resendAfterMs: 3_600_000 }, now: () => Date.now() + ahead },
     });
     stack.sync.start(0);
     await waitFor(async () => (await stack.store.countDocuments()).detail === 3, 10_000);
@@ -84,26 +85,27 @@ describe("sync-worker failures: retry with backoff, dead letters, replay", () =>
       deferred: 1,
       to: before,
     });
-    await new Promise((r) => setTimeout(r, 1_600));
+    ahead += 61_000; // past the grace
     expect(await stack.sync.catchUp.run({ routine: true })).toMatchObject({
       events: 1,
       deferred: 0,
       held: 1,
     });
 
-    // The live path lags 30 s of late: a change 1.6 s old is not called lost yet, unless asked.
+    // The live path lags 70 s of late: a change 61 s old is not called lost yet, unless asked.
     await stack.origin("PATCH", "/shops/s_demo_000003", { name: "밀린 이벤트" });
-    stack.sync.lag.record(30_000);
-    await new Promise((r) => setTimeout(r, 1_600));
+    ahead += 61_000;
+    stack.sync.lag.record(70_000); // measured now (the lag window is by the same clock)
     expect(await stack.sync.catchUp.run({ routine: true })).toMatchObject({ events: 0, deferred: 1 });
     expect(await stack.sync.catchUp.run()).toMatchObject({ events: 1, deferred: 0, held: 2, to: before });
   });
 
   it("a routine catch-up does not queue again what an earlier pass sent beyond what it could hold", async () => {
+    let ahead = 0;
     stack = await startStack(await (pglite as NonNullable<typeof pglite>).open(), {
       demoShops: 3,
       relay: false,
-      sync: { catchUp: { graceMs: 0, maxHeld: 1, resendAfterMs: 400 } },
+      sync: { catchUp: { graceMs: 0, maxHeld: 1, resendAfterMs: 60_000 }, now: () => Date.now() + ahead },
     });
     stack.sync.start(0);
     await waitFor(async () => (await stack.store.countDocuments()).detail === 3, 10_000);
@@ -123,7 +125,7 @@ describe("sync-worker failures: retry with backoff, dead letters, replay", () =>
       to: before,
     });
     // After the resend wait, both go again, as a lost queue would need.
-    await new Promise((r) => setTimeout(r, 450));
+    ahead += 61_000;
     expect(await stack.sync.catchUp.run({ routine: true })).toMatchObject({ events: 2, waiting: 0 });
   });
 
