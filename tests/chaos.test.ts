@@ -1,14 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { CATEGORIES, docKey } from "../contract/index.ts";
 import { projectDetail, projectList } from "../projection/index.ts";
 import { createRedisStore } from "../store/redis.ts";
 import { connectRedisRequester, RawRedis } from "../store/redis-tcp.ts";
+import { originDataDir } from "./databases.ts";
 import { freePort, waitFor } from "./event-receiver.ts";
 import { DEV_STATE, type Service, startService } from "./process.ts";
 
@@ -59,7 +58,7 @@ describe("chaos: faults everywhere, then convergence", () => {
     let redis = await privateRedis(redisPort);
     cleanups.push(async () => redis.kill("SIGKILL"));
     const redisUrl = `redis://127.0.0.1:${redisPort}`;
-    const dataDir = await mkdtemp(join(tmpdir(), "chaos-origin-"));
+    const dataDir = await originDataDir("chaos-origin-");
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const [originPort, proxyPort, syncPorts] = [
       await freePort(),
@@ -316,7 +315,7 @@ describe("chaos: faults everywhere, then convergence", () => {
     const certain = [...written].filter(([id]) => !uncertain.has(id));
     expect(certain.length).toBeGreaterThan(SHOPS / 2);
     const landed = await Promise.all(
-      certain.map(async ([id, reviewCount]) => {
+      certain.map(async ([id]) => {
         const stored = await store.get(docKey.detail(id));
         return [id, stored ? (JSON.parse(stored.body) as { reviewCount: number }).reviewCount : null];
       }),

@@ -1,4 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { inject } from "vitest";
 import { openPglite } from "../origin/db/pglite.ts";
 import type { Database } from "../origin/db/sql.ts";
@@ -19,4 +21,11 @@ export function engines(): Engine[] {
 async function openFreshPglite(): Promise<Database> {
   dump ??= new Blob([await readFile(inject("pgliteDump"))]);
   return openPglite({ loadDataDir: dump });
+}
+
+/** A data folder for an origin process: a copy of the run's migrated PGlite folder, so no initdb. */
+export async function originDataDir(prefix = "origin-data-"): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await cp(inject("pgliteDataDir"), dir, { recursive: true });
+  return dir;
 }

@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { originDataDir } from "./databases.ts";
 import { freePort, waitFor } from "./event-receiver.ts";
 import { DEV_METRICS, type Service, startService } from "./process.ts";
 
@@ -22,7 +21,7 @@ let dataDir: string;
 let syncUrl: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "hostile-origin-"));
+  dataDir = await originDataDir("hostile-origin-");
   const [originPort, edgePort, syncPort] = [await freePort(), await freePort(), await freePort()];
   syncUrl = `http://127.0.0.1:${syncPort}`;
   const originUrl = `http://127.0.0.1:${originPort}`;

@@ -1,8 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { ShopIdsResponse, ShopStateResponse } from "../contract/index.ts";
+import { originDataDir } from "./databases.ts";
 import { freePort, startReceiver, waitFor } from "./event-receiver.ts";
 import { DEV_STATE, type Service, startService } from "./process.ts";
 
@@ -17,7 +16,7 @@ describe("origin process (PGlite on disk)", () => {
   });
 
   it("seeds, serves state, and delivers every event once the listener is back, across a crash", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "origin-data-"));
+    const dataDir = await originDataDir("origin-data-"); // migrated already: no initdb to wait for
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const [port, listenerPort] = [await freePort(), await freePort()];
     const env = {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { DEV_TOKENS } from "../contract/tokens.ts";
+import { originDataDir } from "./databases.ts";
 import { waitFor } from "./event-receiver.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -82,11 +83,11 @@ export async function startService(
  * suites that run services against it; `stop()` also removes the data dir.
  */
 export async function startDemoOrigin(shops = 20): Promise<Service> {
-  const { mkdtemp, rm } = await import("node:fs/promises");
+  const { rm } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
   const { freePort } = await import("./event-receiver.ts");
-  const dataDir = await mkdtemp(join(tmpdir(), "origin-demo-"));
+  const dataDir = await originDataDir("origin-demo-");
   const origin = await startService(
     "origin/entry/node.ts",
     { DATABASE_URL: "", ORIGIN_DATA_DIR: dataDir, DEMO_SHOPS: String(shops), LOG_LEVEL: "warn" },

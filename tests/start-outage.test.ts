@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
+import { originDataDir } from "./databases.ts";
 import { waitFor } from "./event-receiver.ts";
 import { type Service, startService } from "./process.ts";
 import { expectWorkingStack, launch } from "./start-stack.ts";
@@ -21,7 +20,7 @@ const read = async (url: string) => {
 /** README's "try an origin outage", as a user does it: kill the origin under `npm start`. */
 describe("npm start: the origin dies, the query side stays up", () => {
   it("serves warmed documents as STALE, answers 503 fast for the rest, and picks up a restarted origin", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "stack-outage-"));
+    const dataDir = await originDataDir("stack-outage-");
     dirs.push(dataDir);
     const stack = await launch("node", dataDir);
     let again: Service | undefined;

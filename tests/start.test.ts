@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { originDataDir } from "./databases.ts";
 import { freePort, waitFor } from "./event-receiver.ts";
 import { DEV_STATE, type Runtime, type Service, startService } from "./process.ts";
 import { expectWorkingStack, launch } from "./start-stack.ts";
@@ -57,7 +58,7 @@ describe("npm start: the whole stack on the embedded default", () => {
 
   for (const runtime of ["bun", "deno"] as Runtime[]) {
     it(`runs on ${runtime} (start:${runtime})`, async () => {
-      const dataDir = await mkdtemp(join(tmpdir(), `stack-${runtime}-`));
+      const dataDir = await originDataDir(`stack-${runtime}-`);
       dirs.push(dataDir);
       const stack = await launch(runtime, dataDir);
       try {
@@ -74,7 +75,7 @@ describe.runIf(inject("redisUrl"))(
   "STORE=redis QUEUE=redis: origin, two sync-workers and two edges as processes",
   () => {
     it("shows a change at both edges within a second", async () => {
-      const dataDir = await mkdtemp(join(tmpdir(), "stack-redis-"));
+      const dataDir = await originDataDir("stack-redis-");
       dirs.push(dataDir);
       const prefix = `ec-start-test-${process.pid}`;
       const services: Service[] = [];
