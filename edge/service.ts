@@ -149,8 +149,10 @@ export function createEdge(o: EdgeOptions) {
   return {
     app,
     /** What server entries serve: the fast path for hot reads, the app for everything else. */
-    fetch: (req: Request, peer?: () => string | undefined): Response | Promise<Response> =>
-      (faults.fastPath?.(), fast(req)) ?? app.fetch(req, { peer }),
+    fetch: (req: Request, peer?: () => string | undefined): Response | Promise<Response> => {
+      faults.fastPath?.();
+      return fast(req) ?? app.fetch(req, { peer });
+    },
     reader,
     l1,
     health,

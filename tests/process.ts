@@ -84,8 +84,6 @@ export async function startService(
  */
 export async function startDemoOrigin(shops = 20): Promise<Service> {
   const { rm } = await import("node:fs/promises");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
   const { freePort } = await import("./event-receiver.ts");
   const dataDir = await originDataDir("origin-demo-");
   const origin = await startService(
