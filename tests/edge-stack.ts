@@ -70,6 +70,9 @@ export async function startEdgeStack(
   } = {},
 ) {
   const origin = await countingOrigin(db, options.demoShops);
+  // The edge's clock runs this far ahead of the wall: `advance` moves L1 TTLs and max ages past
+  // without a sleep.
+  let ahead = 0;
   const inner = createMemoryStore();
   const faulty = faultyStore(inner);
   const edge = createEdge({
@@ -78,6 +81,7 @@ export async function startEdgeStack(
     stateToken: TOKENS.state,
     metricsToken: TOKENS.metrics,
     logger: silent,
+    now: () => Date.now() + ahead,
     config: edgeConfig(
       {
         EDGE_ORIGIN_BUDGET_MS: 300,
@@ -111,6 +115,10 @@ export async function startEdgeStack(
     originApp: origin.originApp,
     get,
     key: (k: DocKey) => formatDocKey(k),
+    /** Moves the edge's clock on by `ms` (L1 TTLs, max ages, limits), as if that time had passed. */
+    advance: (ms: number) => {
+      ahead += ms;
+    },
     killOrigin: origin.kill,
     restartOrigin: origin.restart,
     async stop() {

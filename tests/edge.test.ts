@@ -6,7 +6,6 @@ import { nodeEdgeTarget, startEdgeStack } from "./edge-stack.ts";
 import { waitFor } from "./event-receiver.ts";
 
 const pglite = engines()[0] as NonNullable<ReturnType<typeof engines>[0]>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A Node edge stack over its own PGlite origin for one test, stopped and closed whatever happens. */
 async function withEdgeStack(
@@ -44,7 +43,7 @@ describe("edge on Node: store faults, negative cache, safety net", () => {
     expect(fromOrigin.status).toBe(200);
     expect(fromOrigin.headers.get("x-cache")).toBe("MISS");
     s.storeFaults.mode = "hang";
-    await sleep(250);
+    s.advance(250); // past the L1 TTL: the next read asks the store
     // A store that never answers is cut at its budget: the read is answered (a hang would time out).
     const slowStore = await s.get("/v1/shops/s_demo_000006");
     expect(slowStore.status).toBe(200);
@@ -69,7 +68,7 @@ describe("edge on Node: store faults, negative cache, safety net", () => {
     expect(stale.headers.get("x-cache")).toBe("STALE");
     expect(stale.json.name).toBe("오래된");
     await waitFor(async () => (await s.store.get(docKey.detail("s_demo_000010")))?.builtAt !== old, 2000);
-    await sleep(250);
+    s.advance(250);
     const fresh = await s.get("/v1/shops/s_demo_000010");
     expect(fresh.json.name).not.toBe("오래된");
     expect(fresh.headers.get("x-cache")).toBe("HIT");
@@ -81,7 +80,7 @@ describe("edge store reads under load", () => {
     await withEdgeStack({ config: { EDGE_L1_TTL_MS: 50 } }, async (s) => {
       const path = "/v1/shops?region=gangnam&category=chicken";
       expect((await s.get(path)).status).toBe(200); // filled from the origin, written to the store
-      await new Promise((r) => setTimeout(r, 100)); // the L1 entry is now expired
+      s.advance(100); // the L1 entry is now expired
       const inner = s.store.get.bind(s.store);
       let reads = 0;
       s.store.get = async (key) => {
@@ -107,7 +106,7 @@ describe("edge L1 refresh of an unchanged detail", () => {
         bodyReads++;
         return inner(key);
       };
-      await new Promise((r) => setTimeout(r, 100)); // expired in L1
+      s.advance(100); // expired in L1
       const again = await Promise.all(Array.from({ length: 20 }, () => s.get(path)));
       expect(again.map((a) => [a.status, a.headers.get("etag"), a.headers.get("x-cache")])).toEqual(
         again.map(() => [200, first.headers.get("etag"), "HIT"]),
@@ -120,7 +119,7 @@ describe("edge L1 refresh of an unchanged detail", () => {
       const stored = await inner("detail:s_demo_000001");
       const newer = { ...(stored as NonNullable<typeof stored>), version: (stored?.version ?? 0) + 1 };
       await s.store.put("detail:s_demo_000001", newer);
-      await new Promise((r) => setTimeout(r, 100));
+      s.advance(100);
       const changed = await s.get(path);
       expect(changed.headers.get("x-doc-version")).toBe(String(newer.version));
       expect(bodyReads).toBe(1);
@@ -178,14 +177,14 @@ describe("edge alone (no sync-worker): lists asked of the origin are seeded into
       const listCalls = () => s.calls.filter((c) => c.includes("region=mapo")).length;
       expect(listCalls()).toBe(1);
       await waitFor(async () => (await s.store.get(docKey.list("mapo", "pizza"))) !== null, 2_000);
-      await new Promise((r) => setTimeout(r, 100)); // past the L1 TTL
+      s.advance(100); // past the L1 TTL
       const again = await s.get(path);
       expect(again.json).toEqual(first.json);
       expect(listCalls()).toBe(1);
       const main = await s.get("/v1/main?region=mapo"); // ten lists from the origin, seeded
       expect(main.status).toBe(200);
       const calls = listCalls();
-      await new Promise((r) => setTimeout(r, 100));
+      s.advance(100);
       expect((await s.get("/v1/main?region=mapo")).json).toEqual(main.json);
       expect(listCalls()).toBe(calls);
     });
