@@ -55,7 +55,7 @@ describe("event relay: when a round runs", () => {
     await waitFor(() => takes.length === 1); // first round: idle, asleep for the poll
     relay.wake(); // the first poll's sleep ends: the second read runs (and finds nothing)
     // Without the wake-up kept across the read, s_late would wait out the 30-s poll.
-    await waitFor(() => receiver.events().length === 1, 3000);
+    await waitFor(() => receiver.events().length === 1, 10_000);
     expect(receiver.events()[0]?.id).toBe("s_late");
   });
 

@@ -61,7 +61,8 @@ export class EventRelay {
   private lastHousekeeping = 0;
   /** A commit woke the relay since its round began: the next idle sleep must not wait. */
   private woken = false;
-  readonly stats = { delivered: 0, failedAttempts: 0, lastError: null as string | null };
+  /** `rounds`: reads of the source so far, delivered or not (a relay that stopped polling shows it). */
+  readonly stats = { delivered: 0, failedAttempts: 0, rounds: 0, lastError: null as string | null };
 
   constructor(
     private readonly source: RelaySource,
@@ -122,6 +123,7 @@ export class EventRelay {
       this.woken = false;
       try {
         const used = await this.deliverOnce();
+        this.stats.rounds++;
         if (this.failures > 0) this.o.logger.info("relay.recovered", { afterFailures: this.failures });
         this.failures = 0;
         // A full batch: drain the backlog at once. A part-full one: let the next rows gather.

@@ -26,12 +26,20 @@ describe("resilient origin policy", () => {
 
   it("opens after consecutive failures, fails fast, and closes after a good trial", async () => {
     const o = scripted(["down", "down", "down", "ok"]);
-    const p = resilientOrigin(o.origin, { attempts: 1, breakAfter: 3, halfOpenAfterMs: 100 });
+    let clock = 0;
+    const p = resilientOrigin(o.origin, {
+      attempts: 1,
+      breakAfter: 3,
+      halfOpenAfterMs: 5000,
+      now: () => clock,
+    });
     for (let i = 0; i < 3; i++) await expect(p.client.shop("s")).rejects.toThrow(OriginError);
     expect(p.breaker.state()).toBe("open");
     await expect(p.client.shop("s")).rejects.toThrow(BrokenCircuitError);
     expect(o.calls()).toBe(3); // the open breaker did not call the origin
-    await new Promise((r) => setTimeout(r, 120));
+    clock += 4999;
+    await expect(p.client.shop("s")).rejects.toThrow(BrokenCircuitError); // not yet
+    clock += 1;
     await expect(p.client.shop("s")).resolves.toBeNull();
     expect(p.breaker.state()).toBe("closed");
     expect(p.breaker.history().map((h) => h.state)).toEqual(["open", "half-open", "closed"]);

@@ -12,6 +12,8 @@ export type OriginPolicyOptions = {
    * and outcome: the metrics' origin-request histogram, so an operator sees whether lag is the origin.
    */
   onAttempt?: (call: OriginCall, ms: number, ok: boolean) => void;
+  /** The breaker's clock (when it opened, when to try again); Date.now unless a test drives it. */
+  now?: () => number;
 };
 export type OriginCall = keyof OriginClient;
 
@@ -54,15 +56,16 @@ export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptio
   let openedAt = 0;
   let trialRunning = false;
 
+  const now = options.now ?? Date.now;
   const move = (next: BreakerState) => {
     if (next === state) return;
     state = next;
-    history.push({ at: new Date().toISOString(), state });
+    history.push({ at: new Date(now()).toISOString(), state });
     if (history.length > 100) history.shift();
   };
   const admit = () => {
     if (state === "closed") return false;
-    if (state === "open" && Date.now() - openedAt >= (options.halfOpenAfterMs ?? 5000)) move("half-open");
+    if (state === "open" && now() - openedAt >= (options.halfOpenAfterMs ?? 5000)) move("half-open");
     if (state === "half-open" && !trialRunning) {
       trialRunning = true;
       return true;
@@ -75,7 +78,7 @@ export function resilientOrigin(origin: OriginClient, options: OriginPolicyOptio
       failures = 0;
       move("closed");
     } else if (trial || ++failures >= (options.breakAfter ?? 5)) {
-      openedAt = Date.now();
+      openedAt = now();
       move("open");
     }
   };

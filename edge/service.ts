@@ -49,6 +49,7 @@ export function createEdge(o: EdgeOptions) {
     concurrency: 64,
     breakAfter: 5,
     halfOpenAfterMs: 2000,
+    ...(o.now ? { now: o.now } : {}),
   });
   const health = new OriginHealth({
     url: o.originUrl,

@@ -27,6 +27,11 @@ export async function startRelay(
   });
   registry.counterFrom("delivered_total", "Events the relay delivered", () => relay.stats.delivered);
   registry.counterFrom(
+    "rounds_total",
+    "Delivery rounds completed, whether they found rows or not",
+    () => relay.stats.rounds,
+  );
+  registry.counterFrom(
     "failed_attempts_total",
     "Delivery attempts that failed",
     () => relay.stats.failedAttempts,

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type DeadLetter, docKey } from "../contract/index.ts";
 import { listChange } from "./list-suite.ts";
 import { type DocumentStore, metasOf, type NewDoc } from "./port.ts";
@@ -229,9 +229,11 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
       await store.put("detail:n1", doc(1, 1));
       await store.put("detail:n1", doc(0, 0)); // refused by the guard: nothing to announce
       await store.delete(["detail:n1"]);
-      await new Promise((r) => setTimeout(r, 100)); // pub/sub is asynchronous
+      // Announcements arrive in order but later (pub/sub): once a last marker is heard, all are in.
+      await store.put("detail:n1-end", doc(1, 1));
+      await vi.waitFor(() => expect(heard).toContain("detail:n1-end"), { timeout: 5000 });
       stop();
-      expect(heard).toEqual(["detail:n1", "detail:n1"]);
+      expect(heard).toEqual(["detail:n1", "detail:n1", "detail:n1-end"]);
     });
 
     if (caps.atomicGuard) {

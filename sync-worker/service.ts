@@ -32,6 +32,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
     timeoutMs: o.originTimeoutMs ?? 3000,
     halfOpenAfterMs: cooldownMs,
     onAttempt: (call, ms, ok) => originSeconds.observe(ms / 1000, { call, outcome: ok ? "ok" : "error" }),
+    ...(o.now ? { now: o.now } : {}),
   });
   const lagSeconds = registry.histogram(
     "live_lag_seconds",

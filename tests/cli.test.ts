@@ -70,7 +70,7 @@ describe("edge-cache CLI", () => {
     expect((await cli("dlq", "list")).stdout).toMatch(/no dead letters/);
     const sent = await cli("events", "send", "--type", "shop", "--id", "s_demo_000001");
     expect(JSON.parse(sent.stdout)).toEqual({ accepted: 1 });
-    await waitFor(async () => (await stack.store.get(docKey.detail("s_demo_000001"))) !== null, 3000);
+    await waitFor(async () => (await stack.store.get(docKey.detail("s_demo_000001"))) !== null, 10_000);
   });
 
   it("a wrong token or an unreachable service is one actionable line", async () => {

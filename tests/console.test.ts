@@ -74,15 +74,16 @@ describe.runIf(hasChromium)("operator console in headless Chromium", () => {
     await page.fill("#token", TOKENS.admin);
     await Promise.all([page.waitForURL(`${stack.syncUrl}/console`), page.click("button[type=submit]")]);
     await page.waitForSelector("body[data-live=on]", { timeout: 10_000 });
-    for (let i = 0; i < 6; i++) {
-      await stack.origin("PATCH", `/shops/s_demo_00000${i + 1}`, { name: `콘솔 ${i}` });
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    // The chart is drawn from the stream: lag points appear as the changes are processed.
-    await page.waitForFunction(
-      () => Number(document.querySelector("#lag-chart")?.getAttribute("data-points")) >= 2,
-      undefined,
-      { timeout: 10_000 },
+    // The chart is drawn from the stream: lag points appear as changes are processed. Changes keep
+    // coming until it has drawn two (one per timeline step), as an app's would.
+    let i = 0;
+    await waitFor(
+      async () => {
+        await stack.origin("PATCH", `/shops/s_demo_00000${(i % 6) + 1}`, { name: `콘솔 ${i++}` });
+        return Number(await page.getAttribute("#lag-chart", "data-points")) >= 2;
+      },
+      10_000,
+      100,
     );
     expect(await page.locator("#lag-chart polyline").count()).toBeGreaterThan(0);
     expect(await page.textContent("#documents")).toContain(`${SHOPS} detail`);

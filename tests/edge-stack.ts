@@ -13,6 +13,7 @@ import { faultyStore } from "./faults.ts";
 import { TOKENS } from "./stack.ts";
 
 const silent = createLogger("test", "silent");
+const L1_TTL_MS = 200;
 
 /**
  * An origin on loopback over demo data — every chicken shop open and delivering to gangnam, a list
@@ -86,7 +87,7 @@ export async function startEdgeStack(
       {
         EDGE_ORIGIN_BUDGET_MS: 300,
         EDGE_STORE_BUDGET_MS: 100,
-        EDGE_L1_TTL_MS: 200,
+        EDGE_L1_TTL_MS: L1_TTL_MS,
         ...options.config,
       },
       options.compress ?? null,
@@ -141,8 +142,7 @@ export async function nodeEdgeTarget(db: Database): Promise<EdgeTarget> {
     killOrigin: s.killOrigin,
     restartOrigin: s.restartOrigin,
     waitOriginDown: () => waitFor(() => s.edge.health.isDown(), 3000).then(() => undefined),
-    l1TtlMs: 200,
-    originBudgetMs: 300,
+    passL1Ttl: async () => s.advance(L1_TTL_MS + 1),
     async stop() {
       await s.stop();
       await db.close();

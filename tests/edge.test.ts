@@ -67,7 +67,7 @@ describe("edge on Node: store faults, negative cache, safety net", () => {
     const stale = await s.get("/v1/shops/s_demo_000010");
     expect(stale.headers.get("x-cache")).toBe("STALE");
     expect(stale.json.name).toBe("오래된");
-    await waitFor(async () => (await s.store.get(docKey.detail("s_demo_000010")))?.builtAt !== old, 2000);
+    await waitFor(async () => (await s.store.get(docKey.detail("s_demo_000010")))?.builtAt !== old, 10_000);
     s.advance(250);
     const fresh = await s.get("/v1/shops/s_demo_000010");
     expect(fresh.json.name).not.toBe("오래된");
@@ -176,7 +176,7 @@ describe("edge alone (no sync-worker): lists asked of the origin are seeded into
       expect(first.headers.get("x-cache")).toBe("MISS");
       const listCalls = () => s.calls.filter((c) => c.includes("region=mapo")).length;
       expect(listCalls()).toBe(1);
-      await waitFor(async () => (await s.store.get(docKey.list("mapo", "pizza"))) !== null, 2_000);
+      await waitFor(async () => (await s.store.get(docKey.list("mapo", "pizza"))) !== null, 10_000);
       s.advance(100); // past the L1 TTL
       const again = await s.get(path);
       expect(again.json).toEqual(first.json);

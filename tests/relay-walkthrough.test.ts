@@ -88,7 +88,8 @@ describe.runIf(postgresUrl)("README walk-through: a hand-made outbox table to a 
 
     const sql = postgres(db.url, { max: 1, onnotice: () => {} });
     cleanups.push(() => sql.end());
-    await new Promise((r) => setTimeout(r, 1500)); // the relay is up and listening
+    // Not waiting for the relay to be up: a change committed before it listens is still delivered,
+    // its first read takes every row not yet delivered.
     await sql.unsafe(w.change);
     await waitFor(async () => (await name()) === w.name, 10_000);
     // The relay records a delivery once the sync-worker accepted it, which can be after the edge

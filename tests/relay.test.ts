@@ -62,13 +62,13 @@ describe.runIf(postgresUrl)("edge-cache relay (Debezium-style outbox)", () => {
     await sql.unsafe(triggerSql("outbox", "team_outbox"));
     // A minute's poll: only the NOTIFY can make these arrive within the wait below.
     const relay = await run(config(url, receiver.url, { channel: "team_outbox", pollMs: 60_000 }));
-    await new Promise((r) => setTimeout(r, 200)); // the first (empty) poll is behind us
+    await waitFor(() => relay.relay.stats.rounds >= 1, 5000); // the first (empty) poll is behind us
     await sql.begin(async (tx) => {
       await add(tx, "Owner", "o_team_1");
       await add(tx, "Restaurant", "s_team_1", { name: "가게" });
       await add(tx, "MenuItem", "m_team_1", { shopId: "s_team_1", price: 9000 });
     });
-    await waitFor(() => receiver.events().length === 3, 3000);
+    await waitFor(() => receiver.events().length === 3, 10_000); // far inside the 60 s poll
     expect(receiver.received[0]?.authorization).toBe("Bearer team-token");
     expect(receiver.events().map(({ occurredAt, ...e }) => e)).toEqual([
       { type: "owner", id: "o_team_1" },
@@ -86,7 +86,7 @@ describe.runIf(postgresUrl)("edge-cache relay (Debezium-style outbox)", () => {
     expect((await sql`SELECT count(*)::int AS n FROM outbox`)[0]?.n).toBe(3); // mark mode keeps the rows
     await add(sql, "Restaurant", "s_team_2");
     // The relay counts a delivery once the receiver has answered, a moment after the receiver saw it.
-    await waitFor(() => relay.relay.stats.delivered === 4, 3000);
+    await waitFor(() => relay.relay.stats.delivered === 4, 10_000);
     expect(receiver.events()).toHaveLength(4); // nothing sent twice
   });
 

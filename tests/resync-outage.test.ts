@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { docKey } from "../contract/index.ts";
+import { createLogger, docKey } from "../contract/index.ts";
 import { projectDetail } from "../projection/index.ts";
 import { engines } from "./databases.ts";
 import { waitFor } from "./event-receiver.ts";
@@ -10,18 +10,26 @@ const SHOPS = 60;
 
 describe("a full resync across an origin outage", () => {
   it("keeps going, retries the shops that failed, and ends with every document right", async () => {
+    const lines: string[] = [];
     const stack = await startStack(await pglite.open(), {
       demoShops: SHOPS,
       relay: false,
       // Slow enough that the outage falls in the middle: 10 shops per batch, 40 shops/s.
-      sync: { bulk: { batchSize: 10, perSec: 40 }, resyncRetryMs: [500, 1000, 2000, 4000] },
+      sync: {
+        bulk: { batchSize: 10, perSec: 40 },
+        resyncRetryMs: [500, 1000, 2000, 4000],
+        logger: createLogger("sync", "info", (line) => lines.push(line)),
+      },
     });
     try {
       const job = stack.sync.jobs.startResync({ all: true });
       await waitFor(() => job.done >= 20, 10_000, 10);
       await stack.stopOrigin();
       await waitFor(() => job.failed > 0, 10_000, 10); // the outage is felt: shops fail
-      await new Promise((r) => setTimeout(r, 1000));
+      // A retry round inside the outage fails too: the job must go on retrying, not give up.
+      const retriedInOutage = () =>
+        lines.some((l) => l.includes('"resync.retried"') && !l.includes('"stillFailing":0'));
+      await waitFor(retriedInOutage, 10_000, 10);
       await stack.restartOrigin();
       await waitFor(() => job.state !== "running", 30_000, 50);
       expect(job).toMatchObject({ state: "done", total: SHOPS, done: SHOPS, failed: 0 });

@@ -43,7 +43,8 @@ export async function startStack(
 ) {
   if (options.demoShops) await seedDemoIfEmpty(db, { shops: options.demoShops, seed: 11 });
   const store = options.store ?? createMemoryStore();
-  const queue = options.queue ?? createMemoryQueue();
+  // The queue's delays run on the sync-worker's clock when a test drives it.
+  const queue = options.queue ?? createMemoryQueue(options.sync?.now ? { now: options.sync.now } : {});
   let relay: OutboxRelay | null = null;
   const originApp = createOriginApp({
     db,

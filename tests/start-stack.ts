@@ -93,12 +93,11 @@ export async function expectWorkingStack(
     body: JSON.stringify({ name }),
   });
   expect(patch.status).toBe(200);
-  const changed = Date.now();
+  // How soon a change shows is measured in bench/, not here: this only catches a change that never does.
   await waitFor(
     async () =>
       ((await (await fetch(`${stack.edge}/v1/shops/${shopId}`)).json()) as { name: string }).name === name,
-    1000,
+    10_000,
     10,
   );
-  return { visibleAfterMs: Date.now() - changed };
 }

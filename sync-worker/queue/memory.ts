@@ -6,9 +6,13 @@ import { type ChangeQueue, type Delivery, type Lane, laneOf } from "./port.ts";
  * long as the process lives — as is the memory store it feeds, so a restart rebuilds both through
  * catch-up from the origin's change feed. Two lanes, live and bulk, each a FIFO.
  */
-export function createMemoryQueue(): ChangeQueue {
+export function createMemoryQueue(options: { now?: () => number } = {}): ChangeQueue {
+  const now = options.now ?? Date.now;
   const ready: Record<Lane, Delivery[]> = { live: [], bulk: [] };
   const inFlight = new Map<string, Delivery>();
+  // Delayed deliveries with their due time on the queue's clock; a timer only wakes a blocked
+  // receive, what is due is decided by the clock (so a test can drive it instead of sleeping).
+  let delayed: { at: number; delivery: Delivery }[] = [];
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let waiters: (() => void)[] = [];
   let nextId = 0;
@@ -18,17 +22,21 @@ export function createMemoryQueue(): ChangeQueue {
     ready[laneOf(delivery.source)].push(delivery);
     for (const wake of waiters.splice(0)) wake();
   };
-  // Due time of each delayed delivery, by its timer: the count and the next one for depth().
-  const due = new Map<ReturnType<typeof setTimeout>, number>();
+  const promote = () => {
+    const t = now();
+    const due = delayed.filter((d) => d.at <= t);
+    if (!due.length) return;
+    delayed = delayed.filter((d) => d.at > t);
+    for (const d of due.sort((a, b) => a.at - b.at)) push(d.delivery);
+  };
   const later = (delivery: Delivery, delayMs: number) => {
     if (delayMs <= 0) return push(delivery);
+    delayed.push({ at: now() + delayMs, delivery });
     const timer = setTimeout(() => {
       timers.delete(timer);
-      due.delete(timer);
-      push(delivery);
+      promote();
     }, delayMs);
     timers.add(timer);
-    due.set(timer, Date.now() + delayMs);
   };
   const readyIn = (lane: Lane | undefined) =>
     lane ? ready[lane].length : ready.live.length + ready.bulk.length;
@@ -49,6 +57,8 @@ export function createMemoryQueue(): ChangeQueue {
       }
     },
     async receive(max, waitMs, lane) {
+      promote();
+      // The wait is how long a reader blocks (timer time), not the queue's clock.
       const deadline = Date.now() + waitMs;
       // Woken by a send to either lane: wait again until this lane has something or time is up.
       while (readyIn(lane) === 0 && Date.now() < deadline) {
@@ -77,12 +87,13 @@ export function createMemoryQueue(): ChangeQueue {
       }
     },
     async depth() {
-      const next = due.size ? Math.min(...due.values()) : null;
+      promote();
+      const next = delayed.length ? Math.min(...delayed.map((d) => d.at)) : null;
       const bulkInFlight = [...inFlight.values()].filter((d) => laneOf(d.source) === "bulk").length;
       return {
         ready: ready.live.length + ready.bulk.length,
         inFlight: inFlight.size,
-        scheduled: due.size,
+        scheduled: delayed.length,
         nextDueAt: next === null ? null : new Date(next).toISOString(),
         bulk: ready.bulk.length + bulkInFlight,
       };
@@ -91,7 +102,7 @@ export function createMemoryQueue(): ChangeQueue {
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      due.clear();
+      delayed = [];
       for (const wake of waiters.splice(0)) wake();
     },
   };

@@ -12,6 +12,8 @@ export type RedisQueueOptions = {
   /** A message held this long by a consumer without an ack is taken over (the consumer died). */
   claimIdleMs?: number;
   logger: Logger;
+  /** When a delayed message is due; Date.now unless a test drives the clock. */
+  now?: () => number;
 };
 
 const Body = z.object({
@@ -51,6 +53,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
   const delayed = `${options.prefix}:q:delayed`;
   const group = options.group ?? "sync-workers";
   const claimIdleMs = options.claimIdleMs ?? 30_000;
+  const now = options.now ?? Date.now;
   const client = createClient({ url: options.url, RESP: 2 });
   const blocking = { live: client.duplicate(), bulk: client.duplicate() };
   for (const c of [client, blocking.live, blocking.bulk])
@@ -89,7 +92,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
   ) => {
     // A random tag keeps two identical schedules distinct members of the sorted set.
     const item = JSON.stringify({ tag: crypto.randomUUID(), body: { event, attempts, source } });
-    multi.zAdd(delayed, { score: Date.now() + delayMs, value: item });
+    multi.zAdd(delayed, { score: now() + delayMs, value: item });
   };
 
   /** A lane's reclaimed messages, then new ones; blocks up to `blockMs` only when given. */
@@ -121,7 +124,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Chan
   async function receiveOnce(max: number, waitMs: number, lane: Lane | undefined): Promise<Delivery[]> {
     await client.eval(PROMOTE, {
       keys: [delayed, streams.live, streams.bulk],
-      arguments: [String(Date.now())],
+      arguments: [String(now())],
     });
     const bad: string[] = [];
     let out: Delivery[];
