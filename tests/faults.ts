@@ -9,6 +9,7 @@ export function faultyStore(inner: DocumentStore) {
   const state = { mode: "ok" as "ok" | "fail" | "hang" };
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
     if (state.mode === "fail") throw new Error("injected store failure");
+    // The fault itself: a store that stalls far past any budget.
     if (state.mode === "hang") await new Promise((r) => setTimeout(r, 10_000));
     return fn();
   };
