@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseTrustProxy } from "./client-address.ts";
+import { parseTrustProxy } from "./trust-proxy.ts";
 import { TokenVars, tokens } from "./tokens.ts";
 
 /**

@@ -24,3 +24,4 @@ export * from "./state.ts";
 export * from "./store.ts";
 export * from "./token-bucket.ts";
 export * from "./tokens.ts";
+export * from "./trust-proxy.ts";

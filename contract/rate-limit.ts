@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { clientOf, type TrustProxy } from "./client-address.ts";
+import { clientOf } from "./client-address.ts";
+import type { TrustProxy } from "./trust-proxy.ts";
 import { AppError } from "./errors.ts";
 import { KeyedBuckets, TokenBucket } from "./token-bucket.ts";
 
