@@ -9,7 +9,7 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { parseEnv, SyncWorkerEnv } from "../contract/index.ts";
-import { boundHeapGrowth } from "../contract/runtime/node.ts";
+import { boundHeapGrowth } from "../runtime/node.ts";
 import { optionsFromEnv } from "../sync-worker/options.ts";
 import { bulkRun } from "./lib/bulk-run.ts";
 import { benchUrls } from "./lib/rig.ts";

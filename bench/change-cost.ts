@@ -15,8 +15,9 @@
 import { execFileSync } from "node:child_process";
 import { PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { createLogger, type ShopAggregate, ShopsStateResponse } from "../contract/index.ts";
+import { type ShopAggregate, ShopsStateResponse } from "../contract/index.ts";
 import { demoChunks } from "../origin/demo/generate.ts";
+import { createLogger } from "../runtime/index.ts";
 import { createMemoryStore } from "../store/memory.ts";
 import { Rebuilder } from "../sync-worker/pipeline/rebuild.ts";
 import { profileWindow } from "./lib/cpu-profile.ts";

@@ -1,4 +1,4 @@
-import { formatDuration } from "../contract/duration.ts";
+import { formatDuration } from "../runtime/duration.ts";
 
 /** Plain-text tables for the terminal: readable without colour, aligned by column. */
 export function table(rows: [string, string][]): string {

@@ -1,11 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { defineCommand } from "citty";
 import postgres from "postgres";
-
-import { createLogger } from "../contract/index.ts";
 import { parseMap, RelayConfig } from "../relay/config.ts";
 import { startRelay } from "../relay/run.ts";
 import { triggerSql } from "../relay/schema.ts";
+import { createLogger } from "../runtime/index.ts";
 import { CliError } from "./client.ts";
 
 /**

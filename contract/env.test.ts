@@ -8,7 +8,6 @@ import {
   SyncWorkerEnv,
   SyncWorkerWorkersEnv,
 } from "./env.ts";
-import { boundHeapGrowth } from "./runtime/node.ts";
 
 describe("service environments", () => {
   const LOCAL = { LOCAL_DEV: "1" };
@@ -113,12 +112,6 @@ describe("service environments", () => {
     expect(() => parseEnv(SyncWorkerEnv, { ...LOCAL, STORE: "kv", BULK_CONCURRENCY: "2" })).toThrow(
       /BULK_CONCURRENCY.*one writer/,
     );
-  });
-
-  it("bounds a Node store process's heap growth, and names a wrong HEAP_GROWTH_PERCENT", () => {
-    expect(boundHeapGrowth({ HEAP_GROWTH_PERCENT: "0" })).toBe(0); // 0: V8's own growth, no flag set
-    expect(() => boundHeapGrowth({ HEAP_GROWTH_PERCENT: "lots" })).toThrow(/HEAP_GROWTH_PERCENT/);
-    expect(() => boundHeapGrowth({ HEAP_GROWTH_PERCENT: "-5" })).toThrow(ConfigError);
   });
 
   it("treats an empty variable as unset", () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { parseTrustProxy } from "./trust-proxy.ts";
 import { TokenVars, tokens } from "./tokens.ts";
+import { parseTrustProxy } from "./trust-proxy.ts";
 
 /**
  * Each service's environment, parsed once at start. A wrong value stops the process with
@@ -18,7 +18,7 @@ const Common = z.object({
 });
 
 /**
- * Who the client is (contract/client-address.ts): comma-separated addresses or CIDRs (or `loopback`,
+ * Who the client is (runtime/client-address.ts): comma-separated addresses or CIDRs (or `loopback`,
  * `private`) of the proxies whose X-Forwarded-For / CF-Connecting-IP is believed. Empty: the
  * socket's address. Workers take the platform's CF-Connecting-IP whatever this says.
  */

@@ -4,7 +4,7 @@ import { ErrorBody } from "./errors.ts";
 /**
  * Builds OpenAPI 3.1 documents from the zod contract (OpenAPI 3.1 schemas are JSON Schema 2020-12,
  * which `z.toJSONSchema` emits). Statuses and headers every operation of a kind can answer are added
- * here once, from how the shared HTTP frame behaves (contract/http.ts): a generated client or a
+ * here once, from how the shared HTTP frame behaves (runtime/http.ts): a generated client or a
  * contract tester then meets no response the document does not declare (tests/openapi-conformance).
  */
 export type Param = {
@@ -153,7 +153,7 @@ const operationId = (method: string, path: string) =>
     .replace(/[^A-Za-z0-9]/g, "");
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** What every service answers besides its own API (contract/http.ts, contract/docs.ts). */
+/** What every service answers besides its own API (runtime/http.ts, runtime/docs.ts). */
 const COMMON: Record<string, Record<string, Op>> = {
   "/healthz": {
     get: {

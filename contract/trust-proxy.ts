@@ -38,4 +38,3 @@ export function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null 
     ? (parsed as ipaddr.IPv6).toIPv4Address()
     : parsed;
 }
-

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { Logger } from "../contract/index.ts";
+import type { Logger } from "../runtime/index.ts";
 import { CATALOGUE_CHECKPOINT, type CatalogueKind, type DocumentStore } from "../store/port.ts";
 
 /** known: in the catalogue; unknown: not, and the catalogue is complete; unsure: cannot tell yet. */

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { KeyedBuckets, TokenBucket } from "../contract/index.ts";
+import { KeyedBuckets, TokenBucket } from "../runtime/index.ts";
 
 export type GateConfig = {
   /** Origin calls a second this process may make for public reads, and at once. */

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { ShopListDoc } from "../contract/index.ts";
-import type { Encodable } from "./http/encoding.ts";
+import type { Encodable, HotHeaders } from "./http/encoding.ts";
 
 /**
  * One L1 entry per document key, holding what a hit needs already made: the response body, its
@@ -33,8 +33,6 @@ export type Page = {
   hot?: HotHeaders;
   variants?: Encodable["variants"];
 };
-/** The last 200 answer's headers, reused while its Age and X-Cache stay the same (see respond). */
-export type HotHeaders = { age: number; xcache: string; headers: Headers; template?: Response };
 
 const encoder = new TextEncoder();
 export const encode = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);
@@ -71,6 +69,15 @@ export class L1 {
   }
   delete(key: string): void {
     this.lru?.delete(key);
+    this.missing.delete(key);
+  }
+  /**
+   * A key the store announced a write for: no longer fresh, so the next read asks the store, but
+   * kept as the last copy to serve (STALE) should the store and the origin both fail that read.
+   */
+  expire(key: string): void {
+    const entry = this.lru?.peek(key);
+    if (entry) entry.freshUntil = 0;
     this.missing.delete(key);
   }
   get size(): number {

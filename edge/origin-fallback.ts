@@ -1,4 +1,5 @@
-import { CATEGORIES, type Category, type DocKey, docKey, type OriginClient } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import { CATEGORIES, type Category, type DocKey, docKey } from "../contract/index.ts";
 import { projectDetail, projectList, projectMain, seedEntries } from "../projection/index.ts";
 import type { NewDoc, SeedEntry } from "../store/port.ts";
 

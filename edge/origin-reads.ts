@@ -1,5 +1,7 @@
 import { LRUCache } from "lru-cache";
-import type { DocKey, Logger, OriginClient } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import type { DocKey } from "../contract/index.ts";
+import type { Logger } from "../runtime/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
 import { withDeadline } from "./deadline.ts";

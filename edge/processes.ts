@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
-import { ConfigError, createLogger, type EdgeEnv, type Serve } from "../contract/index.ts";
-import { type Child, supervise } from "../contract/runtime/supervise.ts";
+import { ConfigError, type EdgeEnv } from "../contract/index.ts";
+import { createLogger, type Serve } from "../runtime/index.ts";
+import { type Child, supervise } from "../runtime/supervise.ts";
 import { startEdge } from "./start.ts";
 
 /** How many edge processes: EDGE_PROCESSES, else one per core over a shared store (1 in tests). */

@@ -1,4 +1,6 @@
-import { type DocKey, formatDocKey, type Logger, type OriginClient } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import { type DocKey, formatDocKey } from "../contract/index.ts";
+import type { Logger } from "../runtime/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import type { EdgeCatalogue } from "./catalogue.ts";
 import type { EdgeConfig } from "./config.ts";

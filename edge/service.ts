@@ -1,13 +1,6 @@
-import {
-  type AssetLoader,
-  breakerGaugeValue,
-  docKey,
-  httpOriginClient,
-  type Logger,
-  type OriginClient,
-  Registry,
-  resilientOrigin,
-} from "../contract/index.ts";
+import { breakerGaugeValue, httpOriginClient, type OriginClient, resilientOrigin } from "../clients/index.ts";
+import { docKey } from "../contract/index.ts";
+import { type AssetLoader, type Logger, Registry } from "../runtime/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import { EdgeCatalogue } from "./catalogue.ts";
 import type { EdgeConfig } from "./config.ts";
@@ -135,13 +128,14 @@ export function createEdge(o: EdgeOptions) {
    * how the fuzz suite proves it would see a fast path that throws (tests/edge-fuzz.test.ts).
    */
   const faults: { fastPath: (() => void) | null } = { fastPath: null };
-  // Where the store announces writes, a changed document leaves L1 at once (not after the TTL).
+  // Where the store announces writes, a changed document is read again at once (not after the TTL);
+  // the old copy stays behind it, for a read that finds neither the store nor the origin answering.
   const unsubscribe = o.store
     .onWrite?.((key) => {
-      l1.delete(key);
+      l1.expire(key);
       indexes.onWrite(key);
       // A region's main is made from its lists: any of them changing changes it.
-      if (key.startsWith("list:")) l1.delete(docKey.main(key.split(":")[1] as string));
+      if (key.startsWith("list:")) l1.expire(docKey.main(key.split(":")[1] as string));
     })
     .catch((e) => {
       o.logger.warn("edge.invalidation_unavailable", { error: String(e) });

@@ -1,6 +1,7 @@
-import { createLogger, type EdgeEnv, type Serve } from "../contract/index.ts";
-import { swaggerAssets } from "../contract/runtime/assets.ts";
-import { zlibCompress } from "../contract/runtime/compress.ts";
+import type { EdgeEnv } from "../contract/index.ts";
+import { swaggerAssets } from "../runtime/assets.ts";
+import { zlibCompress } from "../runtime/compress.ts";
+import { createLogger, type Serve } from "../runtime/index.ts";
 import { openStore } from "../store/open.ts";
 import { edgeConfig } from "./config.ts";
 import { createEdge } from "./service.ts";

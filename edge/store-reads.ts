@@ -1,4 +1,5 @@
-import type { DocMeta, Logger } from "../contract/index.ts";
+import type { DocMeta } from "../contract/index.ts";
+import type { Logger } from "../runtime/index.ts";
 import type { DocumentStore, StoredDoc } from "../store/port.ts";
 import { withDeadline } from "./deadline.ts";
 import type { L1Entry } from "./l1.ts";

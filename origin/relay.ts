@@ -1,5 +1,5 @@
-import { EventRelay, type RelayOptions, type RelaySource } from "../contract/event-relay.ts";
-import type { Logger } from "../contract/log.ts";
+import { EventRelay, type RelayOptions, type RelaySource } from "../clients/event-relay.ts";
+import type { Logger } from "../runtime/log.ts";
 import type { Database } from "./db/sql.ts";
 import { markDelivered, pendingChanges, pruneDelivered, toEvent } from "./domain/outbox.ts";
 

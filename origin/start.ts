@@ -1,5 +1,6 @@
-import { createLogger, type OriginEnv, Registry, type Serve } from "../contract/index.ts";
-import { swaggerAssets } from "../contract/runtime/assets.ts";
+import type { OriginEnv } from "../contract/index.ts";
+import { swaggerAssets } from "../runtime/assets.ts";
+import { createLogger, Registry, type Serve } from "../runtime/index.ts";
 import { openDatabase } from "./db/open.ts";
 import { openPostgres } from "./db/postgres.ts";
 import { seedDemoIfEmpty } from "./demo/seed.ts";

@@ -1,7 +1,7 @@
 import postgres from "postgres";
-import type { RelaySource } from "../contract/event-relay.ts";
+import type { RelaySource } from "../clients/event-relay.ts";
 import { ChangeEvent } from "../contract/index.ts";
-import type { Logger } from "../contract/log.ts";
+import type { Logger } from "../runtime/log.ts";
 import { type RelayConfig, shopIdOf } from "./config.ts";
 import { columnsOf, ensureRelayTables, type OutboxShape } from "./schema.ts";
 

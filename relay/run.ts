@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { EventRelay } from "../contract/event-relay.ts";
-import { createLogger, type Logger, Registry } from "../contract/index.ts";
-import { nodeServe } from "../contract/runtime/node.ts";
+import { EventRelay } from "../clients/event-relay.ts";
+import { createLogger, type Logger, Registry } from "../runtime/index.ts";
+import { nodeServe } from "../runtime/node.ts";
 import type { RelayConfig } from "./config.ts";
 import { debeziumSource } from "./debezium.ts";
 

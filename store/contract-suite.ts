@@ -1,9 +1,8 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { type DeadLetter, docKey } from "../contract/index.ts";
-import { listChange } from "./list-suite.ts";
 import { type DocumentStore, metasOf, type NewDoc } from "./port.ts";
+import { freshStore, listChange, type StoreFactory } from "./suite-kit.ts";
 
-export type StoreFactory = () => Promise<{ store: DocumentStore; cleanup?: () => Promise<void> }>;
 export type StoreCaps = {
   /** Announces writes (onWrite): memory and Redis over TCP. */
   notifies?: boolean;
@@ -26,21 +25,6 @@ const dead = (id: string, at: string): DeadLetter => ({
   firstFailedAt: at,
   lastFailedAt: at,
 });
-
-/** A fresh store per test from `factory`, cleaned up after the suite; read it inside tests. */
-export function freshStore(factory: StoreFactory): () => DocumentStore {
-  let store: DocumentStore | undefined;
-  const cleanups: (() => Promise<void>)[] = [];
-  beforeEach(async () => {
-    const made = await factory();
-    store = made.store;
-    if (made.cleanup) cleanups.push(made.cleanup);
-  });
-  afterAll(async () => {
-    for (const fn of cleanups) await fn();
-  });
-  return () => store as DocumentStore;
-}
 
 /**
  * One suite for every DocumentStore adapter (hono's common.case.test.ts, bentocache's

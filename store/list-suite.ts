@@ -6,35 +6,11 @@ import { type ListEntry, listMember, ShopListDoc } from "../contract/index.ts";
 // compareEntries); the store may not import the projection.
 const compareEntries = (a: ListEntry, b: ListEntry) => (listMember(a) < listMember(b) ? -1 : 1);
 
-import { freshStore, type StoreFactory } from "./contract-suite.ts";
 import type { DocumentStore, ListChange } from "./port.ts";
+import { entry, freshStore, listChange, type StoreFactory } from "./suite-kit.ts";
 
 const BUILT = "2026-11-26T12:00:00.000Z";
 const LIST = "list:mapo:chicken";
-
-export function entry(id: string, o: Partial<ListEntry> = {}): ListEntry {
-  return {
-    id,
-    name: `가게 ${id}`,
-    category: "chicken",
-    rating: 4.5,
-    reviewCount: 10,
-    minOrder: 12000,
-    deliveryFee: 2000,
-    openHours: "11:00-23:00",
-    ad: null,
-    ...o,
-  };
-}
-/** A change for shop `id` at version = seq = `v`; `e` null removes it. */
-export function listChange(list: string, id: string, v: number, e: ListEntry | null = entry(id)): ListChange {
-  return {
-    list,
-    id,
-    guard: { version: v, seq: v },
-    entry: e ? { member: listMember(e), card: JSON.stringify(e) } : null,
-  };
-}
 
 const read = async (store: DocumentStore, key = LIST) => {
   const d = await store.get(key);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { storeContractSuite } from "./contract-suite.ts";
-import { listChange, listStoreSuite } from "./list-suite.ts";
+import { listStoreSuite } from "./list-suite.ts";
 import { createMemoryStore } from "./memory.ts";
+import { listChange } from "./suite-kit.ts";
 
 storeContractSuite("memory", async () => ({ store: createMemoryStore() }), {
   atomicGuard: true,

@@ -1,10 +1,11 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startUpstashRestServer } from "../tests/upstash-rest-server.ts";
-import { type StoreFactory, storeContractSuite } from "./contract-suite.ts";
+import { storeContractSuite } from "./contract-suite.ts";
 import { listStoreSuite } from "./list-suite.ts";
 import { createRedisStore } from "./redis.ts";
 import { connectRedisRequester, RawRedis } from "./redis-tcp.ts";
+import type { StoreFactory } from "./suite-kit.ts";
 
 const redisUrl = inject("redisUrl");
 // Each test gets its own prefix and purges it after, so runs never see each other's keys.

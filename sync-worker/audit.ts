@@ -1,4 +1,5 @@
-import { docKey, type OriginClient } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import { docKey } from "../contract/index.ts";
 import { projectDetail } from "../projection/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import type { Rebuilder } from "./pipeline/rebuild.ts";

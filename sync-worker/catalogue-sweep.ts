@@ -1,4 +1,5 @@
-import type { Logger, OriginClient } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import type { Logger } from "../runtime/index.ts";
 import { CATALOGUE_CHECKPOINT, type DocumentStore } from "../store/port.ts";
 import { type ChangeQueue, waiting } from "./queue/port.ts";
 

@@ -1,4 +1,6 @@
-import { type Change, type ChangeEvent, docKey, type Logger, type OriginClient } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import { type Change, type ChangeEvent, docKey } from "../contract/index.ts";
+import type { Logger } from "../runtime/index.ts";
 import { type DocumentStore, metasOf } from "../store/port.ts";
 import type { ChangeQueue } from "./queue/port.ts";
 

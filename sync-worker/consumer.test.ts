@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { createLogger } from "../contract/index.ts";
+import { createLogger } from "../runtime/index.ts";
 import { waitFor } from "../tests/event-receiver.ts";
 import { Consumer } from "./consumer.ts";
 import type { BatchProcessor, BatchResult } from "./pipeline/process.ts";

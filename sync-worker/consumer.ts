@@ -1,4 +1,4 @@
-import type { Logger } from "../contract/index.ts";
+import type { Logger } from "../runtime/index.ts";
 import type { BatchProcessor } from "./pipeline/process.ts";
 import type { ChangeQueue, Lane } from "./queue/port.ts";
 

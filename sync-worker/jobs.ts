@@ -1,4 +1,6 @@
-import { durationMs, type Job, type Logger, type OriginClient, type ResyncBody } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import { durationMs, type Job, type ResyncBody } from "../contract/index.ts";
+import type { Logger } from "../runtime/index.ts";
 import { type DocumentStore, newestJobFirst } from "../store/port.ts";
 import { type BulkLimits, DEFAULT_BULK_CONCURRENCY } from "./consumer.ts";
 import type { Rebuilder } from "./pipeline/rebuild.ts";

@@ -1,11 +1,6 @@
-import {
-  type AssetLoader,
-  type Logger,
-  type OriginClient,
-  parseTrustProxy,
-  type SyncWorkerEnv,
-  type TrustProxy,
-} from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import { parseTrustProxy, type SyncWorkerEnv, type TrustProxy } from "../contract/index.ts";
+import type { AssetLoader, Logger } from "../runtime/index.ts";
 import type { DocumentStore } from "../store/port.ts";
 import type { BulkLimits } from "./consumer.ts";
 import type { ChangeQueue } from "./queue/port.ts";

@@ -1,4 +1,6 @@
-import type { Logger, OriginClient, OutboxStatusResponse } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import type { OutboxStatusResponse } from "../contract/index.ts";
+import type { Logger } from "../runtime/index.ts";
 
 export type OriginReading = {
   at: string;

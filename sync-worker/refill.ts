@@ -1,5 +1,7 @@
-import { type Logger, type OriginClient, parseDocKey } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import { parseDocKey } from "../contract/index.ts";
 import { regionLists } from "../projection/index.ts";
+import type { Logger } from "../runtime/index.ts";
 import type { Rebuilder } from "./pipeline/rebuild.ts";
 
 /**

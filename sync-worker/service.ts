@@ -1,4 +1,5 @@
-import { Registry, resilientOrigin } from "../contract/index.ts";
+import { resilientOrigin } from "../clients/index.ts";
+import { Registry } from "../runtime/index.ts";
 import { auditShops } from "./audit.ts";
 import { CatalogueSweep } from "./catalogue-sweep.ts";
 import { CatchUp } from "./catch-up.ts";

@@ -1,6 +1,8 @@
 import { hostname } from "node:os";
-import { createLogger, httpOriginClient, type Serve, type SyncWorkerEnv } from "../contract/index.ts";
-import { swaggerAssets } from "../contract/runtime/assets.ts";
+import { httpOriginClient } from "../clients/index.ts";
+import type { SyncWorkerEnv } from "../contract/index.ts";
+import { swaggerAssets } from "../runtime/assets.ts";
+import { createLogger, type Serve } from "../runtime/index.ts";
 import { openStore } from "../store/open.ts";
 import { createMemoryQueue } from "./queue/memory.ts";
 import type { ChangeQueue } from "./queue/port.ts";

@@ -1,6 +1,8 @@
 import { sign } from "hono/jwt";
 import { afterAll, describe, expect, it } from "vitest";
-import { createLogger, ErrorBody, httpOriginClient } from "../contract/index.ts";
+import { httpOriginClient } from "../clients/index.ts";
+import { ErrorBody } from "../contract/index.ts";
+import { createLogger } from "../runtime/index.ts";
 import { createMemoryStore } from "../store/memory.ts";
 import { CONSOLE_HEADER, SESSION_COOKIE } from "../sync-worker/console/session.ts";
 import { createMemoryQueue } from "../sync-worker/queue/memory.ts";

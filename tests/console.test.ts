@@ -1,9 +1,10 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, docKey } from "../contract/index.ts";
-import { nodeServe } from "../contract/runtime/node.ts";
+import { docKey } from "../contract/index.ts";
 import { edgeConfig } from "../edge/config.ts";
 import { createEdge } from "../edge/service.ts";
+import { createLogger } from "../runtime/index.ts";
+import { nodeServe } from "../runtime/node.ts";
 import { artifact, chromiumAvailable, launchChromium } from "./browser.ts";
 import { engines } from "./databases.ts";
 import { freePort, waitFor } from "./event-receiver.ts";

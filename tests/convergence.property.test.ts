@@ -1,16 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  type Category,
-  type ChangeEvent,
-  createLogger,
-  docKey,
-  httpOriginClient,
-} from "../contract/index.ts";
+import { httpOriginClient } from "../clients/index.ts";
+import { type Category, type ChangeEvent, docKey } from "../contract/index.ts";
 import { mainFromStore } from "../edge/main-from-store.ts";
 import { changesAfter } from "../origin/domain/outbox.ts";
 import { createOriginApp } from "../origin/http/app.ts";
 import { projectDetail, projectList, projectMain } from "../projection/index.ts";
+import { createLogger } from "../runtime/index.ts";
 import { createMemoryStore } from "../store/memory.ts";
 import { toEvent } from "../sync-worker/catch-up.ts";
 import { createMemoryQueue } from "../sync-worker/queue/memory.ts";

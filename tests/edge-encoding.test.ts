@@ -1,8 +1,8 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { zlibCompress } from "../contract/runtime/compress.ts";
 import type { Coding } from "../edge/http/encoding.ts";
 import { negotiate } from "../edge/http/encoding.ts";
+import { zlibCompress } from "../runtime/compress.ts";
 import { engines } from "./databases.ts";
 import { startEdgeStack } from "./edge-stack.ts";
 

@@ -1,10 +1,11 @@
-import { createLogger, type DocKey, formatDocKey } from "../contract/index.ts";
-import { nodeServe } from "../contract/runtime/node.ts";
+import { type DocKey, formatDocKey } from "../contract/index.ts";
 import { edgeConfig } from "../edge/config.ts";
 import { createEdge } from "../edge/service.ts";
 import type { Database } from "../origin/db/sql.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
+import { createLogger } from "../runtime/index.ts";
+import { nodeServe } from "../runtime/node.ts";
 import { createMemoryStore } from "../store/memory.ts";
 import { recorded } from "./api-recorder.ts";
 import type { EdgeTarget } from "./edge-behaviour.ts";

@@ -258,4 +258,18 @@ describe("edge L1 invalidation where the store announces writes", () => {
       expect(next.json.name).toBe("즉시");
     });
   });
+
+  it("keeps the announced key's old copy for a read that finds neither the store nor the origin", async () => {
+    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 60_000 } }, async (s) => {
+      const first = await s.get("/v1/shops/s_demo_000012");
+      expect(first.status).toBe(200);
+      // The store loses the document (Redis restarted empty, say) and says so; the origin is down.
+      await s.store.delete([docKey.detail("s_demo_000012")]);
+      await s.killOrigin();
+      const next = await s.get("/v1/shops/s_demo_000012");
+      expect(next.status).toBe(200);
+      expect(next.headers.get("x-cache")).toBe("STALE");
+      expect(next.json.name).toBe(first.json.name);
+    });
+  });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, mountDocs, OWNER_PRIVATE_FIELDS, Registry, serviceApp } from "../contract/index.ts";
-import { swaggerAssets } from "../contract/runtime/assets.ts";
+import { OWNER_PRIVATE_FIELDS } from "../contract/index.ts";
 import { generateDemo } from "../origin/demo/generate.ts";
 import { pendingCount } from "../origin/domain/outbox.ts";
+import { swaggerAssets } from "../runtime/assets.ts";
+import { createLogger, mountDocs, Registry, serviceApp } from "../runtime/index.ts";
 import { engines } from "./databases.ts";
 import { waitFor } from "./event-receiver.ts";
 import { startStack, TOKENS } from "./stack.ts";

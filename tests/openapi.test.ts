@@ -1,9 +1,10 @@
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, edgeOpenApi, originOpenApi, syncOpenApi } from "../contract/index.ts";
-import { swaggerAssets } from "../contract/runtime/assets.ts";
-import { nodeServe } from "../contract/runtime/node.ts";
+import { edgeOpenApi, originOpenApi, syncOpenApi } from "../contract/index.ts";
 import { createOriginApp } from "../origin/http/app.ts";
+import { swaggerAssets } from "../runtime/assets.ts";
+import { createLogger } from "../runtime/index.ts";
+import { nodeServe } from "../runtime/node.ts";
 import { artifact, chromiumAvailable, launchChromium } from "./browser.ts";
 import { engines } from "./databases.ts";
 

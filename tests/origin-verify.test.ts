@@ -4,10 +4,10 @@ import { promisify } from "node:util";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { verifyOrigin } from "../cli/verify/checks.ts";
-import { createLogger } from "../contract/index.ts";
-import { nodeServe } from "../contract/runtime/node.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
+import { createLogger } from "../runtime/index.ts";
+import { nodeServe } from "../runtime/node.ts";
 import { engines } from "./databases.ts";
 
 const STATE_TOKEN = "verify-state-token-0123456789abcdef";

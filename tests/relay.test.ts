@@ -4,10 +4,10 @@ import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { createLogger } from "../contract/index.ts";
 import { RelayConfig } from "../relay/config.ts";
 import { startRelay } from "../relay/run.ts";
 import { triggerSql } from "../relay/schema.ts";
+import { createLogger } from "../runtime/index.ts";
 import { freePort, startReceiver, waitFor } from "./event-receiver.ts";
 import { openThrowawayPostgres } from "./throwaway-postgres.ts";
 

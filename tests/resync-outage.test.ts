@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, docKey } from "../contract/index.ts";
+import { docKey } from "../contract/index.ts";
 import { projectDetail } from "../projection/index.ts";
+import { createLogger } from "../runtime/index.ts";
 import { engines } from "./databases.ts";
 import { waitFor } from "./event-receiver.ts";
 import { startStack } from "./stack.ts";

@@ -1,10 +1,11 @@
-import { createLogger, httpOriginClient, type OriginClient } from "../contract/index.ts";
-import { nodeServe } from "../contract/runtime/node.ts";
+import { httpOriginClient, type OriginClient } from "../clients/index.ts";
 import { mainFromStore } from "../edge/main-from-store.ts";
 import type { Database } from "../origin/db/sql.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
 import { OutboxRelay } from "../origin/relay.ts";
+import { createLogger } from "../runtime/index.ts";
+import { nodeServe } from "../runtime/node.ts";
 import { createMemoryStore } from "../store/memory.ts";
 import type { DocumentStore } from "../store/port.ts";
 import { createMemoryQueue } from "../sync-worker/queue/memory.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { docKey, type OriginClient } from "../contract/index.ts";
+import type { OriginClient } from "../clients/index.ts";
+import { docKey } from "../contract/index.ts";
 import { projectDetail } from "../projection/index.ts";
 import { engines } from "./databases.ts";
 import { waitFor } from "./event-receiver.ts";

@@ -1,16 +1,11 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import {
-  CATEGORIES,
-  createLogger,
-  docKey,
-  httpOriginClient,
-  ShopListDoc,
-  type ShopListStateResponse,
-} from "../contract/index.ts";
-import { nodeServe } from "../contract/runtime/node.ts";
+import { httpOriginClient } from "../clients/index.ts";
+import { CATEGORIES, docKey, ShopListDoc, type ShopListStateResponse } from "../contract/index.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
 import { projectList } from "../projection/index.ts";
+import { createLogger } from "../runtime/index.ts";
+import { nodeServe } from "../runtime/node.ts";
 import { createRedisStore } from "../store/redis.ts";
 import { connectRedisRequester, RawRedis } from "../store/redis-tcp.ts";
 import { createRedisQueue } from "../sync-worker/queue/redis-streams.ts";

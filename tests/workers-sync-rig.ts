@@ -1,8 +1,8 @@
 import { Miniflare, type MiniflareOptions } from "miniflare";
-import { createLogger } from "../contract/index.ts";
-import { nodeServe } from "../contract/runtime/node.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
+import { createLogger } from "../runtime/index.ts";
+import { nodeServe } from "../runtime/node.ts";
 import { engines } from "./databases.ts";
 import { bundleWorker } from "./workers.ts";
 

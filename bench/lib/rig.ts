@@ -1,5 +1,6 @@
-import { createLogger, httpOriginClient, type OriginClient } from "../../contract/index.ts";
-import { nodeServe } from "../../contract/runtime/node.ts";
+import { httpOriginClient, type OriginClient } from "../../clients/index.ts";
+import { createLogger } from "../../runtime/index.ts";
+import { nodeServe } from "../../runtime/node.ts";
 import { createMemoryStore } from "../../store/memory.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import { createRedisStore } from "../../store/redis.ts";

@@ -1,4 +1,4 @@
-import { bunServe, runBunEntry } from "../../contract/runtime/bun.ts";
+import { bunServe, runBunEntry } from "../../runtime/bun.ts";
 import { startQuery } from "./start.ts";
 
 await runBunEntry(() => startQuery(process.env, bunServe));

@@ -1,4 +1,4 @@
-import { denoEnv, denoServe, runDenoEntry } from "../../contract/runtime/deno.ts";
+import { denoEnv, denoServe, runDenoEntry } from "../../runtime/deno.ts";
 import { startQuery } from "./start.ts";
 
 await runDenoEntry(() => startQuery(denoEnv(), denoServe));

@@ -1,4 +1,4 @@
-import { boundHeapGrowth, nodeServe, runNodeEntry } from "../../contract/runtime/node.ts";
+import { boundHeapGrowth, nodeServe, runNodeEntry } from "../../runtime/node.ts";
 import { startQuery } from "./start.ts";
 
 await runNodeEntry(() => {

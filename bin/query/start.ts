@@ -1,16 +1,10 @@
-import {
-  createLogger,
-  EdgeEnv,
-  httpOriginClient,
-  parseEnv,
-  QueryEnv,
-  type Serve,
-  SyncWorkerEnv,
-} from "../../contract/index.ts";
-import { swaggerAssets } from "../../contract/runtime/assets.ts";
-import { zlibCompress } from "../../contract/runtime/compress.ts";
+import { httpOriginClient } from "../../clients/index.ts";
+import { EdgeEnv, parseEnv, QueryEnv, SyncWorkerEnv } from "../../contract/index.ts";
 import { edgeConfig } from "../../edge/config.ts";
 import { createEdge } from "../../edge/service.ts";
+import { swaggerAssets } from "../../runtime/assets.ts";
+import { zlibCompress } from "../../runtime/compress.ts";
+import { createLogger, type Serve } from "../../runtime/index.ts";
 import { openStore } from "../../store/open.ts";
 import { createMemoryQueue } from "../../sync-worker/queue/memory.ts";
 import { createRedisQueue } from "../../sync-worker/queue/redis-streams.ts";

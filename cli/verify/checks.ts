@@ -8,10 +8,10 @@ import {
   ShopsStateResponse,
 } from "../../contract/index.ts";
 import { onlyContractFields, refusesWithoutToken } from "./access.ts";
-import { type Answer, pageChanges, pageIds, probe, tombstones } from "./feed.ts";
+import { type Answer, type Finding, pageChanges, pageIds, probe, tombstones } from "./feed.ts";
 
 /** One rule of the state-API contract, checked against a running origin. */
-export type Finding = { rule: string; ok: boolean; required: boolean; path?: string; why?: string };
+export type { Finding };
 
 const SLOW_MS = 1000;
 

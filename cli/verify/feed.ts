@@ -2,8 +2,8 @@ import type { z } from "zod";
 import { ChangesResponse, ShopIdsResponse, ShopStateResponse } from "../../contract/index.ts";
 
 export type Answer = { status: number; body: unknown; ms: number };
-
-import type { Finding } from "./checks.ts";
+/** One rule's outcome in a verify report. */
+export type Finding = { rule: string; ok: boolean; required: boolean; path?: string; why?: string };
 
 export type Add = (
   rule: string,

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { EdgeEnv, parseEnv } from "../../contract/index.ts";
-import { bunServe, runBunEntry } from "../../contract/runtime/bun.ts";
-import { childOf } from "../../contract/runtime/supervise.ts";
+import { bunServe, runBunEntry } from "../../runtime/bun.ts";
+import { childOf } from "../../runtime/supervise.ts";
 import { startEdgeProcesses } from "../processes.ts";
 
 // EDGE_PROCESSES > 1: this entry again per child, sharing the port with SO_REUSEPORT.

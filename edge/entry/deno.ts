@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { EdgeEnv, parseEnv } from "../../contract/index.ts";
-import { denoEnv, denoServe, runDenoEntry } from "../../contract/runtime/deno.ts";
-import { childOf } from "../../contract/runtime/supervise.ts";
+import { denoEnv, denoServe, runDenoEntry } from "../../runtime/deno.ts";
+import { childOf } from "../../runtime/supervise.ts";
 import { startEdgeProcesses } from "../processes.ts";
 
 // EDGE_PROCESSES > 1: this entry again per child, sharing the port with SO_REUSEPORT (unstable in Deno 2).

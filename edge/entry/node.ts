@@ -1,6 +1,6 @@
 import cluster from "node:cluster";
 import { EdgeEnv, parseEnv } from "../../contract/index.ts";
-import { nodeServe, runNodeEntry } from "../../contract/runtime/node.ts";
+import { nodeServe, runNodeEntry } from "../../runtime/node.ts";
 import { startEdgeProcesses } from "../processes.ts";
 
 // EDGE_PROCESSES > 1: node:cluster workers share the port (Node 20's listen has no reusePort).

@@ -1,4 +1,5 @@
-import { createLogger, EdgeWorkersEnv, parseEnv } from "../../contract/index.ts";
+import { EdgeWorkersEnv, parseEnv } from "../../contract/index.ts";
+import { createLogger } from "../../runtime/index.ts";
 import { stringVars, workersStore } from "../../store/workers.ts";
 import { edgeConfig } from "../config.ts";
 import { createEdge } from "../service.ts";

@@ -3,23 +3,25 @@ import { cors } from "hono/cors";
 import { z } from "zod";
 import {
   AppError,
-  type AssetLoader,
   Category,
-  clientAddress,
   docKey,
   edgeOpenApi,
-  healthz,
   ID_PATTERN,
   Id,
-  type Logger,
-  mountDocs,
   parseOr400,
   Region,
-  type Registry,
   SearchQuery,
-  serviceApp,
   type TrustProxy,
 } from "../../contract/index.ts";
+import {
+  type AssetLoader,
+  clientAddress,
+  healthz,
+  type Logger,
+  mountDocs,
+  type Registry,
+  serviceApp,
+} from "../../runtime/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
 import type { Search } from "../search/search.ts";
@@ -66,7 +68,7 @@ function minVersionOf(header: string | undefined): number | undefined {
 type Ctx = { env?: { waitUntil?: (p: Promise<unknown>) => void; peer?: () => string | undefined } };
 /**
  * What a read needs of its context: where background work goes, and who the client is (asked only
- * on a miss; contract/client-address.ts).
+ * on a miss; runtime/client-address.ts).
  */
 const readCtx = (c: Context, trust: TrustProxy) => {
   const env = (c as Ctx).env;

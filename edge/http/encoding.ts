@@ -3,10 +3,11 @@
  * L1 entry or page, on the first request that accepts them, never per request; each has its own
  * strong ETag (the identity tag with `-br` / `-gz`), since its bytes differ (RFC 9110 §8.8.3).
  */
-import type { Coding, Compress } from "../../contract/runtime/compress.ts";
-import type { HotHeaders } from "../l1.ts";
+import type { Coding, Compress } from "../../runtime/compress.ts";
 
 export type { Coding, Compress };
+/** The last 200 answer's headers, reused while its Age and X-Cache stay the same (see respond). */
+export type HotHeaders = { age: number; xcache: string; headers: Headers; template?: Response };
 export type Variant = {
   bytes: Uint8Array<ArrayBuffer>;
   etag: string;

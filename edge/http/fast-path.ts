@@ -1,11 +1,5 @@
-import {
-  CATEGORIES,
-  type Category,
-  docKey,
-  ID_PATTERN,
-  plainRequestId,
-  REGION_PATTERN,
-} from "../../contract/index.ts";
+import { CATEGORIES, type Category, docKey, ID_PATTERN, REGION_PATTERN } from "../../contract/index.ts";
+import { plainRequestId } from "../../runtime/index.ts";
 import type { EdgeConfig } from "../config.ts";
 import type { Reader } from "../reader.ts";
 import { type Cursor, decodeCursor, type Pager } from "./pages.ts";

@@ -1,7 +1,7 @@
 import type { EdgeConfig } from "../config.ts";
-import { type HotHeaders, matchesIfNoneMatch, type Page } from "../l1.ts";
+import { matchesIfNoneMatch, type Page } from "../l1.ts";
 import type { Served } from "../reader.ts";
-import { negotiate, variantOf } from "./encoding.ts";
+import { type HotHeaders, negotiate, variantOf } from "./encoding.ts";
 
 /**
  * Bun and Deno clone a Response far more cheaply than they build one from bytes and Headers

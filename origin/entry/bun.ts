@@ -1,5 +1,5 @@
 import { OriginEnv, parseEnv } from "../../contract/index.ts";
-import { bunServe, runBunEntry } from "../../contract/runtime/bun.ts";
+import { bunServe, runBunEntry } from "../../runtime/bun.ts";
 import { startOrigin } from "../start.ts";
 
 await runBunEntry(() => startOrigin(parseEnv(OriginEnv, process.env), bunServe));

@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
-import { guard } from "../../contract/bearer.ts";
-import { AppError, healthz, mountDocs, originOpenApi, Registry, serviceApp } from "../../contract/index.ts";
+import { AppError, originOpenApi } from "../../contract/index.ts";
+import { guard } from "../../runtime/bearer.ts";
+import { healthz, mountDocs, Registry, serviceApp } from "../../runtime/index.ts";
 import { pendingCount } from "../domain/outbox.ts";
 import { commandRoutes } from "./commands.ts";
 import type { OriginDeps } from "./deps.ts";

@@ -10,8 +10,8 @@ import {
   PatchOwner,
   PatchShop,
   parseOr400,
-  readJson,
 } from "../../contract/index.ts";
+import { readJson } from "../../runtime/index.ts";
 import type { Sql } from "../db/sql.ts";
 import * as items from "../domain/items.ts";
 import * as shops from "../domain/shops.ts";

@@ -1,4 +1,4 @@
-import type { AssetLoader, Logger, Registry } from "../../contract/index.ts";
+import type { AssetLoader, Logger, Registry } from "../../runtime/index.ts";
 import type { Database } from "../db/sql.ts";
 
 export type OriginDeps = {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach } from "vitest";
-import { type CreateOwner, type CreateShop, createLogger } from "../../contract/index.ts";
+import type { CreateOwner, CreateShop } from "../../contract/index.ts";
 import { DEV_TOKENS } from "../../contract/tokens.ts";
+import { createLogger } from "../../runtime/index.ts";
 import type { Database } from "../db/sql.ts";
 import { createOriginApp } from "../http/app.ts";
 

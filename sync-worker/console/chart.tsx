@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { formatDuration, niceDuration } from "../../contract/duration.ts";
+import { formatDuration, niceDuration } from "../../runtime/duration.ts";
 import type { TimelinePoint } from "../timeline.ts";
 
 export type Series = { label: string; values: (number | null)[]; dash?: string };

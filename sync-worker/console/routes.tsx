@@ -5,8 +5,9 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { secureHeaders } from "hono/secure-headers";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { sameSecret } from "../../contract/bearer.ts";
-import { AppError, guard, rateLimit } from "../../contract/index.ts";
+import { AppError } from "../../contract/index.ts";
+import { sameSecret } from "../../runtime/bearer.ts";
+import { guard, rateLimit } from "../../runtime/index.ts";
 import type { SyncDeps } from "../http/deps.ts";
 import { trusted } from "../http/ingest.ts";
 import { statusReport } from "../http/status.ts";
@@ -75,7 +76,7 @@ export function consoleRoutes(deps: SyncDeps, closing: () => boolean): Hono {
     const form = LoginForm.safeParse(await c.req.parseBody());
     if (!form.success) return page(c, <LoginPage error="Enter the admin token." />, 400);
     if (!sameSecret(form.data.token, token)) {
-      // constant time (contract/bearer.ts)
+      // constant time (runtime/bearer.ts)
       deps.logger.warn("console.login_refused");
       return page(c, <LoginPage error="That token is not right." />, 401);
     }

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { sign, verify } from "hono/jwt";
-import { bearer, guard } from "../../contract/bearer.ts";
+import { bearer, guard } from "../../runtime/bearer.ts";
 
 export const SESSION_COOKIE = "edge_cache_console";
 /**

@@ -1,5 +1,5 @@
 import { parseEnv, SyncWorkerEnv } from "../../contract/index.ts";
-import { bunServe, runBunEntry } from "../../contract/runtime/bun.ts";
+import { bunServe, runBunEntry } from "../../runtime/bun.ts";
 import { startSyncWorker } from "../start.ts";
 
 await runBunEntry(() => startSyncWorker(parseEnv(SyncWorkerEnv, process.env), bunServe));

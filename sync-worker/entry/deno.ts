@@ -1,5 +1,5 @@
 import { parseEnv, SyncWorkerEnv } from "../../contract/index.ts";
-import { denoEnv, denoServe, runDenoEntry } from "../../contract/runtime/deno.ts";
+import { denoEnv, denoServe, runDenoEntry } from "../../runtime/deno.ts";
 import { startSyncWorker } from "../start.ts";
 
 await runDenoEntry(() => startSyncWorker(parseEnv(SyncWorkerEnv, denoEnv()), denoServe));

@@ -1,5 +1,5 @@
 import { parseEnv, SyncWorkerEnv } from "../../contract/index.ts";
-import { boundHeapGrowth, nodeServe, runNodeEntry } from "../../contract/runtime/node.ts";
+import { boundHeapGrowth, nodeServe, runNodeEntry } from "../../runtime/node.ts";
 import { startSyncWorker } from "../start.ts";
 
 await runNodeEntry(() => {

@@ -1,4 +1,6 @@
-import { createLogger, httpOriginClient, parseEnv, SyncWorkerWorkersEnv } from "../../contract/index.ts";
+import { httpOriginClient } from "../../clients/index.ts";
+import { parseEnv, SyncWorkerWorkersEnv } from "../../contract/index.ts";
+import { createLogger } from "../../runtime/index.ts";
 import { stringVars, workersStore } from "../../store/workers.ts";
 import { cloudflareQueue, QueueMessage } from "../queue/cloudflare.ts";
 import type { Delivery } from "../queue/port.ts";

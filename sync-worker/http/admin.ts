@@ -9,9 +9,8 @@ import {
   parseOr400,
   ReplayBody,
   ResyncBody,
-  rateLimit,
-  readJson,
 } from "../../contract/index.ts";
+import { rateLimit, readJson } from "../../runtime/index.ts";
 import { adminAuth } from "../console/session.ts";
 import type { SyncDeps } from "./deps.ts";
 import { trusted } from "./ingest.ts";

@@ -1,5 +1,7 @@
 import type { Hono } from "hono";
-import { breakerGaugeValue, healthz, mountDocs, serviceApp, syncOpenApi } from "../../contract/index.ts";
+import { breakerGaugeValue } from "../../clients/index.ts";
+import { syncOpenApi } from "../../contract/index.ts";
+import { healthz, mountDocs, serviceApp } from "../../runtime/index.ts";
 import { consoleRoutes } from "../console/routes.tsx";
 import { waiting } from "../queue/port.ts";
 import { adminRoutes } from "./admin.ts";

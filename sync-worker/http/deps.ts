@@ -1,11 +1,6 @@
-import type {
-  AssetLoader,
-  BreakerChange,
-  BreakerState,
-  Logger,
-  Registry,
-  TrustProxy,
-} from "../../contract/index.ts";
+import type { BreakerChange, BreakerState } from "../../clients/index.ts";
+import type { TrustProxy } from "../../contract/index.ts";
+import type { AssetLoader, Logger, Registry } from "../../runtime/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import type { AuditReport } from "../audit.ts";
 import type { CatalogueSweep } from "../catalogue-sweep.ts";

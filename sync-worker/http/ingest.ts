@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { ChangeEvent, EventBatch, guard, parseOr400, rateLimit, readJson } from "../../contract/index.ts";
+import { ChangeEvent, EventBatch, parseOr400 } from "../../contract/index.ts";
+import { guard, rateLimit, readJson } from "../../runtime/index.ts";
 import { IngestGate } from "./back-pressure.ts";
 import type { SyncDeps } from "./deps.ts";
 
@@ -20,7 +21,7 @@ export function ingestRoutes(deps: SyncDeps): Hono {
     },
   });
   app.use("/events", rateLimit({ ratePerSec: rate, burst: rate * 2, ...trusted(deps) }));
-  // Compared in constant time (contract/bearer.ts).
+  // Compared in constant time (runtime/bearer.ts).
   app.use("/events", guard(deps.tokens.events, "EVENTS_TOKEN"));
   app.post("/events", async (c) => {
     const body = await readJson(c);

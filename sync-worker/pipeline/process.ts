@@ -1,4 +1,6 @@
-import type { DeadLetter, Logger, OriginClient } from "../../contract/index.ts";
+import type { OriginClient } from "../../clients/index.ts";
+import type { DeadLetter } from "../../contract/index.ts";
+import type { Logger } from "../../runtime/index.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import type { Delivery } from "../queue/port.ts";
 import type { LagWindow, RepairWindow, SyncCounters } from "../stats.ts";

@@ -1,13 +1,8 @@
-import {
-  type ChangeEvent,
-  docKey,
-  type Logger,
-  MAX_STATE_BATCH,
-  type OriginClient,
-  type ShopStateResponse,
-} from "../../contract/index.ts";
-import { timeSlicer } from "../../contract/time-slice.ts";
+import type { OriginClient } from "../../clients/index.ts";
+import { type ChangeEvent, docKey, MAX_STATE_BATCH, type ShopStateResponse } from "../../contract/index.ts";
 import { entryChanges, listKeysOf, nextAdBoundary, projectDetail } from "../../projection/index.ts";
+import type { Logger } from "../../runtime/index.ts";
+import { timeSlicer } from "../../runtime/time-slice.ts";
 import { utf8Length } from "../../store/list-record.ts";
 import type { DocumentStore, Guard, ListChange } from "../../store/port.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { createLogger } from "../../contract/index.ts";
+import { createLogger } from "../../runtime/index.ts";
 import { waitFor } from "../../tests/event-receiver.ts";
 import { queueContractSuite } from "./contract-suite.ts";
 import { createMemoryQueue } from "./memory.ts";

@@ -1,6 +1,7 @@
 import { createClient } from "redis";
 import { z } from "zod";
-import { ChangeEvent, type Logger } from "../../contract/index.ts";
+import { ChangeEvent } from "../../contract/index.ts";
+import type { Logger } from "../../runtime/index.ts";
 import { type ChangeQueue, type Delivery, type EventSource, type Lane, laneOf } from "./port.ts";
 
 export type RedisQueueOptions = {

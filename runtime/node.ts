@@ -1,9 +1,9 @@
 import { setFlagsFromString } from "node:v8";
 import { serve } from "@hono/node-server";
 import { z } from "zod";
-import { parseEnv } from "../env.ts";
-import type { Serve } from "../serve.ts";
+import { parseEnv } from "../contract/env.ts";
 import { processPlatform, runEntry } from "./run.ts";
+import type { Serve } from "./serve.ts";
 
 /**
  * The Node side of every entry file (imported only by the `entry/node.ts` files): serve with

@@ -1,5 +1,5 @@
-import type { Serve } from "../serve.ts";
 import { runEntry } from "./run.ts";
+import type { Serve } from "./serve.ts";
 
 // The few Deno APIs the entry uses, declared here so the code base needs no Deno type package.
 declare const Deno: {

@@ -1,5 +1,5 @@
-import type { Serve } from "../serve.ts";
 import { processPlatform, runEntry } from "./run.ts";
+import type { Serve } from "./serve.ts";
 
 // The few Bun APIs the entry uses, declared here so the code base needs no Bun type package.
 type BunServer = { requestIP(req: Request): { address: string } | null };

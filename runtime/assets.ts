@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { type AssetLoader, DOC_ASSETS } from "../docs.ts";
+import { type AssetLoader, DOC_ASSETS } from "./docs.ts";
 
 /** swagger-ui-dist from node_modules, for the server runtimes (Node, Bun and Deno all read files). */
 export const swaggerAssets: AssetLoader = async (file) => {

@@ -1,8 +1,8 @@
 import { type Context, type ErrorHandler, Hono, type NotFoundHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { AppError, type ErrorCode } from "../contract/errors.ts";
 import { guard, presents } from "./bearer.ts";
-import { AppError, type ErrorCode } from "./errors.ts";
 import type { Logger } from "./log.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

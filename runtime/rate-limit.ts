@@ -1,14 +1,14 @@
 import type { MiddlewareHandler } from "hono";
+import { AppError } from "../contract/errors.ts";
+import type { TrustProxy } from "../contract/trust-proxy.ts";
 import { clientOf } from "./client-address.ts";
-import type { TrustProxy } from "./trust-proxy.ts";
-import { AppError } from "./errors.ts";
 import { KeyedBuckets, TokenBucket } from "./token-bucket.ts";
 
 type Rate = { ratePerSec: number; burst: number };
 
 /**
  * Per-client token bucket: `ratePerSec` sustained, `burst` at once. The client is who
- * contract/client-address.ts says it is — the socket's address unless a TRUST_PROXY proxy vouches
+ * runtime/client-address.ts says it is — the socket's address unless a TRUST_PROXY proxy vouches
  * for another — so a header the caller writes cannot buy it a fresh bucket. `overall` adds one
  * bucket every client shares: the bound on what many addresses together may do (login guesses).
  * In memory, per process: a limit per instance, not a global one. The refusal never repeats what

@@ -1,5 +1,5 @@
-import type { ChangeEvent } from "./events.ts";
-import type { Logger } from "./log.ts";
+import type { ChangeEvent } from "../contract/events.ts";
+import type { Logger } from "../runtime/log.ts";
 
 /**
  * Where a relay's rows come from: the reference origin's outbox, or a team's own outbox table

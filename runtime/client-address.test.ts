@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseTrustProxy } from "../contract/trust-proxy.ts";
 import { clientAddress } from "./client-address.ts";
-import { parseTrustProxy } from "./trust-proxy.ts";
 
 const headers = (h: Record<string, string>) => (name: string) => h[name];
 

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { parseAddress, type TrustProxy } from "./trust-proxy.ts";
+import { parseAddress, type TrustProxy } from "../contract/trust-proxy.ts";
 
 /**
  * Who the client is, for every per-client limit (console login, ingest and admin, the edge's miss
@@ -29,7 +29,7 @@ export function clientAddress(
   return socket;
 }
 
-/** The client of a Hono request: entries pass the socket's address as `env.peer` (contract/serve.ts). */
+/** The client of a Hono request: entries pass the socket's address as `env.peer` (runtime/serve.ts). */
 export const clientOf = (c: Context, trust: TrustProxy): string =>
   clientAddress(
     (c.env as { peer?: () => string | undefined } | undefined)?.peer?.(),

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { Category } from "./domain.ts";
-import { AppError } from "./errors.ts";
+import type { Category } from "../contract/domain.ts";
+import { AppError } from "../contract/errors.ts";
 import {
   ChangesResponse,
   OutboxStatusResponse,
@@ -9,7 +9,7 @@ import {
   ShopListStateResponse,
   ShopStateResponse,
   ShopsStateResponse,
-} from "./state.ts";
+} from "../contract/state.ts";
 
 /**
  * The query side's view of the state API: the `OriginClient` port, and its HTTP adapter.

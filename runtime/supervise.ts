@@ -1,4 +1,4 @@
-import type { Logger } from "../log.ts";
+import type { Logger } from "./log.ts";
 
 /** One child process as the supervisor sees it: node:child_process or node:cluster alike. */
 export type Child = {

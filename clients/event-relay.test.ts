@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { ChangeEvent } from "../contract/events.ts";
+import { createLogger } from "../runtime/log.ts";
 import { startReceiver, waitFor } from "../tests/event-receiver.ts";
 import { EventRelay, type RelaySource } from "./event-relay.ts";
-import type { ChangeEvent } from "./events.ts";
-import { createLogger } from "./log.ts";
 
 const silent = createLogger("test", "silent");
 const event = (id: string): ChangeEvent => ({ type: "shop", id, occurredAt: new Date().toISOString() });

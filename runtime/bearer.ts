@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
-import { AppError } from "./errors.ts";
+import { AppError } from "../contract/errors.ts";
 
 /**
  * Whether a presented secret equals the configured one, in time that depends only on the configured

@@ -1,4 +1,4 @@
-import { ConfigError } from "../env.ts";
+import { ConfigError } from "../contract/env.ts";
 
 /** What a runtime gives an entry for its life cycle: signal handlers and a way to exit. */
 export type Platform = {

@@ -1,0 +1,2 @@
+export * from "./origin-client.ts";
+export * from "./origin-policy.ts";
