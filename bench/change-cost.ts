@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { type ShopAggregate, ShopsStateResponse } from "../contract/index.ts";
 import { demoChunks } from "../origin/demo/generate.ts";
 import { createLogger } from "../runtime/index.ts";
-import { createMemoryStore } from "../store/memory.ts";
+import { createMemoryStore } from "../store/memory/memory-store.ts";
 import { Rebuilder } from "../sync-worker/pipeline/rebuild.ts";
 import { profileWindow } from "./lib/cpu-profile.ts";
 import { changeAt } from "./lib/lag-run.ts";

@@ -11,8 +11,8 @@ import { parseArgs } from "node:util";
 import { docKey, type ShopAggregate } from "../contract/index.ts";
 import { demoChunks } from "../origin/demo/generate.ts";
 import { entryChanges, projectDetail } from "../projection/index.ts";
-import { createMemoryStore } from "../store/memory.ts";
-import { packBody, unpackBody } from "../store/packed-body.ts";
+import { createMemoryStore } from "../store/memory/memory-store.ts";
+import { packBody, unpackBody } from "../store/memory/packed-body.ts";
 import type { ListChange } from "../store/port.ts";
 import { byShop } from "./lib/rig.ts";
 

@@ -8,11 +8,11 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Redis } from "@upstash/redis";
 import { Miniflare } from "miniflare";
-import { createKvStore } from "../store/kv.ts";
-import { createMemoryStore } from "../store/memory.ts";
+import { createKvStore } from "../store/kv/kv-store.ts";
+import { createMemoryStore } from "../store/memory/memory-store.ts";
 import type { DocumentStore } from "../store/port.ts";
-import { createRedisStore } from "../store/redis.ts";
-import { connectRedisRequester, RawRedis } from "../store/redis-tcp.ts";
+import { createRedisStore } from "../store/redis/redis-store.ts";
+import { connectRedisRequester, RawRedis } from "../store/redis/tcp.ts";
 import { startUpstashRestServer } from "../tests/upstash-rest-server.ts";
 
 const { values: args } = parseArgs({

@@ -95,7 +95,7 @@ const SyncWorkerVars = Common.extend({
   BULK_SHOPS_PER_S: z.coerce.number().int().min(0).default(3000),
   /**
    * Bulk batches in flight at once: one's state read overlaps another's build. Default 2, and 1 on
-   * KV, whose lists are read-modify-write with one writer (store/kv.ts): more is refused there.
+   * KV, whose lists are read-modify-write with one writer (store/kv/kv-store.ts): more is refused there.
    */
   BULK_CONCURRENCY: z.coerce.number().int().min(1).max(8).optional(),
   MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../runtime/index.ts";
-import { CATALOGUE_CHECKPOINT, type CatalogueKind, type DocumentStore } from "../store/port.ts";
+import { CATALOGUE_CHECKPOINT, type CatalogueKind, type EdgeStore } from "../store/port.ts";
 
 /** known: in the catalogue; unknown: not, and the catalogue is complete; unsure: cannot tell yet. */
 export type Verdict = "known" | "unknown" | "unsure";
@@ -22,7 +22,7 @@ export class EdgeCatalogue {
   private readonly verdicts = new LRUCache<string, { verdict: Verdict; until: number }>({ max: 50_000 });
   private completeRead: Promise<boolean> | null = null;
 
-  constructor(private readonly o: { store: DocumentStore; logger: Logger; now?: () => number }) {}
+  constructor(private readonly o: { store: EdgeStore; logger: Logger; now?: () => number }) {}
 
   async verdict(kind: CatalogueKind, name: string): Promise<Verdict> {
     const key = `${kind}:${name}`;

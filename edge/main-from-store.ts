@@ -1,6 +1,6 @@
 import { docKey } from "../contract/index.ts";
 import { FEATURED_LIMIT, mainFromHeads, regionLists } from "../projection/index.ts";
-import type { DocumentStore, StoredDoc } from "../store/port.ts";
+import type { ServedStore, StoredDoc } from "../store/port.ts";
 
 /**
  * A region's main as a stored document, made when it is read from the first entries and sizes of
@@ -8,7 +8,7 @@ import type { DocumentStore, StoredDoc } from "../store/port.ts";
  * newest list revision and its build time the newest list change, so the same lists give the same
  * bytes and the same ETag. Null while the region has no list yet: the edge asks the origin.
  */
-export async function mainFromStore(store: DocumentStore, region: string): Promise<StoredDoc | null> {
+export async function mainFromStore(store: ServedStore, region: string): Promise<StoredDoc | null> {
   const heads = await store.listHeads(regionLists(region), FEATURED_LIMIT);
   if (heads.every((h) => h.rev === 0)) return null;
   const builtAt = heads

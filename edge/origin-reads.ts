@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { OriginClient } from "../clients/index.ts";
 import type { DocKey } from "../contract/index.ts";
 import type { Logger } from "../runtime/index.ts";
-import type { DocumentStore } from "../store/port.ts";
+import type { ServedStore } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
 import { withDeadline } from "./deadline.ts";
 import type { FallbackGate } from "./fallback-gate.ts";
@@ -26,7 +26,7 @@ export class OriginReads {
   constructor(
     private readonly d: {
       origin: OriginClient;
-      store: DocumentStore;
+      store: ServedStore;
       gate: FallbackGate;
       entries: L1Entries;
       config: EdgeConfig;

@@ -1,7 +1,7 @@
 import type { OriginClient } from "../clients/index.ts";
 import { type DocKey, formatDocKey } from "../contract/index.ts";
 import type { Logger } from "../runtime/index.ts";
-import type { DocumentStore } from "../store/port.ts";
+import type { ServedStore } from "../store/port.ts";
 import type { EdgeCatalogue } from "./catalogue.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { FallbackGate } from "./fallback-gate.ts";
@@ -21,7 +21,7 @@ export type ReadOptions = {
 };
 
 export type ReaderDeps = {
-  store: DocumentStore;
+  store: ServedStore;
   origin: OriginClient;
   /** True while the origin is known to be down (breaker open or health probe failing). */
   originDown: () => boolean;

@@ -1,7 +1,7 @@
 import { breakerGaugeValue, httpOriginClient, type OriginClient, resilientOrigin } from "../clients/index.ts";
 import { docKey } from "../contract/index.ts";
 import { type AssetLoader, type Logger, Registry } from "../runtime/index.ts";
-import type { DocumentStore } from "../store/port.ts";
+import type { EdgeStore } from "../store/port.ts";
 import { EdgeCatalogue } from "./catalogue.ts";
 import type { EdgeConfig } from "./config.ts";
 import { FallbackGate } from "./fallback-gate.ts";
@@ -15,7 +15,7 @@ import { SearchIndexes } from "./search/regions.ts";
 import { createSearch } from "./search/search.ts";
 
 export type EdgeOptions = {
-  store: DocumentStore;
+  store: EdgeStore;
   originUrl: string;
   logger: Logger;
   config: EdgeConfig;

@@ -1,6 +1,6 @@
 import type { DocMeta } from "../contract/index.ts";
 import type { Logger } from "../runtime/index.ts";
-import type { DocumentStore, StoredDoc } from "../store/port.ts";
+import type { ServedStore, StoredDoc } from "../store/port.ts";
 import { withDeadline } from "./deadline.ts";
 import type { L1Entry } from "./l1.ts";
 import { mainFromStore } from "./main-from-store.ts";
@@ -17,7 +17,7 @@ type Outcome<T> = T | typeof STORE_FAILED;
 export class StoreReads {
   private readonly docs = new Map<string, Promise<Outcome<StoredDoc | null>>>();
   private readonly metas = new Map<string, Promise<Outcome<DocMeta | null>>>();
-  constructor(private readonly d: { store: DocumentStore; budgetMs: number; logger: Logger }) {}
+  constructor(private readonly d: { store: ServedStore; budgetMs: number; logger: Logger }) {}
 
   /** The stored document; mains are made from the heads of the region's lists (main-from-store.ts). */
   doc(k: string): Promise<Outcome<StoredDoc | null>> {

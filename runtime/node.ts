@@ -5,6 +5,8 @@ import { parseEnv } from "../contract/env.ts";
 import { processPlatform, runEntry } from "./run.ts";
 import type { Serve } from "./serve.ts";
 
+const CLOSE_GRACE_MS = 5000;
+
 /**
  * The Node side of every entry file (imported only by the `entry/node.ts` files): serve with
  * @hono/node-server, and stop cleanly once on Ctrl-C / SIGTERM so no child or socket is orphaned.
@@ -18,9 +20,18 @@ export const nodeServe: Serve = (fetch, hostname, port) =>
         port: info.port,
         close: () =>
           new Promise((done) => {
-            server.close(() => done());
+            type Closing = { closeIdleConnections(): void; closeAllConnections(): void };
+            // A request still running after the grace is cut: one stuck call must not hold a stop.
+            const cut = setTimeout(
+              () => (server as unknown as Closing).closeAllConnections(),
+              CLOSE_GRACE_MS,
+            );
+            server.close(() => {
+              clearTimeout(cut);
+              done();
+            });
             // Idle keep-alive sockets would hold close() open (and keep serving) until they time out.
-            (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            (server as unknown as Closing).closeIdleConnections();
           }),
       }),
     );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { LIST_SORT_WIDTH } from "../contract/list-order.ts";
-import { applyToRecord, cardOf, emptyRecord, utf8Length, utf8LengthLoop } from "./list-record.ts";
+import { applyToRecord, cardOf, emptyRecord } from "./list-record.ts";
 import type { ListChange } from "./port.ts";
+import { utf8Length, utf8LengthLoop } from "./utf8.ts";
 
 describe("utf8Length (bytes written, as the metrics count them)", () => {
   it("counts what TextEncoder would write, for ASCII, Korean, accents, emoji and lone surrogates", () => {

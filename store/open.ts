@@ -1,9 +1,9 @@
 import { Redis } from "@upstash/redis";
 import { ConfigError, type StoreVars } from "../contract/index.ts";
-import { createMemoryStore } from "./memory.ts";
+import { createMemoryStore } from "./memory/memory-store.ts";
 import type { DocumentStore } from "./port.ts";
-import { createRedisStore } from "./redis.ts";
-import { connectRedisRequester, RawRedis } from "./redis-tcp.ts";
+import { createRedisStore } from "./redis/redis-store.ts";
+import { connectRedisRequester, RawRedis } from "./redis/tcp.ts";
 
 /**
  * Builds the configured store on a server runtime (Node, Bun, Deno). The Workers entry builds the KV

@@ -39,12 +39,13 @@ export type CatalogueChange = {
 export const CATALOGUE_CHECKPOINT = "catalogue";
 
 /**
- * The document store port. Adapters are plain: they store, fetch and guard, and hold no
- * freshness, grace or stale policy — that lives above them, in the sync-worker and the edge.
+ * What is served: documents, lists, memberships, the catalogue and write notifications — all an
+ * edge reads, and what the sync-worker writes. Adapters are plain: they store, fetch and guard, and
+ * hold no freshness, grace or stale policy — that lives above them, in the sync-worker and the edge.
  *
  * Keys are document keys from `contract/keys.ts`; each adapter adds its deployment prefix.
  */
-export interface DocumentStore {
+export interface ServedStore {
   readonly kind: "memory" | "redis" | "kv";
   get(key: string): Promise<StoredDoc | null>;
   /** One round trip; answers in the order asked, null where missing. */
@@ -109,6 +110,23 @@ export interface DocumentStore {
   noteCatalogue(change: CatalogueChange): Promise<void>;
   /** Whether each name is in the catalogue, in the order asked. */
   inCatalogue(kind: CatalogueKind, names: readonly string[]): Promise<boolean[]>;
+
+  /**
+   * Where the store can tell: calls `listener` with each document key written or deleted, by any
+   * writer (memory: in process; Redis over TCP: pub/sub). Edges expire those keys in their L1, so a
+   * change is visible at once instead of after the L1 TTL. Absent on KV and Upstash REST.
+   */
+  onWrite?(listener: (key: string) => void): Promise<() => void>;
+
+  close(): Promise<void>;
+}
+
+/**
+ * The sync-worker's operational records, kept beside the documents under the same prefix:
+ * checkpoints (catch-up's place in the change feed, the catalogue's completeness), dead letters,
+ * resync jobs.
+ */
+export interface RecordStore {
   getCheckpoint(name: string): Promise<number | null>;
   setCheckpoint(name: string, value: number): Promise<void>;
 
@@ -125,16 +143,13 @@ export interface DocumentStore {
   getJob(id: string): Promise<Job | null>;
   /** Newest first. */
   listJobs(limit?: number): Promise<Job[]>;
-
-  /**
-   * Where the store can tell: calls `listener` with each document key written or deleted, by any
-   * writer (memory: in process; Redis over TCP: pub/sub). Edges drop those keys from their L1, so a
-   * change is visible at once instead of after the L1 TTL. Absent on KV and Upstash REST.
-   */
-  onWrite?(listener: (key: string) => void): Promise<() => void>;
-
-  close(): Promise<void>;
 }
+
+/** A driver's whole store: both ports over one connection and prefix. */
+export interface DocumentStore extends ServedStore, RecordStore {}
+
+/** What an edge uses: the served store, and the checkpoint that says the catalogue is complete. */
+export type EdgeStore = ServedStore & Pick<RecordStore, "getCheckpoint">;
 
 /**
  * The version guard, shared by every adapter: a document replaces the stored one unless it is
@@ -204,7 +219,7 @@ export const metaOf = (d: DocMeta | null | undefined): DocMeta | null =>
   d ? { version: d.version, seq: d.seq, builtAt: d.builtAt } : null;
 
 /** `getMetas` where the adapter has it, else the metadata of `getMany` (KV: a value read each). */
-export async function metasOf(store: DocumentStore, keys: readonly string[]): Promise<(DocMeta | null)[]> {
+export async function metasOf(store: ServedStore, keys: readonly string[]): Promise<(DocMeta | null)[]> {
   if (store.getMetas) return store.getMetas(keys);
   return (await store.getMany(keys)).map(metaOf);
 }

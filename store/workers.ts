@@ -1,8 +1,8 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { StoreVars } from "../contract/index.ts";
-import { createKvStore } from "./kv.ts";
+import { createKvStore } from "./kv/kv-store.ts";
 import type { DocumentStore } from "./port.ts";
-import { createRedisStore } from "./redis.ts";
+import { createRedisStore } from "./redis/redis-store.ts";
 
 /**
  * The store of a Workers entry: Upstash over REST when configured (writes visible everywhere within

@@ -1,7 +1,7 @@
 import type { OriginClient } from "../clients/index.ts";
 import { docKey } from "../contract/index.ts";
 import { projectDetail } from "../projection/index.ts";
-import type { DocumentStore } from "../store/port.ts";
+import type { ServedStore } from "../store/port.ts";
 import type { Rebuilder } from "./pipeline/rebuild.ts";
 
 export type AuditReport = {
@@ -17,7 +17,7 @@ export type AuditReport = {
  * differs, reporting what it found.
  */
 export async function auditShops(
-  o: { origin: OriginClient; store: DocumentStore; rebuilder: Rebuilder },
+  o: { origin: OriginClient; store: ServedStore; rebuilder: Rebuilder },
   sample: number,
 ): Promise<AuditReport> {
   const ids: string[] = [];

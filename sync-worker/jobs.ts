@@ -1,7 +1,7 @@
 import type { OriginClient } from "../clients/index.ts";
 import { durationMs, type Job, type ResyncBody } from "../contract/index.ts";
 import type { Logger } from "../runtime/index.ts";
-import { type DocumentStore, newestJobFirst } from "../store/port.ts";
+import { newestJobFirst, type RecordStore } from "../store/port.ts";
 import { type BulkLimits, DEFAULT_BULK_CONCURRENCY } from "./consumer.ts";
 import type { Rebuilder } from "./pipeline/rebuild.ts";
 import type { RepairWindow } from "./stats.ts";
@@ -21,7 +21,7 @@ export class Jobs {
     private readonly o: {
       origin: OriginClient;
       rebuilder: Rebuilder;
-      store: Pick<DocumentStore, "putJob" | "getJob" | "listJobs">;
+      store: RecordStore;
       logger: Logger;
       /** Told of every shop a resync rebuilt: repair work, not sync lag. */
       repair?: RepairWindow;

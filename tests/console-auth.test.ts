@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { httpOriginClient } from "../clients/index.ts";
 import { ErrorBody } from "../contract/index.ts";
 import { createLogger } from "../runtime/index.ts";
-import { createMemoryStore } from "../store/memory.ts";
+import { createMemoryStore } from "../store/memory/memory-store.ts";
 import { CONSOLE_HEADER, SESSION_COOKIE } from "../sync-worker/console/session.ts";
 import { createMemoryQueue } from "../sync-worker/queue/memory.ts";
 import { createSyncWorker } from "../sync-worker/service.ts";

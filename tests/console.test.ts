@@ -106,7 +106,17 @@ describe.runIf(hasChromium)("operator console in headless Chromium", () => {
       [390, "console-lag-phone.png"],
     ] as const) {
       await page.setViewportSize({ width, height: 900 });
-      await page.waitForTimeout(1200); // a stream update re-renders the chart at the new size
+      // A stream update re-renders the chart at the new size: wait for it, drawn and within the page.
+      await page.waitForFunction(
+        (w) => {
+          const chart = document.querySelector("#lag-chart");
+          const label = chart?.querySelector(".axis-max");
+          if (!chart || !label) return false;
+          return chart.getBoundingClientRect().width <= w && label.getBoundingClientRect().width > 0;
+        },
+        width,
+        { timeout: 10_000 },
+      );
       const label = page.locator("#lag-chart .axis-max");
       expect(await label.textContent()).toBe("1 h");
       const [box, chart] = [await label.boundingBox(), await page.locator("#lag-chart").boundingBox()];

@@ -7,7 +7,7 @@ import { changesAfter } from "../origin/domain/outbox.ts";
 import { createOriginApp } from "../origin/http/app.ts";
 import { projectDetail, projectList, projectMain } from "../projection/index.ts";
 import { createLogger } from "../runtime/index.ts";
-import { createMemoryStore } from "../store/memory.ts";
+import { createMemoryStore } from "../store/memory/memory-store.ts";
 import { toEvent } from "../sync-worker/catch-up.ts";
 import { createMemoryQueue } from "../sync-worker/queue/memory.ts";
 import { createSyncWorker } from "../sync-worker/service.ts";

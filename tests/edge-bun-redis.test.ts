@@ -2,8 +2,8 @@ import { execSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { docKey } from "../contract/index.ts";
 import type { DocumentStore } from "../store/port.ts";
-import { createRedisStore } from "../store/redis.ts";
-import { connectRedisRequester, RawRedis } from "../store/redis-tcp.ts";
+import { createRedisStore } from "../store/redis/redis-store.ts";
+import { connectRedisRequester, RawRedis } from "../store/redis/tcp.ts";
 import { freePort } from "./event-receiver.ts";
 import { type Service, startService } from "./process.ts";
 

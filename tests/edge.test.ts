@@ -77,10 +77,10 @@ describe("edge on Node: store faults, negative cache, safety net", () => {
 
 describe("edge store reads under load", () => {
   it("requests waiting on one expired key share one store read", async () => {
-    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 50 } }, async (s) => {
+    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 10_000 } }, async (s) => {
       const path = "/v1/shops?region=gangnam&category=chicken";
       expect((await s.get(path)).status).toBe(200); // filled from the origin, written to the store
-      s.advance(100); // the L1 entry is now expired
+      s.advance(10_001); // the L1 entry is now expired
       const inner = s.store.get.bind(s.store);
       let reads = 0;
       s.store.get = async (key) => {
@@ -96,7 +96,7 @@ describe("edge store reads under load", () => {
 
 describe("edge L1 refresh of an unchanged detail", () => {
   it("makes an expired detail fresh again from its version alone: no body read, same ETag", async () => {
-    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 50 } }, async (s) => {
+    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 10_000 } }, async (s) => {
       const path = "/v1/shops/s_demo_000001";
       const first = await s.get(path); // from the origin, written through to the store
       expect(first.status).toBe(200);
@@ -106,7 +106,7 @@ describe("edge L1 refresh of an unchanged detail", () => {
         bodyReads++;
         return inner(key);
       };
-      s.advance(100); // expired in L1
+      s.advance(10_001); // expired in L1
       const again = await Promise.all(Array.from({ length: 20 }, () => s.get(path)));
       expect(again.map((a) => [a.status, a.headers.get("etag"), a.headers.get("x-cache")])).toEqual(
         again.map(() => [200, first.headers.get("etag"), "HIT"]),
@@ -119,7 +119,7 @@ describe("edge L1 refresh of an unchanged detail", () => {
       const stored = await inner("detail:s_demo_000001");
       const newer = { ...(stored as NonNullable<typeof stored>), version: (stored?.version ?? 0) + 1 };
       await s.store.put("detail:s_demo_000001", newer);
-      s.advance(100);
+      s.advance(10_001);
       const changed = await s.get(path);
       expect(changed.headers.get("x-doc-version")).toBe(String(newer.version));
       expect(bodyReads).toBe(1);
@@ -170,21 +170,21 @@ describe("edge fast path (server runtimes)", () => {
 
 describe("edge alone (no sync-worker): lists asked of the origin are seeded into the store", () => {
   it("after the L1 TTL a list and its region's main come from the store, not the origin", async () => {
-    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 50 } }, async (s) => {
+    await withEdgeStack({ config: { EDGE_L1_TTL_MS: 10_000 } }, async (s) => {
       const path = "/v1/shops?region=mapo&category=pizza&limit=3";
       const first = await s.get(path);
       expect(first.headers.get("x-cache")).toBe("MISS");
       const listCalls = () => s.calls.filter((c) => c.includes("region=mapo")).length;
       expect(listCalls()).toBe(1);
       await waitFor(async () => (await s.store.get(docKey.list("mapo", "pizza"))) !== null, 10_000);
-      s.advance(100); // past the L1 TTL
+      s.advance(10_001); // past the L1 TTL
       const again = await s.get(path);
       expect(again.json).toEqual(first.json);
       expect(listCalls()).toBe(1);
       const main = await s.get("/v1/main?region=mapo"); // ten lists from the origin, seeded
       expect(main.status).toBe(200);
       const calls = listCalls();
-      s.advance(100);
+      s.advance(10_001);
       expect((await s.get("/v1/main?region=mapo")).json).toEqual(main.json);
       expect(listCalls()).toBe(calls);
     });

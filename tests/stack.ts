@@ -6,7 +6,7 @@ import { createOriginApp } from "../origin/http/app.ts";
 import { OutboxRelay } from "../origin/relay.ts";
 import { createLogger } from "../runtime/index.ts";
 import { nodeServe } from "../runtime/node.ts";
-import { createMemoryStore } from "../store/memory.ts";
+import { createMemoryStore } from "../store/memory/memory-store.ts";
 import type { DocumentStore } from "../store/port.ts";
 import { createMemoryQueue } from "../sync-worker/queue/memory.ts";
 import type { ChangeQueue } from "../sync-worker/queue/port.ts";

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { connectRedisRequester } from "../store/redis-tcp.ts";
+import { connectRedisRequester } from "../store/redis/tcp.ts";
 
 /**
  * A small Upstash-compatible REST endpoint in front of a real Redis, so @upstash/redis's own HTTP

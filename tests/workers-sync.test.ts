@@ -1,7 +1,7 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DetailDocument, docKey } from "../contract/index.ts";
-import { createKvStore } from "../store/kv.ts";
+import { createKvStore } from "../store/kv/kv-store.ts";
 import { waitFor } from "./event-receiver.ts";
 import { syncWorkerInWorkerd, WORKERS_TOKENS } from "./workers-sync-rig.ts";
 

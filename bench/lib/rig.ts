@@ -1,10 +1,10 @@
 import { httpOriginClient, type OriginClient } from "../../clients/index.ts";
 import { createLogger } from "../../runtime/index.ts";
 import { nodeServe } from "../../runtime/node.ts";
-import { createMemoryStore } from "../../store/memory.ts";
+import { createMemoryStore } from "../../store/memory/memory-store.ts";
 import type { DocumentStore } from "../../store/port.ts";
-import { createRedisStore } from "../../store/redis.ts";
-import { connectRedisRequester, RawRedis } from "../../store/redis-tcp.ts";
+import { createRedisStore } from "../../store/redis/redis-store.ts";
+import { connectRedisRequester, RawRedis } from "../../store/redis/tcp.ts";
 import { createMemoryQueue } from "../../sync-worker/queue/memory.ts";
 import { createSyncWorker, type SyncWorkerOptions } from "../../sync-worker/service.ts";
 import { freePort } from "../../tests/event-receiver.ts";

@@ -8,7 +8,7 @@ import {
   listMember,
   type ShopDetailDoc,
 } from "../../contract/index.ts";
-import type { DocumentStore } from "../../store/port.ts";
+import type { ServedStore } from "../../store/port.ts";
 import { CATEGORY_KO, type Keyed, keyed } from "./match.ts";
 
 /** One shop as search sees it, made from its stored detail: what to match, and the card to show. */
@@ -87,7 +87,7 @@ export class SearchIndexes {
   private readonly writtenWhileBuilding = new Set<string>();
   private version = 0;
   constructor(
-    private readonly store: DocumentStore,
+    private readonly store: ServedStore,
     private readonly o: { ttlMs: number; maxBytes: number; now?: () => number },
   ) {
     this.built = new LRUCache({ maxSize: o.maxBytes, sizeCalculation: (ix) => ix.bytes });

@@ -1,7 +1,7 @@
 import type { OriginClient } from "../../clients/index.ts";
 import type { DeadLetter } from "../../contract/index.ts";
 import type { Logger } from "../../runtime/index.ts";
-import type { DocumentStore } from "../../store/port.ts";
+import type { RecordStore } from "../../store/port.ts";
 import type { Delivery } from "../queue/port.ts";
 import type { LagWindow, RepairWindow, SyncCounters } from "../stats.ts";
 import type { Rebuilder } from "./rebuild.ts";
@@ -14,7 +14,7 @@ export type BatchResult = {
 
 export type ProcessorOptions = {
   origin: OriginClient;
-  store: DocumentStore;
+  store: RecordStore;
   rebuilder: Rebuilder;
   lag: LagWindow;
   repair: RepairWindow;

@@ -3,12 +3,12 @@ import { type ChangeEvent, docKey, MAX_STATE_BATCH, type ShopStateResponse } fro
 import { entryChanges, listKeysOf, nextAdBoundary, projectDetail } from "../../projection/index.ts";
 import type { Logger } from "../../runtime/index.ts";
 import { timeSlicer } from "../../runtime/time-slice.ts";
-import { utf8Length } from "../../store/list-record.ts";
-import type { DocumentStore, Guard, ListChange } from "../../store/port.ts";
+import type { Guard, ListChange, ServedStore } from "../../store/port.ts";
+import { utf8Length } from "../../store/utf8.ts";
 
 export type RebuildDeps = {
   origin: OriginClient;
-  store: DocumentStore;
+  store: ServedStore;
   /** Where rebuilds at future ad start/end times are scheduled (a delayed queue send). */
   schedule: (event: ChangeEvent, delayMs: number) => Promise<void>;
   logger: Logger;

@@ -1,11 +1,12 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startUpstashRestServer } from "../tests/upstash-rest-server.ts";
-import { storeContractSuite } from "./contract-suite.ts";
-import { listStoreSuite } from "./list-suite.ts";
-import { createRedisStore } from "./redis.ts";
-import { connectRedisRequester, RawRedis } from "./redis-tcp.ts";
-import type { StoreFactory } from "./suite-kit.ts";
+import { startUpstashRestServer } from "../../tests/upstash-rest-server.ts";
+import type { StoreFactory } from "../suites/kit.ts";
+import { listStoreSuite } from "../suites/list-suite.ts";
+import { recordStoreSuite } from "../suites/records-suite.ts";
+import { servedStoreSuite } from "../suites/served-suite.ts";
+import { createRedisStore } from "./redis-store.ts";
+import { connectRedisRequester, RawRedis } from "./tcp.ts";
 
 const redisUrl = inject("redisUrl");
 // Each test gets its own prefix and purges it after, so runs never see each other's keys.
@@ -29,7 +30,8 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
       },
     };
   };
-  storeContractSuite("redis over TCP (custom Requester)", overTcp, { atomicGuard: true, notifies: true });
+  servedStoreSuite("redis over TCP (custom Requester)", overTcp, { atomicGuard: true, notifies: true });
+  recordStoreSuite("redis over TCP", overTcp);
   listStoreSuite("redis over TCP", overTcp, { atomic: true });
 
   let rest: Awaited<ReturnType<typeof startUpstashRestServer>>;
@@ -48,7 +50,8 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
     const store = createRedisStore(redis, { prefix: uniquePrefix() });
     return { store, cleanup: async () => void (await store.purgeAll({ deadLetters: true })) };
   };
-  storeContractSuite("redis over Upstash REST (@upstash/redis HTTP client)", overRest, { atomicGuard: true });
+  servedStoreSuite("redis over Upstash REST (@upstash/redis HTTP client)", overRest, { atomicGuard: true });
+  recordStoreSuite("redis over Upstash REST", overRest);
   listStoreSuite("redis over Upstash REST", overRest, { atomic: true });
 
   it("keeps documents of two prefixes apart, and purges none of a queue sharing its prefix", async () => {

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { idOfMember } from "../contract/index.ts";
-import { BULK } from "./kv-list.ts";
+import { idOfMember } from "../../contract/index.ts";
 import {
   applyToRecord,
   assembleList,
@@ -13,9 +12,10 @@ import {
   registerIn,
   releaseFrom,
   type Slot,
-} from "./list-record.ts";
-import type { ListOperations, StoredDoc } from "./port.ts";
-import { SortedMembers } from "./sorted-members.ts";
+} from "../list-record.ts";
+import type { ListOperations, StoredDoc } from "../port.ts";
+import { SortedMembers } from "../sorted-members.ts";
+import { BULK } from "./key-listing.ts";
 
 /**
  * Lists on Workers KV: one value per list holding its entries in order and its guards. KV has no

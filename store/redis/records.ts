@@ -1,7 +1,7 @@
 import type { Redis } from "@upstash/redis";
 import type { z } from "zod";
-import { DeadLetter, Job } from "../contract/index.ts";
-import { byFirstFailure, type DocumentStore, JOBS_KEPT, newestJobFirst } from "./port.ts";
+import { DeadLetter, Job } from "../../contract/index.ts";
+import { byFirstFailure, type DocumentStore, JOBS_KEPT, newestJobFirst } from "../port.ts";
 
 export const recordKeys = (p: string) => ({ dlq: `${p}dlq`, jobs: `${p}jobs` });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeEach } from "vitest";
-import { type ListEntry, listMember } from "../contract/index.ts";
-import type { DocumentStore, ListChange } from "./port.ts";
+import { type ListEntry, listMember } from "../../contract/index.ts";
+import type { DocumentStore, ListChange } from "../port.ts";
 
 /** What the shared store suites are given: a way to make a fresh store, and to clean it up. */
 export type StoreFactory = () => Promise<{ store: DocumentStore; cleanup?: () => Promise<void> }>;

@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
-import { DocMeta, docKey } from "../contract/index.ts";
+import { DocMeta, docKey } from "../../contract/index.ts";
 import {
   type CatalogueKind,
   countByKind,
@@ -11,9 +11,9 @@ import {
   type PutResult,
   refuseList,
   type StoredDoc,
-} from "./port.ts";
-import { MEMBERSHIPS, redisLists } from "./redis-lists.ts";
-import { recordKeys, redisRecords } from "./redis-records.ts";
+} from "../port.ts";
+import { recordKeys, redisRecords } from "./records.ts";
+import { MEMBERSHIPS, redisLists } from "./shop-lists.ts";
 
 /**
  * Redis adapter over @upstash/redis: Upstash REST, or a plain server through the TCP requester.

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { type DeadLetter, docKey } from "../contract/index.ts";
-import { type DocumentStore, metasOf, type NewDoc } from "./port.ts";
-import { freshStore, listChange, type StoreFactory } from "./suite-kit.ts";
+import { docKey } from "../../contract/index.ts";
+import { metasOf, type NewDoc, type ServedStore } from "../port.ts";
+import { freshStore, listChange, type StoreFactory } from "./kit.ts";
 
 export type StoreCaps = {
   /** Announces writes (onWrite): memory and Redis over TCP. */
@@ -17,23 +17,14 @@ const doc = (version: number, seq: number, body = `{"v":${version},"s":${seq}}`)
   seq,
   builtAt: BUILT,
 });
-const dead = (id: string, at: string): DeadLetter => ({
-  id,
-  payload: { type: "shop", id },
-  reason: "origin answered 500",
-  attempts: 5,
-  firstFailedAt: at,
-  lastFailedAt: at,
-});
-
 /**
- * One suite for every DocumentStore adapter (hono's common.case.test.ts, bentocache's
+ * One suite of what is served for every driver (hono's common.case.test.ts, bentocache's
  * registerCacheDriverTestSuite): memory is proven equal to Redis and KV by passing the same cases.
  */
-export function storeContractSuite(name: string, factory: StoreFactory, caps: StoreCaps) {
-  describe(`DocumentStore contract: ${name}`, () => {
+export function servedStoreSuite(name: string, factory: StoreFactory, caps: StoreCaps) {
+  describe(`ServedStore contract: ${name}`, () => {
     const current = freshStore(factory);
-    let store: DocumentStore;
+    let store: ServedStore;
     beforeEach(() => {
       store = current();
     });
@@ -143,65 +134,17 @@ export function storeContractSuite(name: string, factory: StoreFactory, caps: St
       expect(await store.inCatalogue("region", ["mapo"])).toEqual([false]);
     });
 
-    it("keeps checkpoints and dead letters, oldest failure first", async () => {
-      expect(await store.getCheckpoint("catch-up")).toBeNull();
-      await store.setCheckpoint("catch-up", 1234);
-      expect(await store.getCheckpoint("catch-up")).toBe(1234);
-      await store.putDeadLetter(dead("shop:b", "2026-11-26T10:00:00.000Z"));
-      await store.putDeadLetter(dead("shop:a", "2026-11-26T11:00:00.000Z"));
-      await store.putDeadLetter({ ...dead("shop:b", "2026-11-26T10:00:00.000Z"), attempts: 6 });
-      expect(await store.countDeadLetters()).toBe(2);
-      const listed = await store.listDeadLetters();
-      expect(listed.map((d) => [d.id, d.attempts])).toEqual([
-        ["shop:b", 6],
-        ["shop:a", 5],
-      ]);
-      expect(await store.deleteDeadLetters(["shop:b", "shop:zzz"])).toBe(1);
-      expect(await store.countDeadLetters()).toBe(0 + 1);
-    });
-
-    it("keeps resync jobs for every sync-worker, newest first, through a purge", async () => {
-      const job = (id: string, startedAt: string) => ({
-        id,
-        kind: "resync" as const,
-        scope: "all",
-        state: "running" as const,
-        total: null,
-        done: 0,
-        failed: 0,
-        startedAt,
-        finishedAt: null,
-      });
-      expect(await store.getJob("j-none")).toBeNull();
-      await store.putJob(job("j-old", "2026-11-26T10:00:00.000Z"));
-      await store.putJob(job("j-new", "2026-11-26T11:00:00.000Z"));
-      await store.putJob({ ...job("j-old", "2026-11-26T10:00:00.000Z"), state: "done", total: 3, done: 3 });
-      expect(await store.getJob("j-old")).toMatchObject({ state: "done", total: 3, done: 3 });
-      expect((await store.listJobs()).map((j) => j.id)).toEqual(["j-new", "j-old"]);
-      expect((await store.listJobs(1)).map((j) => j.id)).toEqual(["j-new"]);
-      await store.purgeAll();
-      expect((await store.getJob("j-new"))?.state).toBe("running");
-      await store.purgeAll({ deadLetters: true });
-      expect(await store.listJobs()).toEqual([]);
-    });
-
-    it("counts documents by kind and purges everything under its prefix, dead letters on request", async () => {
+    it("counts documents by kind and purges everything under its prefix", async () => {
       await store.put("detail:x", doc(1, 1));
       await store.applyLists([listChange("list:mapo:cafe", "x", 1)], BUILT);
       await store.put("main:mapo", doc(0, 1));
       await store.put("detail:y", doc(1, 1));
       expect(await store.countDocuments()).toEqual({ detail: 2, list: 1, main: 1 });
       await store.registerLists("x", { version: 1, seq: 1 }, ["list:mapo:cafe"]);
-      await store.setCheckpoint("catch-up", 9);
-      await store.putDeadLetter(dead("x", BUILT));
-      expect(await store.purgeAll()).toBeGreaterThanOrEqual(6);
+      expect(await store.purgeAll()).toBeGreaterThanOrEqual(5);
       expect(await store.get("detail:x")).toBeNull();
       expect(await store.getMemberships("x")).toEqual([]);
-      expect(await store.getCheckpoint("catch-up")).toBeNull();
       expect(await store.countDocuments()).toEqual({ detail: 0, list: 0, main: 0 });
-      expect(await store.countDeadLetters()).toBe(1);
-      await store.purgeAll({ deadLetters: true });
-      expect(await store.countDeadLetters()).toBe(0);
     });
 
     it("announces written and deleted keys where it can (onWrite)", async () => {

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { storeContractSuite } from "./contract-suite.ts";
-import { listStoreSuite } from "./list-suite.ts";
-import { createMemoryStore } from "./memory.ts";
-import { listChange } from "./suite-kit.ts";
+import { listChange } from "../suites/kit.ts";
+import { listStoreSuite } from "../suites/list-suite.ts";
+import { recordStoreSuite } from "../suites/records-suite.ts";
+import { servedStoreSuite } from "../suites/served-suite.ts";
+import { createMemoryStore } from "./memory-store.ts";
 
-storeContractSuite("memory", async () => ({ store: createMemoryStore() }), {
+servedStoreSuite("memory", async () => ({ store: createMemoryStore() }), {
   atomicGuard: true,
   notifies: true,
 });
 
+recordStoreSuite("memory", async () => ({ store: createMemoryStore() }));
 listStoreSuite("memory", async () => ({ store: createMemoryStore() }), { atomic: true });
 
 describe("memory store bounds", () => {

@@ -1,8 +1,9 @@
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe } from "vitest";
-import { storeContractSuite } from "./contract-suite.ts";
-import { createKvStore } from "./kv.ts";
-import { listStoreSuite } from "./list-suite.ts";
+import { listStoreSuite } from "../suites/list-suite.ts";
+import { recordStoreSuite } from "../suites/records-suite.ts";
+import { servedStoreSuite } from "../suites/served-suite.ts";
+import { createKvStore } from "./kv-store.ts";
 
 /**
  * Workers KV inside workerd, through Miniflare. Miniflare's local KV is immediately consistent and
@@ -26,9 +27,10 @@ describe("Workers KV adapter (workerd via Miniflare)", () => {
   afterAll(() => mf?.dispose());
 
   let n = 0;
-  storeContractSuite("kv", async () => ({ store: createKvStore(kv, { prefix: `t${++n}` }) }), {
+  servedStoreSuite("kv", async () => ({ store: createKvStore(kv, { prefix: `t${++n}` }) }), {
     atomicGuard: false,
   });
+  recordStoreSuite("kv", async () => ({ store: createKvStore(kv, { prefix: `t${++n}` }) }));
   // One writer per list on KV (see kv-lists.ts): no concurrent-writers case.
   listStoreSuite("kv", async () => ({ store: createKvStore(kv, { prefix: `t${++n}` }) }), { atomic: false });
 });

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { DeadLetter, DocMeta, docKey, Job } from "../contract/index.ts";
-import { BULK, kvLister } from "./kv-list.ts";
-import { kvLists } from "./kv-lists.ts";
+import { DeadLetter, DocMeta, docKey, Job } from "../../contract/index.ts";
 import {
   byFirstFailure,
   type CatalogueKind,
@@ -15,7 +13,9 @@ import {
   refuseList,
   type StoredDoc,
   supersedes,
-} from "./port.ts";
+} from "../port.ts";
+import { BULK, kvLister } from "./key-listing.ts";
+import { kvLists } from "./shop-lists.ts";
 
 /**
  * Workers KV adapter: the body is the value, {version, seq, builtAt} its metadata.

@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { type ListEntry, listMember, ShopListDoc } from "../contract/index.ts";
+import { type ListEntry, listMember, ShopListDoc } from "../../contract/index.ts";
 
 // Serving order as the contract defines it (projection/list-changes.test.ts proves it equal to
 // compareEntries); the store may not import the projection.
 const compareEntries = (a: ListEntry, b: ListEntry) => (listMember(a) < listMember(b) ? -1 : 1);
 
-import type { DocumentStore, ListChange } from "./port.ts";
-import { entry, freshStore, listChange, type StoreFactory } from "./suite-kit.ts";
+import type { DocumentStore, ListChange } from "../port.ts";
+import { entry, freshStore, listChange, type StoreFactory } from "./kit.ts";
 
 const BUILT = "2026-11-26T12:00:00.000Z";
 const LIST = "list:mapo:chicken";

@@ -1,4 +1,4 @@
-import { createInterner } from "./interner.ts";
+import { createInterner } from "../interner.ts";
 import {
   applyToRecord,
   assembleList,
@@ -10,8 +10,8 @@ import {
   type Memberships,
   registerIn,
   releaseFrom,
-} from "./list-record.ts";
-import type { Guard, ListOperations, StoredDoc } from "./port.ts";
+} from "../list-record.ts";
+import type { Guard, ListOperations, StoredDoc } from "../port.ts";
 
 /** The memory store's list half, and what the document half needs of it. */
 export type MemoryLists = ListOperations & {

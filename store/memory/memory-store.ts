@@ -1,7 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { type DeadLetter, docKey, type Job } from "../contract/index.ts";
-import { createMemoryLists } from "./memory-lists.ts";
-import { type PackedBody, packBody, packedSize, unpackBody } from "./packed-body.ts";
+import { type DeadLetter, docKey, type Job } from "../../contract/index.ts";
 import {
   byFirstFailure,
   type DocumentStore,
@@ -14,7 +12,9 @@ import {
   refuseList,
   type StoredDoc,
   supersedes,
-} from "./port.ts";
+} from "../port.ts";
+import { type PackedBody, packBody, packedSize, unpackBody } from "./packed-body.ts";
+import { createMemoryLists } from "./shop-lists.ts";
 
 export type MemoryStoreOptions = {
   /** Upper bound for document bytes as held (packed); least recently used documents go first. */

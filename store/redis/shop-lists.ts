@@ -1,8 +1,8 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
-import { LIST_SORT_WIDTH, parseDocKey } from "../contract/index.ts";
-import { byList, guardText, listBody } from "./list-record.ts";
-import type { ListHead, ListOperations, StoredDoc } from "./port.ts";
+import { LIST_SORT_WIDTH, parseDocKey } from "../../contract/index.ts";
+import { byList, guardText, listBody } from "../list-record.ts";
+import type { ListHead, ListOperations, StoredDoc } from "../port.ts";
 
 /**
  * Lists on Redis: per list a sorted set of members (sort key + id, all at score 0, so Redis keeps
