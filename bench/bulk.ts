@@ -7,30 +7,27 @@
  *   node --import tsx bench/bulk.ts --shops 2000,100000 --regions 500 --store memory,redis
  */
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { parseEnv, SyncWorkerEnv } from "../contract/index.ts";
 import { boundHeapGrowth } from "../runtime/node.ts";
 import { optionsFromEnv } from "../sync-worker/options.ts";
+import { benchArgs, numbers } from "./lib/args.ts";
 import { bulkRun } from "./lib/bulk-run.ts";
 import { benchUrls } from "./lib/rig.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    shops: { type: "string", default: "2000" },
-    regions: { type: "string", default: "500" },
-    store: { type: "string", default: "memory" },
-    db: { type: "string", default: "postgres-async" },
-    live: { type: "string", default: "20" },
-    /** BULK_CONCURRENCY: bulk batches in flight (the product's default, 2, unless set). */
-    "bulk-concurrency": { type: "string", default: "2" },
-  },
+const args = benchArgs({
+  shops: "2000",
+  regions: "500",
+  store: "memory",
+  db: "postgres-async",
+  live: "20",
+  "bulk-concurrency": "2",
 });
 // The sync-worker runs in this process: its heap bounded as its Node entry bounds it (HEAP_GROWTH_PERCENT).
 const heapGrowth = boundHeapGrowth(process.env);
 const urls = benchUrls();
 const results = [];
 for (const store of args.store.split(",") as ("memory" | "redis")[]) {
-  for (const shops of args.shops.split(",").map(Number)) {
+  for (const shops of numbers(args.shops, "shops")) {
     console.error(`… ${store} store, ${shops} shops / ${args.regions} regions`);
     const db = args.db === "postgres" ? "postgres" : "postgres-async";
     results.push(

@@ -14,25 +14,23 @@
  */
 import { execFileSync } from "node:child_process";
 import { PerformanceObserver } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { type ShopAggregate, ShopsStateResponse } from "../contract/index.ts";
 import { demoChunks } from "../origin/demo/generate.ts";
 import { createLogger } from "../runtime/index.ts";
 import { createMemoryStore } from "../store/memory/memory-store.ts";
 import { Rebuilder } from "../sync-worker/pipeline/rebuild.ts";
+import { benchArgs, numbers } from "./lib/args.ts";
 import { profileWindow } from "./lib/cpu-profile.ts";
 import { changeAt } from "./lib/lag-run.ts";
 import { byShop } from "./lib/rig.ts";
 import { median } from "./lib/wrk.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    shops: { type: "string", default: "2000,100000" },
-    regions: { type: "string", default: "500" },
-    changes: { type: "string", default: "5000" },
-    rounds: { type: "string", default: "3" },
-    one: { type: "string" },
-  },
+const args = benchArgs({
+  shops: "2000,100000",
+  regions: "500",
+  changes: "5000",
+  rounds: "3",
+  one: undefined,
 });
 
 type Result = { shops: number; usPerChange: number[]; gcShare: number[]; heapMiB: number; buildS: number };
@@ -41,7 +39,7 @@ if (args.one) console.log(JSON.stringify(await measure(Number(args.one))));
 else {
   const flags = process.env.BENCH_CHANGE_FLAGS?.split(" ").filter(Boolean) ?? [];
   const results: Result[] = [];
-  for (const shops of args.shops.split(",").map(Number)) {
+  for (const shops of numbers(args.shops, "shops")) {
     console.error(`… ${shops} shops`);
     const out = execFileSync(
       process.execPath,

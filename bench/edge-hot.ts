@@ -9,21 +9,18 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { freePort } from "../tests/event-receiver.ts";
 import { startService } from "../tests/process.ts";
+import { benchArgs } from "./lib/args.ts";
 import { bare, ownHeaders, pinned } from "./lib/servers.ts";
 import { median, wrk } from "./lib/wrk.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    runtime: { type: "string", default: "bun" },
-    rounds: { type: "string", default: "3" },
-    seconds: { type: "string", default: "5" },
-    connections: { type: "string", default: "64" },
-    // Any read path, e.g. a list: /v1/shops?region=gangnam&category=chicken (the full app, not the fast path)
-    path: { type: "string", default: "/v1/shops/s_demo_000001" },
-  },
+const args = benchArgs({
+  runtime: "bun",
+  rounds: "3",
+  seconds: "5",
+  connections: "64",
+  path: "/v1/shops/s_demo_000001",
 });
 if (args.runtime !== "bun" && args.runtime !== "deno") throw new Error("--runtime bun or deno");
 const runtime = args.runtime;

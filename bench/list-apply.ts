@@ -7,20 +7,14 @@
  *
  *   node --import tsx bench/list-apply.ts            # A/B: run it in two checkouts, one after the other
  */
-import { parseArgs } from "node:util";
 import { LIST_SORT_WIDTH } from "../contract/list-order.ts";
 import { applyToRecord, emptyRecord } from "../store/list-record.ts";
 import type { ListChange } from "../store/port.ts";
+import { benchArgs, numbers } from "./lib/args.ts";
 import { median } from "./lib/wrk.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    sizes: { type: "string", default: "80,250,1000,4200" },
-    rounds: { type: "string", default: "5" },
-    changes: { type: "string", default: "40000" },
-  },
-});
-const sizes = args.sizes.split(",").map(Number);
+const args = benchArgs({ sizes: "80,250,1000,4200", rounds: "5", changes: "40000" });
+const sizes = numbers(args.sizes, "sizes");
 const id = (i: number) => `s_demo_${String(i).padStart(6, "0")}`;
 const member = (key: number, i: number) => `${String(key).padStart(LIST_SORT_WIDTH, "0")}${id(i)}`;
 

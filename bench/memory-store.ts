@@ -7,18 +7,16 @@
  *   node --expose-gc --import tsx bench/memory-store.ts --shops 100000
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { docKey, type ShopAggregate } from "../contract/index.ts";
 import { demoChunks } from "../origin/demo/generate.ts";
 import { entryChanges, projectDetail } from "../projection/index.ts";
 import { createMemoryStore } from "../store/memory/memory-store.ts";
 import { packBody, unpackBody } from "../store/memory/packed-body.ts";
 import type { ListChange } from "../store/port.ts";
+import { benchArgs } from "./lib/args.ts";
 import { byShop } from "./lib/rig.ts";
 
-const { values: args } = parseArgs({
-  options: { shops: { type: "string", default: "100000" }, regions: { type: "string", default: "500" } },
-});
+const args = benchArgs({ shops: "100000", regions: "500" });
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc");
 const mib = (n: number) => Math.round(n / 2 ** 20);

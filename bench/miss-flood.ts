@@ -10,19 +10,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { DEV_METRICS } from "../tests/process.ts";
+import { benchArgs } from "./lib/args.ts";
 import { pinned } from "./lib/servers.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "10" },
-    shops: { type: "string", default: "2000" },
-    rate: { type: "string", default: "20" },
-    burst: { type: "string", default: "40" },
-    clients: { type: "string", default: "64" },
-  },
-});
+const args = benchArgs({ seconds: "10", shops: "2000", rate: "20", burst: "40", clients: "64" });
 const dataDir = await mkdtemp(join(tmpdir(), "miss-flood-"));
 const origin = await pinned(
   "node",

@@ -14,23 +14,15 @@
  * sends the load through node:http instead of the bare client.
  */
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
+import { benchArgs, numbers } from "./lib/args.ts";
 import { procsRun } from "./lib/procs-run.ts";
 import { benchUrls } from "./lib/rig.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    shops: { type: "string", default: "2000" },
-    regions: { type: "string", default: "500" },
-    rate: { type: "string", default: "500" },
-    changes: { type: "string", default: "5000" },
-    store: { type: "string", default: "memory" },
-  },
-});
+const args = benchArgs({ shops: "2000", regions: "500", rate: "500", changes: "5000", store: "memory" });
 const results = [];
 for (const store of args.store.split(",") as ("memory" | "redis")[])
-  for (const shops of args.shops.split(",").map(Number))
-    for (const rate of args.rate.split(",").map(Number)) {
+  for (const shops of numbers(args.shops, "shops"))
+    for (const rate of numbers(args.rate, "rate")) {
       console.error(`… ${store}, ${shops} shops / ${args.regions} regions, ${rate} changes/s`);
       results.push(
         await procsRun(

@@ -11,13 +11,11 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { freePort, waitFor } from "../tests/event-receiver.ts";
 import { startService } from "../tests/process.ts";
+import { benchArgs } from "./lib/args.ts";
 
-const { values: args } = parseArgs({
-  options: { bare: { type: "boolean", default: false }, seconds: { type: "string", default: "6" } },
-});
+const args = benchArgs({ bare: false, seconds: "6" });
 const dir = await mkdtemp(join(tmpdir(), "prof-deno-"));
 const path = "/v1/shops/s_demo_000001";
 const origin = await startService(

@@ -5,12 +5,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
+import { benchArgs } from "./lib/args.ts";
 import { freshness, fullResync, stack, syncThroughput } from "./pipeline.ts";
 import { type SearchResult, table } from "./report.ts";
 import { throughput } from "./throughput.ts";
 
-const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const args = benchArgs({ quick: false });
 const quick = args.quick;
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 for (const tool of ["wrk", "nginx", "taskset"]) {

@@ -7,14 +7,12 @@
  *
  *   node --import tsx bench/search-budget.ts --shops 100000
  */
-import { parseArgs } from "node:util";
 import { edgeConfig } from "../edge/config.ts";
 import { keyed, parseQuery, score, typoBudget } from "../edge/search/match.ts";
 import { demoChunks } from "../origin/demo/generate.ts";
+import { benchArgs } from "./lib/args.ts";
 
-const { values: args } = parseArgs({
-  options: { shops: { type: "string", default: "100000" }, rounds: { type: "string", default: "7" } },
-});
+const args = benchArgs({ shops: "100000", rounds: "7" });
 const texts: ReturnType<typeof keyed>[] = [];
 for (const chunk of demoChunks(
   { shops: Number(args.shops), seed: 11, now: Date.now(), regions: 500 },

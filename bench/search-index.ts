@@ -8,13 +8,13 @@
  *   node --expose-gc --import tsx bench/search-index.ts --shops 20000
  */
 
-import { parseArgs } from "node:util";
 import { getChoseong } from "es-hangul";
 import MiniSearch from "minisearch";
 import { keyed, parseQuery, score } from "../edge/search/match.ts";
 import { demoChunks } from "../origin/demo/generate.ts";
+import { benchArgs } from "./lib/args.ts";
 
-const { values: args } = parseArgs({ options: { shops: { type: "string", default: "20000" } } });
+const args = benchArgs({ shops: "20000" });
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 type Shop = { id: string; name: string; menus: string[] };
 const shops: Shop[] = [];

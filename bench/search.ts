@@ -9,23 +9,16 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { SearchIndexes } from "../edge/search/regions.ts";
 import { createRedisStore } from "../store/redis/redis-store.ts";
 import { connectRedisRequester, RawRedis } from "../store/redis/tcp.ts";
 import { freePort, waitFor } from "../tests/event-receiver.ts";
 import { DEV_METRICS } from "../tests/process.ts";
 import { TOKENS } from "../tests/stack.ts";
+import { benchArgs } from "./lib/args.ts";
 import { benchUrls, quantile, startRig } from "./lib/rig.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    shops: { type: "string", default: "2000" },
-    regions: { type: "string", default: "500" },
-    seconds: { type: "string", default: "5" },
-    rounds: { type: "string", default: "3" },
-  },
-});
+const args = benchArgs({ shops: "2000", regions: "500", seconds: "5", rounds: "3" });
 const urls = benchUrls();
 const shops = Number(args.shops);
 const rig = await startRig({

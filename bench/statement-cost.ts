@@ -8,23 +8,17 @@
  *   node --import tsx bench/statement-cost.ts --shops 2000,100000
  */
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { openPostgres } from "../origin/db/postgres.ts";
 import type { Database } from "../origin/db/sql.ts";
 import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { patchMenuItem } from "../origin/domain/items.ts";
 import { shopsState } from "../origin/domain/state.ts";
 import { openThrowawayPostgres } from "../tests/throwaway-postgres.ts";
+import { benchArgs, numbers } from "./lib/args.ts";
 import { benchUrls } from "./lib/rig.ts";
 import { median } from "./lib/wrk.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    shops: { type: "string", default: "2000,100000" },
-    ops: { type: "string", default: "3000" },
-    rounds: { type: "string", default: "3" },
-  },
-});
+const args = benchArgs({ shops: "2000,100000", ops: "3000", rounds: "3" });
 const OPS = Number(args.ops);
 const TICK_US = 10_000; // USER_HZ 100
 
@@ -60,7 +54,7 @@ async function measure(url: string, prepare: boolean, menus: string[], shops: st
 }
 
 const results: { shops: number; mode: string; command: number[]; read: number[] }[] = [];
-for (const shops of args.shops.split(",").map(Number)) {
+for (const shops of numbers(args.shops, "shops")) {
   console.error(`… ${shops} shops: seeding`);
   const db = await openThrowawayPostgres(benchUrls().postgres, { max: 2, asyncCommit: true });
   try {

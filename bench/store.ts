@@ -5,7 +5,6 @@
  *   npm run bench:store            # or: node --import tsx bench/store.ts --seconds 2 --concurrency 32
  */
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { Redis } from "@upstash/redis";
 import { Miniflare } from "miniflare";
 import { createKvStore } from "../store/kv/kv-store.ts";
@@ -14,15 +13,9 @@ import type { DocumentStore } from "../store/port.ts";
 import { createRedisStore } from "../store/redis/redis-store.ts";
 import { connectRedisRequester, RawRedis } from "../store/redis/tcp.ts";
 import { startUpstashRestServer } from "../tests/upstash-rest-server.ts";
+import { benchArgs } from "./lib/args.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "1.5" },
-    concurrency: { type: "string", default: "32" },
-    rounds: { type: "string", default: "3" },
-    keys: { type: "string", default: "1000" },
-  },
-});
+const args = benchArgs({ seconds: "1.5", concurrency: "32", rounds: "3", keys: "1000" });
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const KEYS = Number(args.keys);

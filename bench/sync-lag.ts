@@ -11,38 +11,31 @@
  *                                                                       # the Scale I figures
  */
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
+import { benchArgs, numbers } from "./lib/args.ts";
 import { lagRun } from "./lib/lag-run.ts";
 import { benchUrls } from "./lib/rig.ts";
 
-const { values: args } = parseArgs({
-  options: {
-    changes: { type: "string", default: "200" },
-    rate: { type: "string", default: "100" },
-    shops: { type: "string", default: "200" },
-    // Beyond the ten named regions the demo takes the national shape (origin/demo/generate.ts).
-    regions: { type: "string", default: "10" },
-    // The origin runs as a process on a throw-away PostgreSQL database (DATABASE_URL's server).
-    // postgres-async: synchronous_commit off, for when the disk's flush time bounds the origin.
-    db: { type: "string", default: "postgres" },
-    store: { type: "string", default: "memory" },
-    // Seconds to wait after the build before measuring: past 5 minutes after seeding, the demo's
-    // ad boundaries come due (≈ 14,000 in that hour at 100,000 shops) and their rebuilds run too.
-    wait: { type: "string", default: "0" },
-  },
+const args = benchArgs({
+  changes: "200",
+  rate: "100",
+  shops: "200",
+  regions: "10",
+  db: "postgres",
+  store: "memory",
+  wait: "0",
 });
 const db: "postgres" | "postgres-async" = args.db === "postgres-async" ? "postgres-async" : "postgres";
 const urls = benchUrls();
 const results = [];
 for (const store of args.store.split(",") as ("memory" | "redis")[]) {
-  for (const shops of args.shops.split(",").map(Number)) {
+  for (const shops of numbers(args.shops, "shops")) {
     const r = {
       shops,
       regions: Number(args.regions),
       db,
       store,
       changes: Number(args.changes),
-      rates: args.rate.split(",").map(Number),
+      rates: numbers(args.rate, "rate"),
       waitS: Number(args.wait),
     };
     console.error(`… ${store} store, ${shops} shops / ${r.regions} regions`);

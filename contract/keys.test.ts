@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { docKey, formatDocKey, parseDocKey } from "./keys.ts";
+import { docKey, docKindOf, formatDocKey, listRegion, parseDocKey } from "./keys.ts";
 
 describe("document keys", () => {
   it("round-trip between names and parsed keys", () => {
@@ -21,5 +21,13 @@ describe("document keys", () => {
     ]) {
       expect(parseDocKey(raw)).toBeNull();
     }
+  });
+
+  it("tell a key's kind by its prefix, and a list's region", () => {
+    expect(docKindOf(docKey.detail("s_1"))).toBe("detail");
+    expect(docKindOf(docKey.list("gangnam", "chicken"))).toBe("list");
+    expect(docKindOf(docKey.main("mapo"))).toBe("main");
+    for (const raw of ["", "details:x", "detail", "cp:catalogue"]) expect(docKindOf(raw)).toBeNull();
+    expect(listRegion(docKey.list("gangnam", "chicken"))).toBe("gangnam");
   });
 });

@@ -26,6 +26,15 @@ export function formatDocKey(key: DocKey): string {
   }
 }
 
+/** A document key's kind from its prefix alone (cheap enough for every store write); null otherwise. */
+export function docKindOf(key: string): DocKey["kind"] | null {
+  const kind = key.slice(0, key.indexOf(":"));
+  return kind === "detail" || kind === "list" || kind === "main" ? kind : null;
+}
+
+/** The region of a list key (`list:REGION:CATEGORY`), without validating it: the store's own keys. */
+export const listRegion = (key: string): string => key.slice(5, key.indexOf(":", 5));
+
 const SAFE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Parses a key an operator typed (e.g. for purge); null when it is not a document key. */

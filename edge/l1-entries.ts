@@ -1,4 +1,4 @@
-import { ShopListDoc } from "../contract/index.ts";
+import { parseDocKey, ShopListDoc } from "../contract/index.ts";
 import type { StoredDoc } from "../store/port.ts";
 import type { EdgeConfig } from "./config.ts";
 import { encode, etagOf, type L1, type L1Entry } from "./l1.ts";
@@ -26,11 +26,12 @@ export class L1Entries {
     const builtAtMs = Date.parse(doc.builtAt);
     const freshUntil = now + this.config.l1TtlMs;
     // Inside JSON strings quotes are escaped, so this literal can only be the top-level flag.
-    const tombstone = k.startsWith("detail:") && doc.body.includes('"deleted":true');
+    const key = parseDocKey(k);
+    const tombstone = key?.kind === "detail" && doc.body.includes('"deleted":true');
     const entry: L1Entry = tombstone
       ? {
           status: 404,
-          bytes: notFoundBody("shop", k.slice(7), "the shop was deleted"),
+          bytes: notFoundBody("shop", key.shopId, "the shop was deleted"),
           etag: null,
           version: doc.version,
           seq: doc.seq,
@@ -46,7 +47,7 @@ export class L1Entries {
           builtAtMs,
           freshUntil,
         };
-    if (!tombstone && k.startsWith("list:"))
+    if (!tombstone && key?.kind === "list")
       entry.list = (parsed as ShopListDoc | undefined) ?? ShopListDoc.parse(JSON.parse(doc.body));
     this.l1.set(k, entry);
     return entry;

@@ -1,5 +1,5 @@
 import { breakerGaugeValue, httpOriginClient, type OriginClient, resilientOrigin } from "../clients/index.ts";
-import { docKey } from "../contract/index.ts";
+import { docKey, parseDocKey } from "../contract/index.ts";
 import { type AssetLoader, type Logger, Registry } from "../runtime/index.ts";
 import type { EdgeStore } from "../store/port.ts";
 import { EdgeCatalogue } from "./catalogue.ts";
@@ -135,7 +135,8 @@ export function createEdge(o: EdgeOptions) {
       l1.expire(key);
       indexes.onWrite(key);
       // A region's main is made from its lists: any of them changing changes it.
-      if (key.startsWith("list:")) l1.expire(docKey.main(key.split(":")[1] as string));
+      const parsed = parseDocKey(key);
+      if (parsed?.kind === "list") l1.expire(docKey.main(parsed.region));
     })
     .catch((e) => {
       o.logger.warn("edge.invalidation_unavailable", { error: String(e) });

@@ -1,4 +1,4 @@
-import type { DocMeta } from "../contract/index.ts";
+import { type DocMeta, docKindOf, parseDocKey } from "../contract/index.ts";
 import type { Logger } from "../runtime/index.ts";
 import type { ServedStore, StoredDoc } from "../store/port.ts";
 import { withDeadline } from "./deadline.ts";
@@ -22,9 +22,10 @@ export class StoreReads {
   /** The stored document; mains are made from the heads of the region's lists (main-from-store.ts). */
   doc(k: string): Promise<Outcome<StoredDoc | null>> {
     const { store } = this.d;
-    return this.shared(this.docs, k, () =>
-      k.startsWith("main:") ? mainFromStore(store, k.slice(5)) : store.get(k),
-    );
+    return this.shared(this.docs, k, () => {
+      const key = parseDocKey(k);
+      return key?.kind === "main" ? mainFromStore(store, key.region) : store.get(k);
+    });
   }
 
   /**
@@ -36,7 +37,7 @@ export class StoreReads {
    */
   async unchanged(k: string, entry: L1Entry): Promise<boolean> {
     const { store } = this.d;
-    if (!store.getMetas || !k.startsWith("detail:")) return false;
+    if (!store.getMetas || docKindOf(k) !== "detail") return false;
     const meta = await this.shared(this.metas, k, async () => (await store.getMetas?.([k]))?.[0] ?? null);
     return (
       meta !== STORE_FAILED &&

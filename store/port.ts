@@ -1,4 +1,4 @@
-import type { DeadLetter, DocMeta, Job } from "../contract/index.ts";
+import { type DeadLetter, type DocMeta, docKindOf, type Job, listRegion } from "../contract/index.ts";
 
 export type { DeadLetter, DocMeta } from "../contract/index.ts";
 
@@ -178,9 +178,9 @@ export function countByKind(keys: Iterable<string>): DocCounts {
   const counts: DocCounts = { detail: 0, list: 0, main: 0 };
   const regions = new Set<string>();
   for (const key of keys) {
-    const kind = key.slice(0, key.indexOf(":"));
+    const kind = docKindOf(key);
     if (kind === "detail" || kind === "list") counts[kind]++;
-    if (kind === "list") regions.add(key.split(":")[1] as string);
+    if (kind === "list") regions.add(listRegion(key));
   }
   counts.main = regions.size;
   return counts;
@@ -188,7 +188,7 @@ export function countByKind(keys: Iterable<string>): DocCounts {
 
 /** Lists are written entry by entry (applyLists); a whole-list put would undo that. */
 export function refuseList(key: string): void {
-  if (key.startsWith("list:")) throw new Error(`${key}: lists are written with applyLists, not put`);
+  if (docKindOf(key) === "list") throw new Error(`${key}: lists are written with applyLists, not put`);
 }
 
 /** The list half of the port, which each adapter implements in a file of its own. */

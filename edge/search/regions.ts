@@ -6,6 +6,7 @@ import {
   docKey,
   type ListEntry,
   listMember,
+  parseDocKey,
   type ShopDetailDoc,
 } from "../../contract/index.ts";
 import type { ServedStore } from "../../store/port.ts";
@@ -129,8 +130,9 @@ export class SearchIndexes {
 
   /** From the store's write notifications (see edge/service.ts). */
   onWrite(key: string): void {
-    if (key.startsWith("list:")) {
-      const region = key.split(":")[1] as string;
+    const parsed = parseDocKey(key);
+    if (parsed?.kind === "list") {
+      const { region } = parsed;
       if ((!this.built.has(region) && !this.building.has(region)) || this.pendingLists.has(key)) return;
       // Coalesced: a busy list is looked at once per 100 ms, not once per write.
       this.pendingLists.add(key);
@@ -138,9 +140,9 @@ export class SearchIndexes {
         this.pendingLists.delete(key);
         void this.newcomers(region, key).catch(() => {});
       }, 100);
-    } else if (key.startsWith("detail:")) {
-      if (this.building.size > 0) this.writtenWhileBuilding.add(key.slice(7));
-      void this.refresh(key.slice(7)).catch(() => {});
+    } else if (parsed?.kind === "detail") {
+      if (this.building.size > 0) this.writtenWhileBuilding.add(parsed.shopId);
+      void this.refresh(parsed.shopId).catch(() => {});
     }
   }
 

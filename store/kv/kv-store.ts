@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DeadLetter, DocMeta, docKey, Job } from "../../contract/index.ts";
+import { DeadLetter, DocMeta, docKey, docKindOf, Job } from "../../contract/index.ts";
 import {
   byFirstFailure,
   type CatalogueKind,
@@ -43,7 +43,7 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
   const cat = (kind: CatalogueKind, name: string) => `${p}c:${kind === "shop" ? "s" : "r"}:${name}`;
   const { listAll, deleteAll, valuesUnder, present } = kvLister(kv);
   const lists = kvLists(kv, p);
-  const isList = (key: string) => key.startsWith("list:");
+  const isList = (key: string) => docKindOf(key) === "list";
   const stored = (key: string) => (isList(key) ? lists.name(key) : doc(key));
 
   return {

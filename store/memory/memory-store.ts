@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { type DeadLetter, docKey, type Job } from "../../contract/index.ts";
+import { type DeadLetter, docKey, docKindOf, type Job } from "../../contract/index.ts";
 import {
   byFirstFailure,
   type DocumentStore,
@@ -36,7 +36,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
   // Details held, kept as documents come and go: counting 100,000 keys on each status read held the
   // event loop 177 ms, once a second while the console was open (bench/results/status-count.txt).
   let details = 0;
-  const isDetail = (key: string) => key.startsWith("detail:");
+  const isDetail = (key: string) => docKindOf(key) === "detail";
   const docs = new LRUCache<string, Held>({
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
     sizeCalculation: (doc) => packedSize(doc.packed) + doc.key.length * 2 + 64,
@@ -58,7 +58,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
   const lists = createMemoryLists(written);
 
   const read = (key: string): StoredDoc | null => {
-    if (!key.startsWith("list:")) {
+    if (docKindOf(key) !== "list") {
       const held = docs.get(key);
       if (!held) return null;
       const { packed, ...meta } = held;
@@ -76,7 +76,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       return keys.map(read);
     },
     async getMetas(keys) {
-      return keys.map((key) => metaOf(key.startsWith("list:") ? lists.read(key) : docs.get(key)));
+      return keys.map((key) => metaOf(docKindOf(key) === "list" ? lists.read(key) : docs.get(key)));
     },
     // Synchronous between the read and the write: atomic on a single-threaded runtime.
     async put(key, doc: NewDoc): Promise<PutResult> {

@@ -1,3 +1,4 @@
+import { listRegion } from "../../contract/index.ts";
 import { createInterner } from "../interner.ts";
 import {
   applyToRecord,
@@ -54,7 +55,7 @@ export function createMemoryLists(written: (key: string) => void): MemoryLists {
   const regions = new Map<string, number>();
   let writtenLists = 0;
   const counted = (key: string, by: 1 | -1) => {
-    const region = key.split(":")[1] as string;
+    const region = listRegion(key);
     const n = (regions.get(region) ?? 0) + by;
     if (n > 0) regions.set(region, n);
     else regions.delete(region);

@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
-import { DocMeta, docKey } from "../../contract/index.ts";
+import { DocMeta, docKey, docKindOf } from "../../contract/index.ts";
 import {
   type CatalogueKind,
   countByKind,
@@ -67,7 +67,7 @@ export function createRedisStore(
     for (const key of keys) await redis.publish(channel, key);
   };
   const lists = redisLists(redis, p, channel);
-  const isList = (key: string) => key.startsWith("list:");
+  const isList = (key: string) => docKindOf(key) === "list";
 
   async function scan(match: string, each: (keys: string[]) => Promise<void>) {
     let cursor = "0";

@@ -4,6 +4,7 @@ import {
   AppError,
   AuditBody,
   ChangeEvent,
+  docKindOf,
   PurgeBody,
   parseDocKey,
   parseOr400,
@@ -39,7 +40,7 @@ export function adminRoutes(deps: SyncDeps): Hono {
         });
       const purged = await deps.store.delete(body.keys);
       // Lists come back entry by entry from their shops; a purge must not leave them empty for good.
-      if (deps.refill && body.keys.some((k) => !k.startsWith("detail:"))) {
+      if (deps.refill && body.keys.some((k) => docKindOf(k) !== "detail")) {
         const refill = deps
           .refill(body.keys)
           .catch((e) => deps.logger.warn("purge.refill_failed", { error: String(e) }));
