@@ -1,7 +1,7 @@
 /**
  * Hot shop detail on Bun or Deno: the edge (memory store, warm L1) against the runtime's bare server
  * returning the same bytes, and against one that also writes the edge's own headers — servers pinned
- * to core 0 and wrk to core 1, interleaved rounds, medians. Targets (issue 18): the edge ≥ 0.9× bare
+ * to core 0 and wrk to core 1, interleaved rounds, medians. Targets: the edge ≥ 0.9× bare
  * `Bun.serve`, ≥ 0.85× bare `Deno.serve`. Not part of `npm test`; needs wrk (apt-get install wrk).
  *
  *   npm run bench:edge            # or: node --import tsx bench/edge-hot.ts --runtime deno --rounds 3

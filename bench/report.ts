@@ -34,7 +34,7 @@ type Result = {
 const ms = (v: number) => +v.toFixed(3);
 const mark = (ok: boolean | null) => (ok === null ? "n/a" : ok ? "pass" : "**miss**");
 
-/** The markdown the README quotes: raw figures, then each target with pass/miss. */
+/** The markdown docs/benchmarks.md quotes: raw figures, then each target with pass/miss. */
 export function table(r: Result): string {
   const find = (target: string, endpoint = "detail") =>
     r.reads.rows.find((x) => x.target.startsWith(target) && x.endpoint === endpoint);

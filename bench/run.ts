@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (never part of `npm test`): the edge against its peers and its ceiling, sync
  * freshness and throughput, full resync — measured side by side in one run, written to
- * bench/results/latest.json and latest.md (the table the README quotes). `--quick` for a short run.
+ * bench/results/latest.json and latest.md; a full run also replaces the table in docs/benchmarks.md
+ * (between its bench markers), so the docs quote the last full run. `--quick` for a short run.
  */
 import { execFileSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
@@ -102,4 +103,12 @@ const result = {
 await writeFile("bench/results/latest.json", `${JSON.stringify(result, null, 2)}\n`);
 const md = table(result);
 await writeFile("bench/results/latest.md", md);
+if (!quick) {
+  const doc = await readFile("docs/benchmarks.md", "utf8");
+  const [start, end] = ["<!-- bench:start -->\n", "\n<!-- bench:end -->"];
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < from) console.error("bench: docs/benchmarks.md has no bench markers; not updated");
+  else await writeFile("docs/benchmarks.md", doc.slice(0, from + start.length) + md.trim() + doc.slice(to));
+}
 console.log(md);

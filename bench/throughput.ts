@@ -90,7 +90,7 @@ export async function throughput(o: {
   /** The origin's and the query side's processes: each load waits for them to be idle first. */
   background: number[];
 }) {
-  // The safety net (BRIEF §5: a document older than EDGE_MAX_AGE_S is revalidated from the origin
+  // The safety net (a document older than EDGE_MAX_AGE_S is revalidated from the origin
   // in the background) must not fire inside the loads: at the default 300 s every warmed document of
   // every edge came due at once in the third round and the PGlite origin's storm of revalidations
   // shared the cores with the server being measured (2,321 timed-out revalidations, the Bun edge

@@ -141,7 +141,7 @@ if (originUp && (await ready(url(ports.sync))) && (await ready(url(ports.edge)))
 edge-cache is up (${runtime}, ${separate ? "Redis store and queue, three processes" : "embedded: memory store and queue"})
   edge (read API)   ${url(ports.edge)}
   sync-worker       ${url(ports.sync)}   (admin token: ${env.ADMIN_TOKEN ? "from ADMIN_TOKEN" : "dev-admin-token"})
-  origin            ${url(ports.origin)}   (pid ${origin.pid}: kill it to try an outage, see README)
+  origin            ${url(ports.origin)}   (pid ${origin.pid}: kill it to try an outage: docs/deployment.md)
 
 Try:
   curl -s '${url(ports.edge)}/v1/main?region=gangnam'

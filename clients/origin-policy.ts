@@ -34,7 +34,7 @@ export class BrokenCircuitError extends Error {
 const isTransient = (e: unknown) => e instanceof OriginError && e.transient;
 
 /*
- * Why not cockatiel (BRIEF §11's first candidate): it aborts an AbortController while its module
+ * Why not cockatiel, the usual library for this: it aborts an AbortController while its module
  * loads, which workerd refuses in global scope, and it links every call's signal to module-level
  * signals, which workerd refuses across requests ("Cannot perform I/O on behalf of a different
  * request"). The policy below is the small part we need, with state that holds no I/O objects.

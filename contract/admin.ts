@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Id, IsoDateTime } from "./domain.ts";
 
-/** Admin API bodies (BRIEF §4), shared by the sync-worker and the CLI. Each names exactly one scope. */
+/** Admin API bodies (docs/operations.md#admin-api), shared by the sync-worker and the CLI. Each names exactly one scope. */
 const exactlyOne = (keys: string[]) => (value: Record<string, unknown>) =>
   keys.filter((k) => value[k] !== undefined).length === 1;
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Ad, AdProduct, AdStatus, MenuItem, Owner, Shop, ShopStatus } from "./domain.ts";
 
 /**
- * Command API bodies (BRIEF §3). Strict objects: an unknown or misspelt field is a 400 naming it,
+ * Command API bodies. Strict objects: an unknown or misspelt field is a 400 naming it,
  * not a silently ignored change.
  */
 export const CreateOwner = Owner.omit({ id: true }).strict();
@@ -50,7 +50,7 @@ export type PatchMenuItem = z.infer<typeof PatchMenuItem>;
 export type CreateAd = z.infer<typeof CreateAd>;
 export type PatchAd = z.infer<typeof PatchAd>;
 
-/** Every command answer carries the affected shop's new version, for read-your-writes (BRIEF §5). */
+/** Every command answer carries the affected shop's new version, for read-your-writes (`X-Min-Version` at the edge). */
 export const ShopVersion = z.object({ id: z.string(), version: z.number().int() });
 export const OwnerResult = Owner.extend({ shops: z.array(ShopVersion) });
 export const ShopResult = Shop;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AdProduct, Category, IsoDateTime, MenuItem, Owner, Region, Shop } from "./domain.ts";
 
 /**
- * The three public documents (BRIEF §5). They are built from origin state by `projection/` and
+ * The three public documents (docs/api.md). They are built from origin state by `projection/` and
  * carry only public fields: the owner's phone, email and bank account never appear here.
  */
 export const PublicOwner = Owner.pick({ name: true, businessName: true, businessNumber: true });

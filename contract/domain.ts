@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Domain vocabulary of the command side (BRIEF §3). Field names are camelCase everywhere. */
+/** Domain vocabulary of the command side. Field names are camelCase everywhere. */
 export const CATEGORIES = [
   "chicken",
   "pizza",

@@ -51,7 +51,7 @@ const StoreVars = {
 };
 export type StoreVars = z.infer<z.ZodObject<typeof StoreVars>>;
 
-export const OriginEnv = Common.extend({
+export const OriginVars = Common.extend({
   PORT: Port(8789),
   SYNC_URL: Url.default("http://127.0.0.1:8788"),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -68,10 +68,13 @@ export const OriginEnv = Common.extend({
   DEMO_SEED: z.coerce.number().int().default(20200101),
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
   RELAY_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
-}).transform(tokens(["EVENTS_TOKEN", "STATE_TOKEN"], ["METRICS_TOKEN"], true));
+});
+export const OriginEnv = OriginVars.transform(
+  tokens(["EVENTS_TOKEN", "STATE_TOKEN"], ["METRICS_TOKEN"], true),
+);
 export type OriginEnv = z.infer<typeof OriginEnv>;
 
-const SyncWorkerVars = Common.extend({
+export const SyncWorkerVars = Common.extend({
   PORT: Port(8788),
   ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
   /** The edge the console's search page asks. */
@@ -125,7 +128,7 @@ export const SyncWorkerEnv = syncWorkerEnv(true);
 export const SyncWorkerWorkersEnv = syncWorkerEnv(false);
 export type SyncWorkerEnv = z.infer<typeof SyncWorkerEnv>;
 
-const EdgeVars = Common.extend({
+export const EdgeVars = Common.extend({
   PORT: Port(8787),
   ORIGIN_URL: Url.default("http://127.0.0.1:8789"),
   TRUST_PROXY: TrustProxy,

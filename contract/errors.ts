@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The one error body every service answers with (BRIEF §4). */
+/** The one error body every service answers with. */
 export const ErrorBody = z.object({
   error: z.object({
     code: z.string(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Id, IsoDateTime } from "./domain.ts";
 
 /**
- * The zero-payload event (BRIEF §4): only what changed, never the new state. The query side fetches
+ * The zero-payload event (docs/decisions/001-zero-payload-events.md): only what changed, never the new state. The query side fetches
  * the state itself, so a late, duplicated or reordered event can never write stale data.
  */
 export const EventType = z.enum(["shop", "menu", "ad", "owner"]);

@@ -3,6 +3,7 @@ export * from "./commands.ts";
 export * from "./documents.ts";
 export * from "./domain.ts";
 export * from "./env.ts";
+export * from "./env-catalog.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./keys.ts";

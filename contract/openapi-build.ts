@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ErrorBody } from "./errors.ts";
+import { PACKAGE_VERSION } from "./version.ts";
 
 /**
  * Builds OpenAPI 3.1 documents from the zod contract (OpenAPI 3.1 schemas are JSON Schema 2020-12,
@@ -129,7 +130,8 @@ function operation(operationId: string, op: Op) {
   return {
     operationId,
     summary: op.summary,
-    ...(op.auth ? { security: [{ [`${op.auth}Token`]: [] }] } : {}),
+    // A public route says so (`[]`) rather than leaving its security undeclared.
+    security: op.auth ? [{ [`${op.auth}Token`]: [] }] : [],
     parameters: (op.params ?? []).map((p) => ({
       name: p.name,
       in: p.in,
@@ -185,23 +187,31 @@ const COMMON: Record<string, Record<string, Op>> = {
   },
 };
 
+const SCHEMES = {
+  adminToken: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" },
+  eventsToken: { type: "http", scheme: "bearer", description: "EVENTS_TOKEN" },
+  stateToken: { type: "http", scheme: "bearer", description: "STATE_TOKEN" },
+  metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN" },
+} as const;
+
 export function document(title: string, description: string, paths: Record<string, Record<string, Op>>) {
+  const all = Object.entries({ ...paths, ...COMMON });
+  const used = new Set(
+    all.flatMap(([, ops]) => Object.values(ops).map((op) => op.auth && `${op.auth}Token`)),
+  );
   return {
     openapi: "3.1.0",
-    info: { title, version: "0.1.0", description },
+    info: { title, version: PACKAGE_VERSION, description, license: { name: "MIT", identifier: "MIT" } },
+    // The document is served by the service it describes: its own origin is the one server.
+    servers: [{ url: "/", description: "the service serving this document" }],
     paths: Object.fromEntries(
-      Object.entries({ ...paths, ...COMMON }).map(([path, ops]) => [
+      all.map(([path, ops]) => [
         path,
         Object.fromEntries(Object.entries(ops).map(([m, op]) => [m, operation(operationId(m, path), op)])),
       ]),
     ),
     components: {
-      securitySchemes: {
-        adminToken: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" },
-        eventsToken: { type: "http", scheme: "bearer", description: "EVENTS_TOKEN" },
-        stateToken: { type: "http", scheme: "bearer", description: "STATE_TOKEN" },
-        metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN" },
-      },
+      securitySchemes: Object.fromEntries(Object.entries(SCHEMES).filter(([name]) => used.has(name))),
     },
   };
 }

@@ -3,7 +3,7 @@ import { IsoDateTime } from "./domain.ts";
 
 /**
  * What a store keeps beside each document's serialized body: the version guard's inputs and the
- * build time the edge derives `Age` from. Parsed on every read (BRIEF §10: every boundary parses).
+ * build time the edge derives `Age` from. Parsed on every read: every boundary parses, so a corrupt or foreign value is an error, not a document.
  */
 export const DocMeta = z.object({
   version: z.coerce.number().int().min(0),
@@ -12,7 +12,7 @@ export const DocMeta = z.object({
 });
 export type DocMeta = z.infer<typeof DocMeta>;
 
-/** A job the sync-worker gave up on, with why and how often it tried (BRIEF §6). */
+/** A job the sync-worker gave up on, with why and how often it tried (docs/operations.md: dead letters). */
 export const DeadLetter = z.object({
   id: z.string().min(1).max(200),
   payload: z.unknown(),

@@ -54,7 +54,7 @@ export function projectDetail(state: ShopStateResponse, now: number): DetailDocu
 
 /**
  * The next moment an ad of these starts or ends: documents built now go stale then, with no event,
- * so the sync-worker schedules a rebuild for it (BRIEF §6). Null when nothing is pending.
+ * so the sync-worker schedules a rebuild for it (an ad's start or end changes the documents with no event). Null when nothing is pending.
  */
 export function nextAdBoundary(
   ads: readonly { status: string; startsAt: string; endsAt: string }[],

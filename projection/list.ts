@@ -28,7 +28,7 @@ export function bestLiveAd(ads: readonly Ad[], region: string, now: number): Ad 
 }
 
 /**
- * Serving order of a shop list (BRIEF §5): live open_list ads first (bid desc), then live ultra_call
+ * Serving order of a shop list: live open_list ads first (bid desc), then live ultra_call
  * (bid desc), then the rest by rating desc, reviewCount desc, id. Only `open` shops are listed.
  */
 export function compareEntries(a: ListEntry, b: ListEntry): number {

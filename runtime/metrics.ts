@@ -1,6 +1,6 @@
 /**
  * Prometheus text exposition (https://prometheus.io/docs/instrumenting/exposition_formats/) with no
- * runtime dependency: prom-client is Node-bound (BRIEF §11) and the edge also runs on Workers.
+ * runtime dependency: prom-client is Node-bound and the edge also runs on Workers.
  * Counters and histograms with labels, and gauges read at scrape time.
  */
 type Labels = Record<string, string | number>;

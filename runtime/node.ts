@@ -40,7 +40,9 @@ export const nodeServe: Serve = (fetch, hostname, port) =>
 export const runNodeEntry = (start: () => Promise<{ stop(): Promise<void> }>) =>
   runEntry(start, processPlatform);
 
-const HeapEnv = z.object({ HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(100) });
+export const HeapEnv = z.object({
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
+});
 
 /**
  * For the Node processes that hold a store in memory (the sync-worker, the query side). With a heap
@@ -49,7 +51,7 @@ const HeapEnv = z.object({ HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).m
  * 100,000-shop memory store (~400 MiB live) sat at 1.7 GiB of RSS during a resync, most of it
  * batches already written. Growth is capped at (1 + HEAP_GROWTH_PERCENT / 100)× instead (default 2×;
  * 0 leaves V8's own): 1.0 GiB, and the first start and resync took no longer
- * (bench/results/bulk-heap-growth.txt). V8 reads the flag at each collection, so setting it at
+ * (docs/decisions/006-heap-growth-cap.md). V8 reads the flag at each collection, so setting it at
  * start takes effect.
  */
 export function boundHeapGrowth(env: Record<string, string | undefined>): number {

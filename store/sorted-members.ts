@@ -5,7 +5,7 @@
  * a member in each of the shop's ~12 lists. With one array each move was a splice of the whole list
  * (or, past eight moves in a batch, a filter and a merge of it): the query side's list writes cost
  * more the bigger the catalogue — 12 % of its CPU at 500 changes/s, against under 1 % at 2,000
- * shops (profiles in README's pipeline section). Here a move splices one chunk of at most 2 × CHUNK
+ * shops (docs/decisions/007-memory-store-packing.md). Here a move splices one chunk of at most 2 × CHUNK
  * members, found by a binary search over the chunks' last members: 3.4 µs a change in a 4,200-member
  * list against 14 µs with one array (bench/results/list-apply-ab.txt). Reading a page walks the
  * chunks' lengths (a few dozen at most).

@@ -6,7 +6,7 @@ import { createRedisStore } from "./redis/redis-store.ts";
 
 /**
  * The store of a Workers entry: Upstash over REST when configured (writes visible everywhere within
- * a second), else the KV binding (up to ~60 s to reach other locations; BRIEF §7).
+ * a second), else the KV binding (up to ~60 s to reach other locations; docs/deployment.md).
  */
 export function workersStore(vars: StoreVars, kv: KVNamespace): DocumentStore {
   if (vars.STORE === "upstash" && vars.UPSTASH_REDIS_REST_URL && vars.UPSTASH_REDIS_REST_TOKEN) {

@@ -12,7 +12,7 @@ export type AuditReport = {
 };
 
 /**
- * Drift audit (BRIEF §6's safety net, on demand): samples shops, compares each stored detail with a
+ * Drift audit (a safety net beside catch-up, on demand): samples shops, compares each stored detail with a
  * fresh projection of the origin's state — content only, not when it was built — and rebuilds what
  * differs, reporting what it found.
  */

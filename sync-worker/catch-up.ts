@@ -48,7 +48,7 @@ export type CatchUpOptions = {
 };
 
 /**
- * Repairs lost events (BRIEF §6): reads the origin's change feed after the stored checkpoint and
+ * Repairs lost events (docs/sync-worker.md): reads the origin's change feed after the stored checkpoint and
  * queues each change a stored document does not reflect yet, like an event.
  *
  * The checkpoint only passes a change once a stored detail reflects it (or it cannot be checked:

@@ -7,7 +7,7 @@ import type { Rebuilder } from "./pipeline/rebuild.ts";
 import type { RepairWindow } from "./stats.ts";
 
 /**
- * Resync jobs (BRIEF §1's "full resync over the APIs" and "everything updated in the last N minutes").
+ * Resync jobs: a full resync over the state API, or everything changed in the last N minutes (docs/operations.md).
  * A job enumerates shop ids from the origin, then rebuilds them in chunks directly — not through
  * the queue — so its progress counts shops actually rebuilt. A job runs in the process that started
  * it and is written to the store as it goes (at most once a second, KV's limit per key), so every

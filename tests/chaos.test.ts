@@ -41,7 +41,7 @@ async function privateRedis(port: number): Promise<ChildProcess> {
 }
 
 /**
- * Chaos (BRIEF §6): origin, two sync-workers (Redis Streams) and two edges as processes; a fault
+ * Chaos: origin, two sync-workers (Redis Streams) and two edges as processes; a fault
  * proxy between the origin's relay and the ingest drops, duplicates and delays event batches; the
  * origin, a sync-worker and Redis are killed and restarted, and the queue is flushed, while shops
  * change and edges are read. After the faults, one catch-up later, every document must equal the

@@ -25,7 +25,7 @@ export type EdgeTarget = {
 };
 
 /**
- * The edge behaviour every runtime must show (BRIEF §5), one suite run against each target: the
+ * The edge behaviour every runtime must show (docs/api.md), one suite run against each target: the
  * Node process model and the Workers entry inside workerd.
  */
 export function edgeBehaviourSuite(name: string, make: () => Promise<EdgeTarget>) {

@@ -17,7 +17,7 @@ const read = async (url: string) => {
   return { status: res.status, xcache: res.headers.get("x-cache"), ms: Date.now() - started };
 };
 
-/** README's "try an origin outage", as a user does it: kill the origin under `npm start`. */
+/** docs/deployment.md's "Try an origin outage", as a user does it: kill the origin under `npm start`. */
 describe("npm start: the origin dies, the query side stays up", () => {
   it("serves warmed documents as STALE, answers 503 fast for the rest, and picks up a restarted origin", async () => {
     const dataDir = await originDataDir("stack-outage-");

@@ -8,7 +8,7 @@ import { syncWorkerInWorkerd, WORKERS_TOKENS } from "./workers-sync-rig.ts";
 /**
  * The sync-worker's Workers entry inside workerd (Miniflare): ingest → Cloudflare Queue → queue()
  * handler → state fetched from the origin on Node → documents in KV. Miniflare's KV is immediately
- * consistent; real KV takes up to ~60 s to show a write at other locations (BRIEF §7).
+ * consistent; real KV takes up to ~60 s to show a write at other locations (docs/deployment.md).
  */
 describe("sync-worker on Workers (workerd via Miniflare, KV + Queues)", () => {
   let rig: Awaited<ReturnType<typeof syncWorkerInWorkerd>>;

@@ -12,7 +12,7 @@ const ms = (v: string | undefined) => {
 
 /**
  * wrk on core 1 (servers are pinned to core 0), one thread, `--latency` for p50/p99. 64 connections:
- * issue 18's p99 target is set at 64, and a closed loop's latency depends on how many it keeps open.
+ * the edge's p99 target is set at 64 (docs/benchmarks.md), and a closed loop's latency depends on how many it keeps open.
  */
 export const CONNECTIONS = 64;
 

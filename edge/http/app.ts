@@ -84,7 +84,7 @@ const asked = (c: Context): Asked => ({
   acceptEncoding: c.req.header("accept-encoding"),
 });
 
-/** The edge read API (BRIEF §5), runtime-free. */
+/** The edge read API (docs/api.md), runtime-free. */
 export function createEdgeApp(deps: EdgeDeps): Hono {
   const app = serviceApp({
     logger: deps.logger,

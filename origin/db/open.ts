@@ -4,7 +4,7 @@ import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
 import type { Database } from "./sql.ts";
 
-/** `DATABASE_URL` selects a PostgreSQL server; otherwise PGlite on disk (BRIEF §2). Migrates on open. */
+/** `DATABASE_URL` selects a PostgreSQL server; otherwise PGlite on disk, so the demo needs no server. Migrates on open. */
 export async function openDatabase(config: {
   DATABASE_URL?: string;
   DATABASE_POOL_MAX?: number;

@@ -4,7 +4,7 @@ import { type Database, SNAPSHOT, type Sql } from "./sql.ts";
 export type PgliteOptions = {
   /** A directory for data on disk; omit for an in-memory database. */
   dataDir?: string;
-  /** A dumped data dir (tests load one instead of running initdb each time: BRIEF §8). */
+  /** A dumped data dir (tests load one instead of running initdb each time, which costs seconds). */
   loadDataDir?: Blob | File;
 };
 

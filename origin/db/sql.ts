@@ -10,8 +10,8 @@ export interface Sql {
 
 /**
  * `write` transactions serialise only their commits, on the seq counter row (outbox.ts); `snapshot`
- * ones are REPEATABLE READ, READ ONLY so a state answer and its `seq` come from one snapshot (BRIEF
- * §4). `statement`: the function issues exactly one statement, which is its own transaction — no
+ * ones are REPEATABLE READ, READ ONLY so a state answer and its `seq` come from one snapshot
+ * (the watermark the query side's guards rely on). `statement`: the function issues exactly one statement, which is its own transaction — no
  * BEGIN or COMMIT round trips — retried like a write transaction.
  */
 export type TxMode = "write" | "snapshot" | "statement";

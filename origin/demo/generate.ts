@@ -93,7 +93,7 @@ export function* demoChunks(options: DemoOptions, size = 2000): Generator<DemoDa
 
 /**
  * Where shop i is and delivers. The ten-region demo keeps its small shape (1–3 regions, homes in
- * turn). A national catalogue (BRIEF §1, SCALE.md) is skewed: homes follow a Zipf distribution over
+ * turn). A national catalogue is skewed: homes follow a Zipf distribution over
  * the regions (the first ones are the busiest, so some lists hold thousands of shops) and each shop
  * delivers to 5–20 neighbouring regions around its home.
  */

@@ -95,7 +95,7 @@ export async function changesAfter(
   return rows.map(toRow);
 }
 
-/** The zero-payload event for an outbox row: type and ids only, never state (BRIEF §4). */
+/** The zero-payload event for an outbox row: type and ids only, never state (docs/decisions/001-zero-payload-events.md). */
 export function toEvent(row: OutboxRow): ChangeEvent {
   return {
     type: row.type,

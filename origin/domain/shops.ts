@@ -30,7 +30,7 @@ export async function findLiveShop(tx: Sql, id: string): Promise<Shop> {
   return toShop(row);
 }
 
-/** Every change to a shop's menus, ads or public owner fields raises the shop's version (BRIEF §3). */
+/** Every change to a shop's menus, ads or public owner fields raises the shop's version: the query side's guards and read-your-writes compare it. */
 export async function bumpShop(tx: Sql, shopId: string): Promise<number> {
   const [row] = await tx.query<{ version: unknown }>(
     "UPDATE shops SET version = version + 1, updated_at = now() WHERE id = $1 AND NOT deleted RETURNING version",

@@ -19,7 +19,7 @@ import {
 } from "./rows.ts";
 
 /**
- * State API reads (BRIEF §4). Each runs in one snapshot transaction, so the `seq` watermark and the
+ * State API reads (docs/adopting.md#the-state-api). Each runs in one snapshot transaction, so the `seq` watermark and the
  * data describe the same moment: a reader never pairs new data with an old seq or the reverse.
  */
 export function shopState(db: Database, id: string): Promise<{ seq: number; shop: ShopAggregate }> {

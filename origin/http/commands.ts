@@ -18,7 +18,7 @@ import * as shops from "../domain/shops.ts";
 import type { OriginDeps } from "./deps.ts";
 
 /**
- * Command API (BRIEF §3). Each handler runs one write transaction — the change and its outbox row
+ * Command API (docs/reference-origin.md). Each handler runs one write transaction — the change and its outbox row
  * commit together — then wakes the relay so the event leaves at once. The two commonest edits (a
  * shop's fields, a menu item's) are single statements: one round trip to the database, not four to
  * six, which is most of what a command costs the origin's CPU (bench/results/origin-profile.txt).

@@ -15,7 +15,7 @@ import type { OriginDeps } from "./deps.ts";
 
 const ListQuery = z.object({ region: Region, category: Category }).strict();
 
-/** State API (BRIEF §4): read-only, each answer with the `seq` of its snapshot. */
+/** State API (docs/adopting.md#the-state-api): read-only, each answer with the `seq` of its snapshot. */
 export function stateRoutes(deps: OriginDeps): Hono {
   const app = new Hono();
   const db = deps.readDb ?? deps.db;

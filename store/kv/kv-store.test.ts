@@ -7,7 +7,7 @@ import { createKvStore } from "./kv-store.ts";
 
 /**
  * Workers KV inside workerd, through Miniflare. Miniflare's local KV is immediately consistent and
- * so hides KV's real ~60 s cross-location propagation (BRIEF §7): these cases prove the adapter's
+ * so hides KV's real ~60 s cross-location propagation (docs/deployment.md): these cases prove the adapter's
  * logic, not KV's freshness. The concurrent-writers case is left out by design: KV has no
  * compare-and-set, and the sync-worker keeps one writer per key (see kv.ts).
  */

@@ -27,7 +27,7 @@ import { kvLists } from "./shop-lists.ts";
  * each key is written at most once per batch. KV reads are eventually consistent (up to ~60 s across
  * locations): a stale read can only let a document built from *fresh* origin state through, never an
  * older one, because the consumer always builds from a state fetch made after the event.
- * Miniflare's local KV is immediately consistent and hides all of this (BRIEF §7).
+ * Miniflare's local KV is immediately consistent and hides all of this (docs/deployment.md).
  */
 export function createKvStore(kv: KVNamespace, options: { prefix: string }): DocumentStore {
   const p = options.prefix.endsWith(":") ? options.prefix : `${options.prefix}:`;

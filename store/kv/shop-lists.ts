@@ -22,7 +22,7 @@ import { BULK } from "./key-listing.ts";
  * atomic update, so this is read-modify-write under the adapter's one-writer rule (kv.ts): the
  * sync-worker's queue consumer runs one batch at a time. KV also takes one write per key per second
  * and charges per write, so here a change rewrites the list value — bounded by the list's length,
- * unlike memory and Redis, where only the changed entries are written (README, "Lists").
+ * unlike memory and Redis, where only the changed entries are written (docs/store.md#lists).
  */
 const Stored = z.object({
   rev: z.number(),

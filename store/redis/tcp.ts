@@ -5,7 +5,7 @@ type Reply = unknown;
 type Command = (string | number)[];
 
 /**
- * A plain Redis server behind @upstash/redis (BRIEF §7–§8): a `Requester` that speaks the Upstash
+ * A plain Redis server behind @upstash/redis: a `Requester` that speaks the Upstash
  * REST shapes over TCP with node-redis in RESP2, so one Redis store adapter serves Upstash REST and
  * self-hosted Redis alike. Single commands answer `{result}|{error}`; `pipeline` and `multi-exec`
  * answer a bare array of them, as the REST API does.

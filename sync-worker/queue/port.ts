@@ -37,7 +37,7 @@ export type QueueDepth = {
 export type SendOptions = { delayMs?: number; source?: EventSource };
 
 /**
- * The `ChangeQueue` port (BRIEF §10): durable, at-least-once, unordered. `send` resolves only once the
+ * The `ChangeQueue` port (docs/sync-worker.md): durable, at-least-once, unordered. `send` resolves only once the
  * events are held (the ingest answers 202 after it). A delayed send is how rebuilds are scheduled for
  * ad start/end times and how failed deliveries back off: the delay is the queue's job. A retried
  * delivery keeps its source.

@@ -46,7 +46,7 @@ return #due`;
  * Redis Streams with a consumer group (QUEUE=redis), one stream per lane (live, bulk): several
  * sync-workers share them; a message whose consumer crashed is reclaimed after `claimIdleMs`
  * (XAUTOCLAIM) and processed by another. Delayed messages (scheduled rebuilds, retries) wait in a
- * sorted set until due. Blocking reads use a connection of their own per lane (BRIEF §8), so the
+ * sorted set until due. Blocking reads use a connection of their own per lane, so the
  * live lane's read never waits behind the bulk lane's.
  */
 export async function createRedisQueue(options: RedisQueueOptions): Promise<ChangeQueue> {
