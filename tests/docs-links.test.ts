@@ -48,6 +48,18 @@ describe("links in the README and docs/", () => {
     expect(pages).toContain("README.md");
     expect(pages.filter((p) => p.startsWith("docs/")).length).toBeGreaterThanOrEqual(10);
   });
+  it("README fits on a few screens, shows the two commands and the picture early, and links every guide", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const lines = readme.split("\n");
+    expect(lines.length).toBeLessThanOrEqual(250);
+    const head = lines.slice(0, 60).join("\n");
+    expect(head).toContain("npm install && npm start");
+    expect(head).toContain("npm test");
+    expect(head).toMatch(/ORIGIN[\s\S]*SYNC-WORKER[\s\S]*EDGE/); // the picture
+    const guides = pages.filter((p) => /^docs\/[^/]+\.md$/.test(p));
+    expect(guides.filter((g) => !readme.includes(`](${g})`) && !readme.includes(`](${g}#`))).toEqual([]);
+    expect(readme).toContain("](docs/decisions/README.md)");
+  });
   for (const page of pages)
     it(`${page}: every relative link resolves`, () => {
       expect(brokenLinks(page)).toEqual([]);
