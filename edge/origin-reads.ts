@@ -84,15 +84,24 @@ export class OriginReads {
   revalidate(key: DocKey, k: string, now: number, waitUntil: WaitUntil): void {
     if (this.inflight.has(k) || (this.revalidateAfter.get(k) ?? 0) > now) return;
     if (!this.d.gate.admit(undefined).ok) return;
-    const job = this.fetch(key, k, waitUntil, true).catch((e) => {
+    const job = this.fetch(key, k, waitUntil, true, true).catch((e) => {
       this.revalidateAfter.set(k, this.now() + REVALIDATE_BACKOFF_MS);
       this.d.logger.warn("edge.revalidate_failed", { key: k, error: String(e) });
     });
     waitUntil?.(job);
   }
 
-  /** One origin call per key at a time; the result is written through (guarded) and kept in L1. */
-  private fetch(key: DocKey, k: string, waitUntil: WaitUntil, writeLists: boolean): Promise<L1Entry | null> {
+  /**
+   * One origin call per key at a time; the result is written through (guarded) and kept in L1. A
+   * revalidation (`rewrite`) writes even an unchanged document: renewing its age is its purpose.
+   */
+  private fetch(
+    key: DocKey,
+    k: string,
+    waitUntil: WaitUntil,
+    writeLists: boolean,
+    rewrite = false,
+  ): Promise<L1Entry | null> {
     const running = this.inflight.get(k);
     if (running) return running;
     const job = (async () => {
@@ -111,7 +120,7 @@ export class OriginReads {
         // Write-through is best effort: the answer does not wait for, or fail with, the store. On
         // Workers it must be handed to waitUntil, or it dies with the request. It starts before the
         // L1 fill, so a store that announces writes synchronously (memory) does not evict the entry.
-        const write = this.writeThrough(b, listsOk);
+        const write = this.writeThrough(b, listsOk, rewrite);
         if (write) {
           const put = write.catch((e) =>
             this.d.logger.warn("edge.write_through_failed", { key: b.key, error: String(e) }),
@@ -128,10 +137,10 @@ export class OriginReads {
   }
 
   /** A detail is a guarded put; a list is seeded where none exists, and only for a known region. */
-  private writeThrough(b: Built, writeLists: boolean): Promise<unknown> | null {
+  private writeThrough(b: Built, writeLists: boolean, rewrite: boolean): Promise<unknown> | null {
     if (b.store === false) return null;
     if (b.seed) return writeLists ? this.d.store.seedList(b.key, b.seed, b.doc.builtAt) : null;
-    return this.d.store.put(b.key, b.doc);
+    return this.d.store.put(b.key, b.doc, { rewrite });
   }
 
   private now(): number {

@@ -1,4 +1,5 @@
 import { type DeadLetter, type DocMeta, docKindOf, type Job, listRegion } from "../contract/index.ts";
+import type { PutOptions } from "./content.ts";
 
 export type { DeadLetter, DocMeta } from "../contract/index.ts";
 
@@ -6,7 +7,11 @@ export type { DeadLetter, DocMeta } from "../contract/index.ts";
 export type StoredDoc = DocMeta & { key: string; body: string };
 export type NewDoc = DocMeta & { body: string };
 export type DocCounts = { detail: number; list: number; main: number };
-export type PutResult = { written: boolean; current: { version: number; seq: number } };
+/**
+ * `written` false: the guard refused (a newer document is stored), or — `unchanged` — the stored
+ * document has the same version and public content (store/content.ts).
+ */
+export type PutResult = { written: boolean; unchanged?: boolean; current: { version: number; seq: number } };
 
 /** The (version, seq) of the shop state a list change was built from: each entry's own guard. */
 export type Guard = { version: number; seq: number };
@@ -57,10 +62,11 @@ export interface ServedStore {
    */
   getMetas?(keys: readonly string[]): Promise<(DocMeta | null)[]>;
   /**
-   * Writes unless the stored document is newer (see `supersedes`). Atomic on memory and Redis; on
-   * Workers KV it relies on one writer per key (see kv.ts).
+   * Writes unless the stored document is newer (see `supersedes`) or the same in everything a reader
+   * sees (store/content.ts). Atomic on memory and Redis; on Workers KV it relies on one writer per
+   * key (see kv/kv-store.ts).
    */
-  put(key: string, doc: NewDoc): Promise<PutResult>;
+  put(key: string, doc: NewDoc, options?: PutOptions): Promise<PutResult>;
   delete(keys: readonly string[]): Promise<number>;
   /** Removes a shop's detail and its list bookkeeping; answers the lists it was in, for a rebuild. */
   purgeShop(shopId: string): Promise<{ deleted: number; lists: string[] }>;
@@ -76,7 +82,7 @@ export interface ServedStore {
    * Lists are kept entry by entry, not as whole documents: `get` of a `list:` key assembles the
    * document (one consistent version) from the stored entries, `put` refuses list keys, and a change
    * writes only the entries that differ. Atomic per list on memory and Redis (one script); on KV one
-   * writer per list (see kv.ts).
+   * writer per list (see kv/kv-store.ts).
    */
   applyLists(changes: readonly ListChange[], builtAt: string): Promise<ListApplied>;
   /**

@@ -51,7 +51,9 @@ function wranglerNames(): string[] {
 
 describe("docs/configuration.md", () => {
   it("is what the generator writes from the env schemas (npm run docs:config)", () => {
-    expect(readFileSync("docs/configuration.md", "utf8")).toBe(configurationPage());
+    // Table cells compared without their padding: the formatter (Biome) aligns the columns.
+    const cells = (md: string) => md.replace(/ *\| */g, "|").replace(/-{3,}/g, "---");
+    expect(cells(readFileSync("docs/configuration.md", "utf8"))).toBe(cells(configurationPage()));
   });
 
   it("gives every schema variable a meaning, and lists nothing no one reads", () => {

@@ -19,7 +19,7 @@ export function faultyStore(inner: DocumentStore) {
     get: (k) => guard(() => inner.get(k)),
     getMany: (ks) => guard(() => inner.getMany(ks)),
     ...(getMetas ? { getMetas: (ks: readonly string[]) => guard(() => getMetas(ks)) } : {}),
-    put: (k, d) => guard(() => inner.put(k, d)),
+    put: (k, d, o) => guard(() => inner.put(k, d, o)),
   };
   return { store, state };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DeadLetter, DocMeta, docKey, docKindOf, Job } from "../../contract/index.ts";
+import { contentHash, unchanged } from "../content.ts";
 import {
   byFirstFailure,
   type CatalogueKind,
@@ -29,6 +30,9 @@ import { kvLists } from "./shop-lists.ts";
  * older one, because the consumer always builds from a state fetch made after the event.
  * Miniflare's local KV is immediately consistent and hides all of this (docs/deployment.md).
  */
+/** A document's metadata on KV: its guard, build time and public-content hash (content.ts). */
+const KvMeta = DocMeta.extend({ h: z.string().optional() });
+
 export function createKvStore(kv: KVNamespace, options: { prefix: string }): DocumentStore {
   const p = options.prefix.endsWith(":") ? options.prefix : `${options.prefix}:`;
   const doc = (key: string) => `${p}d:${key}`;
@@ -66,17 +70,21 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
       }
       return out;
     },
-    async put(key, d: NewDoc): Promise<PutResult> {
+    async put(key, d: NewDoc, options): Promise<PutResult> {
       refuseList(key);
       // Only the metadata is needed, but a stream cancelled unread breaks Miniflare's proxy under
       // load; the value is read as text (one read per coalesced write, not per request).
       const current = await kv.getWithMetadata(doc(key), "text");
+      const h = contentHash(d.body);
       if (current.metadata) {
-        const meta = DocMeta.parse(current.metadata);
-        if (!supersedes(d, meta))
-          return { written: false, current: { version: meta.version, seq: meta.seq } };
+        const meta = KvMeta.parse(current.metadata);
+        const at = { version: meta.version, seq: meta.seq };
+        if (!supersedes(d, meta)) return { written: false, current: at };
+        // A skipped write is a KV write (and the key's one write a second) not spent.
+        if (unchanged({ ...d, hash: h }, { ...meta, hash: meta.h }, options))
+          return { written: false, unchanged: true, current: at };
       }
-      const metadata: DocMeta = { version: d.version, seq: d.seq, builtAt: d.builtAt };
+      const metadata: z.infer<typeof KvMeta> = { version: d.version, seq: d.seq, builtAt: d.builtAt, h };
       await kv.put(doc(key), d.body, { metadata });
       return { written: true, current: { version: d.version, seq: d.seq } };
     },

@@ -19,7 +19,7 @@ import { BULK } from "./key-listing.ts";
 
 /**
  * Lists on Workers KV: one value per list holding its entries in order and its guards. KV has no
- * atomic update, so this is read-modify-write under the adapter's one-writer rule (kv.ts): the
+ * atomic update, so this is read-modify-write under the adapter's one-writer rule (kv-store.ts): the
  * sync-worker's queue consumer runs one batch at a time. KV also takes one write per key per second
  * and charges per write, so here a change rewrites the list value — bounded by the list's length,
  * unlike memory and Redis, where only the changed entries are written (docs/store.md#lists).

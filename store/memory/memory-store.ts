@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { type DeadLetter, docKey, docKindOf, type Job } from "../../contract/index.ts";
+import { contentHash, unchanged } from "../content.ts";
 import {
   byFirstFailure,
   type DocumentStore,
@@ -22,7 +23,7 @@ export type MemoryStoreOptions = {
 };
 
 /** A document as held: its body packed (see packed-body.ts), unpacked when read. */
-type Held = Omit<StoredDoc, "body"> & { packed: PackedBody };
+type Held = Omit<StoredDoc, "body"> & { packed: PackedBody; hash: string };
 
 /**
  * The embedded default and the test double proven equal to Redis and KV by the shared suite.
@@ -61,7 +62,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
     if (docKindOf(key) !== "list") {
       const held = docs.get(key);
       if (!held) return null;
-      const { packed, ...meta } = held;
+      const { packed, hash: _hash, ...meta } = held;
       return { ...meta, body: unpackBody(packed) };
     }
     return lists.read(key);
@@ -79,18 +80,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DocumentSto
       return keys.map((key) => metaOf(docKindOf(key) === "list" ? lists.read(key) : docs.get(key)));
     },
     // Synchronous between the read and the write: atomic on a single-threaded runtime.
-    async put(key, doc: NewDoc): Promise<PutResult> {
+    async put(key, doc: NewDoc, options): Promise<PutResult> {
       refuseList(key);
       const current = docs.get(key);
       if (current && !supersedes(doc, current)) {
         return { written: false, current: { version: current.version, seq: current.seq } };
       }
+      const hash = contentHash(doc.body);
+      if (current && unchanged({ ...doc, hash }, current, options))
+        return { written: false, unchanged: true, current: { version: current.version, seq: current.seq } };
       docs.set(key, {
         key,
         packed: packBody(doc.body),
         version: doc.version,
         seq: doc.seq,
         builtAt: doc.builtAt,
+        hash,
       });
       written(key);
       return { written: true, current: { version: doc.version, seq: doc.seq } };

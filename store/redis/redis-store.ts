@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import { DocMeta, docKey, docKindOf } from "../../contract/index.ts";
+import { contentHash, REWRITE_UNCHANGED_AFTER_MS } from "../content.ts";
 import {
   type CatalogueKind,
   countByKind,
@@ -30,13 +31,17 @@ const FIELDS = ["body", "version", "seq", "builtAt"] as const;
 // The guard and the write in one script, so two sync-workers racing on a key cannot interleave.
 // Same ordering as `supersedes` in port.ts: newer version wins; equal version needs seq >= stored.
 const GUARDED_PUT = `
-local cur = redis.call('HMGET', KEYS[1], 'version', 'seq')
+local cur = redis.call('HMGET', KEYS[1], 'version', 'seq', 'h', 'at')
 local v, s = tonumber(ARGV[1]), tonumber(ARGV[2])
 if cur[1] then
   local cv, cs = tonumber(cur[1]), tonumber(cur[2])
   if v < cv or (v == cv and s < cs) then return {0, cv, cs} end
+  -- Same version and public content, stored less than ARGV[9] ms before: nothing a reader sees (content.ts).
+  if ARGV[8] == '0' and v == cv and cur[3] == ARGV[7] and tonumber(ARGV[10]) - tonumber(cur[4] or 0) < tonumber(ARGV[9]) then
+    return {2, cv, cs}
+  end
 end
-redis.call('HSET', KEYS[1], 'body', ARGV[3], 'version', ARGV[1], 'seq', ARGV[2], 'builtAt', ARGV[4])
+redis.call('HSET', KEYS[1], 'body', ARGV[3], 'version', ARGV[1], 'seq', ARGV[2], 'builtAt', ARGV[4], 'h', ARGV[7], 'at', ARGV[10])
 redis.call('PUBLISH', ARGV[5], ARGV[6])
 return {1, v, s}`;
 
@@ -124,14 +129,28 @@ export function createRedisStore(
       });
       return keys.map((key) => found.get(key) ?? null);
     },
-    async put(key, d: NewDoc): Promise<PutResult> {
+    async put(key, d: NewDoc, options = {}): Promise<PutResult> {
       refuseList(key);
-      const [written, version, seq] = (await redis.eval(
+      const [outcome, version, seq] = (await redis.eval(
         GUARDED_PUT,
         [doc(key)],
-        [String(d.version), String(d.seq), d.body, d.builtAt, channel, key],
+        [
+          String(d.version),
+          String(d.seq),
+          d.body,
+          d.builtAt,
+          channel,
+          key,
+          contentHash(d.body),
+          options.rewrite ? "1" : "0",
+          String(REWRITE_UNCHANGED_AFTER_MS),
+          String(Date.parse(d.builtAt)), // Lua has no ISO parser: the build time in ms beside it
+        ],
       )) as number[];
-      return { written: written === 1, current: { version: Number(version), seq: Number(seq) } };
+      const current = { version: Number(version), seq: Number(seq) };
+      return outcome === 2
+        ? { written: false, unchanged: true, current }
+        : { written: outcome === 1, current };
     },
     async delete(keys) {
       if (keys.length === 0) return 0;

@@ -73,6 +73,39 @@ export function servedStoreSuite(name: string, factory: StoreFactory, caps: Stor
       expect(await store.get("detail:s_2")).toMatchObject({ version: 6, seq: 51 });
     });
 
+    it("skips a write that would change only seq and builtAt; rewrites after two minutes or when asked", async () => {
+      const at = (minutes: number) => new Date(Date.parse(BUILT) + minutes * 60_000).toISOString();
+      const detail = (seq: number, minutes: number, name = "행복한 치킨"): NewDoc => {
+        const builtAt = at(minutes);
+        return {
+          body: JSON.stringify({ id: "s_u", version: 2, name, seq, builtAt }),
+          version: 2,
+          seq,
+          builtAt,
+        };
+      };
+      expect((await store.put("detail:s_u", detail(10, 0))).written).toBe(true);
+      // A duplicate event's rebuild a minute later: same version, same content.
+      expect(await store.put("detail:s_u", detail(11, 1))).toEqual({
+        written: false,
+        unchanged: true,
+        current: { version: 2, seq: 10 },
+      });
+      expect(await store.get("detail:s_u")).toMatchObject({
+        body: detail(10, 0).body,
+        seq: 10,
+        builtAt: at(0),
+      });
+      // What a reader sees changed (same version: an owner's public field, a clock-driven rebuild).
+      expect((await store.put("detail:s_u", detail(12, 1, "행복한 치킨 2호점"))).written).toBe(true);
+      // Unchanged but the stored copy is two minutes old: rewritten, so its age stays bounded.
+      expect((await store.put("detail:s_u", detail(13, 3, "행복한 치킨 2호점"))).written).toBe(true);
+      // The edge's max-age revalidation always writes.
+      const again = detail(14, 3.5, "행복한 치킨 2호점");
+      expect((await store.put("detail:s_u", again, { rewrite: true })).written).toBe(true);
+      expect(await store.get("detail:s_u")).toMatchObject({ seq: 14, builtAt: again.builtAt });
+    });
+
     it("keeps values byte for byte: Korean text, emoji, escapes and a 1 MB document", async () => {
       const tricky = JSON.stringify({
         name: "원조 치킨 🍗🔥",
@@ -155,6 +188,7 @@ export function servedStoreSuite(name: string, factory: StoreFactory, caps: Stor
       const stop = await store.onWrite((key) => heard.push(key));
       await store.put("detail:n1", doc(1, 1));
       await store.put("detail:n1", doc(0, 0)); // refused by the guard: nothing to announce
+      await store.put("detail:n1", doc(1, 2, '{"v":1,"s":1}')); // unchanged content: nothing either
       await store.delete(["detail:n1"]);
       // Announcements arrive in order but later (pub/sub): once a last marker is heard, all are in.
       await store.put("detail:n1-end", doc(1, 1));
