@@ -14,15 +14,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { PerformanceObserver } from "node:perf_hooks";
-import { type ShopAggregate, ShopsStateResponse } from "../contract/index.ts";
-import { demoChunks } from "../origin/demo/generate.ts";
-import { createLogger } from "../runtime/index.ts";
 import { createMemoryStore } from "../store/memory/memory-store.ts";
-import { Rebuilder } from "../sync-worker/pipeline/rebuild.ts";
 import { benchArgs, numbers } from "./lib/args.ts";
 import { profileWindow } from "./lib/cpu-profile.ts";
+import { demoCatalogue } from "./lib/demo-states.ts";
 import { changeAt } from "./lib/lag-run.ts";
-import { byShop } from "./lib/rig.ts";
 import { median } from "./lib/wrk.ts";
 
 const args = benchArgs({
@@ -67,37 +63,8 @@ function passArgs() {
 }
 
 async function measure(shops: number): Promise<Result> {
-  // Each shop's current state as JSON: strings hold no pointers, so they cost the collector little.
-  const states = new Map<string, string>();
-  let seq = 1;
-  for (const chunk of demoChunks({ shops, seed: 11, now: Date.now(), regions: Number(args.regions) })) {
-    const owners = new Map(chunk.owners.map((o) => [o.id, o]));
-    const [menus, ads] = [byShop(chunk.menus), byShop(chunk.ads)];
-    for (const s of chunk.shops) {
-      const shop = {
-        ...s,
-        owner: owners.get(s.ownerId),
-        menus: menus.get(s.id) ?? [],
-        ads: ads.get(s.id) ?? [],
-      };
-      states.set(s.id, JSON.stringify(shop));
-    }
-  }
-  const answer = (ids: readonly string[]) =>
-    ShopsStateResponse.parse(
-      JSON.parse(`{"seq":${seq},"shops":[${ids.map((id) => states.get(id)).join(",")}],"missing":[]}`),
-    );
   const store = createMemoryStore({ maxBytes: 2 ** 40 });
-  const rebuilder = new Rebuilder({
-    origin: {
-      shops: async (ids: readonly string[]) => answer(ids),
-      shop: async (id: string) => ({ seq, shop: answer([id]).shops[0] as ShopAggregate }),
-    } as never, // only the state reads are used by a rebuild
-    store,
-    schedule: async () => {},
-    logger: createLogger("bench", "silent"),
-  });
-  const ids = [...states.keys()];
+  const { ids, rebuilder, apply } = demoCatalogue({ shops, regions: Number(args.regions), store });
   const built = performance.now();
   for (let i = 0; i < ids.length; i += 200) await rebuilder.rebuildShops(ids.slice(i, i + 200));
   const buildS = +((performance.now() - built) / 1000).toFixed(1);
@@ -109,7 +76,7 @@ async function measure(shops: number): Promise<Result> {
   const n = Number(args.changes);
   let offset = 0;
   const round = async () => {
-    const changed = Array.from({ length: n }, (_, i) => applyChange(changeAt(i, offset, shops)));
+    const changed = Array.from({ length: n }, (_, i) => apply(changeAt(i, offset, shops)));
     offset += n;
     const cpu = process.cpuUsage();
     const gcBefore = gcMs;
@@ -130,15 +97,4 @@ async function measure(shops: number): Promise<Result> {
     heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
     buildS,
   };
-
-  /** The change at the origin: the shop's state moves on a version and a seq, as a command's would. */
-  function applyChange(c: ReturnType<typeof changeAt>): string {
-    const shop = JSON.parse(states.get(c.id) as string);
-    if (c.kind === "menu" && shop.menus[0]) shop.menus[0].price = (c.body as { price: number }).price;
-    else Object.assign(shop, c.body);
-    shop.version++;
-    seq++;
-    states.set(c.id, JSON.stringify(shop));
-    return c.id;
-  }
 }

@@ -56,6 +56,17 @@ describe("KV binding with production's limits", () => {
     await kv.list({ prefix: "lim:c" });
     clock.t += 1000;
     await kv.delete("lim:c1");
-    expect(ops).toEqual({ reads: 4, writes: 2, deletes: 1, lists: 1, bytesWritten: 3 + 6 });
+    expect(ops).toEqual({ reads: 4, writes: 2, deletes: 1, lists: 1, bytesWritten: 3 + 6, violations: 0 });
+    await refusal(kv.delete("lim:c1"));
+    expect(ops.violations).toBe(1);
+  });
+
+  it("in count mode records what production would refuse and lets it through (for benches)", async () => {
+    const clock = { t: 0 };
+    const { kv, ops } = limitedKv(workerd(), { now: () => clock.t, mode: "count" });
+    await kv.put("lim:count", "one");
+    await kv.put("lim:count", "two");
+    expect(ops.violations).toBe(1);
+    expect(await workerd().get("lim:count")).toBe("two");
   });
 });

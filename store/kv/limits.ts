@@ -26,7 +26,15 @@ export class KvLimitError extends Error {
   }
 }
 
-export type KvOps = { reads: number; writes: number; deletes: number; lists: number; bytesWritten: number };
+export type KvOps = {
+  reads: number;
+  writes: number;
+  deletes: number;
+  lists: number;
+  bytesWritten: number;
+  /** Operations refused as production would refuse them (each also throws). */
+  violations: number;
+};
 const utf8 = new TextEncoder();
 const bytes = (v: unknown): number =>
   typeof v === "string"
@@ -35,23 +43,35 @@ const bytes = (v: unknown): number =>
       ? v.byteLength
       : Number.NaN;
 
-export function limitedKv(kv: KVNamespace, o: { now: () => number }): { kv: KVNamespace; ops: KvOps } {
-  const ops: KvOps = { reads: 0, writes: 0, deletes: 0, lists: 0, bytesWritten: 0 };
+export function limitedKv(
+  kv: KVNamespace,
+  /** `count`: record what production would refuse and let it through (a bench measuring the rest). */
+  o: { now: () => number; mode?: "enforce" | "count" },
+): { kv: KVNamespace; ops: KvOps } {
+  const ops: KvOps = { reads: 0, writes: 0, deletes: 0, lists: 0, bytesWritten: 0, violations: 0 };
+  const refuse = (error: KvLimitError) => {
+    ops.violations++;
+    if (o.mode !== "count") throw error;
+  };
   const lastWrite = new Map<string, number>();
 
   const write = (key: string, verb: "PUT" | "DELETE") => {
     const length = bytes(key);
     if (length > KV_LIMITS.keyBytes)
-      throw new KvLimitError(
-        "keyBytes",
-        `KV ${verb} failed: 414 UTF-8 encoded length of ${length} exceeds key length limit of ${KV_LIMITS.keyBytes}.`,
+      refuse(
+        new KvLimitError(
+          "keyBytes",
+          `KV ${verb} failed: 414 UTF-8 encoded length of ${length} exceeds key length limit of ${KV_LIMITS.keyBytes}.`,
+        ),
       );
     const now = o.now();
     const last = lastWrite.get(key);
     if (last !== undefined && now - last < KV_LIMITS.sameKeyWriteMs)
-      throw new KvLimitError(
-        "sameKeyWriteMs",
-        `KV ${verb} failed: 429 Too Many Requests (key written ${now - last} ms ago: one write per key per second)`,
+      refuse(
+        new KvLimitError(
+          "sameKeyWriteMs",
+          `KV ${verb} failed: 429 Too Many Requests (key written ${now - last} ms ago: one write per key per second)`,
+        ),
       );
     lastWrite.set(key, now);
   };
@@ -71,16 +91,20 @@ export function limitedKv(kv: KVNamespace, o: { now: () => number }): { kv: KVNa
     async put(key: string, value: unknown, options?: { metadata?: unknown }) {
       const size = bytes(value);
       if (!(size <= KV_LIMITS.valueBytes))
-        throw new KvLimitError(
-          "valueBytes",
-          `KV PUT failed: 413 Value length of ${size} exceeds limit of ${KV_LIMITS.valueBytes}.`,
+        refuse(
+          new KvLimitError(
+            "valueBytes",
+            `KV PUT failed: 413 Value length of ${size} exceeds limit of ${KV_LIMITS.valueBytes}.`,
+          ),
         );
       if (options?.metadata !== undefined) {
         const meta = bytes(JSON.stringify(options.metadata));
         if (meta > KV_LIMITS.metadataBytes)
-          throw new KvLimitError(
-            "metadataBytes",
-            `KV PUT failed: 413 Metadata length of ${meta} exceeds limit of ${KV_LIMITS.metadataBytes}.`,
+          refuse(
+            new KvLimitError(
+              "metadataBytes",
+              `KV PUT failed: 413 Metadata length of ${meta} exceeds limit of ${KV_LIMITS.metadataBytes}.`,
+            ),
           );
       }
       write(key, "PUT");
