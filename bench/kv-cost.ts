@@ -1,116 +1,112 @@
 /**
- * Workers KV at catalogue size, at the store: the KV store (createKvStore) over workerd's KV, through
- * a binding with production's limits on a simulated clock (store/kv/limits.ts), filled and changed by
- * the sync-worker's own Rebuilder. The clock moves at the modeled rates — the first build at the bulk
- * lane's pace (batches of 200 at 3,000 shops/s), live changes at --rate in batches of 100 — so a
- * second write to a key within a simulated second is what production would refuse with 429 (counted
- * and let through, so the bytes are those the design writes).
- * Answers, per kind of change: KV writes and bytes per change, and limit violations; then KV reads
- * per list page and per main.
+ * What the store costs per change, counted where the bill counts it, for the billed backends:
  *
- *   node --max-old-space-size=8000 --import tsx bench/kv-cost.ts --shops 20000 --regions 100
+ * - `kv`: the KV store (createKvStore) over workerd's KV, through a binding with production's limits
+ *   on a simulated clock (store/kv/limits.ts, counting mode): KV reads, writes, deletes and lists,
+ *   bytes written, and writes production would refuse (a key written twice within a second: 429).
+ * - `redis`: the Redis store as Upstash would run it, over the local Redis, through a requester that
+ *   counts commands (what Upstash pay-as-you-go bills) and bytes sent.
+ *
+ * Both are filled and changed by the sync-worker's own Rebuilder; the clock moves at the modeled
+ * rates — the first build at the bulk lane's pace (batches of 200 at 3,000 shops/s), live changes at
+ * --rate in batches of 100. Prints operations and bytes per change by kind, reads per list page and
+ * per main, and the monthly bill at 50 and 500 changes/s at the list prices in bench/lib/prices.ts.
+ *
+ *   node --max-old-space-size=8000 --import tsx bench/kv-cost.ts --shops 2000 --regions 100 --backend kv
  */
 import { CATEGORIES, docKey } from "../contract/index.ts";
-import { createKvStore } from "../store/kv/kv-store.ts";
-import { type KvOps, limitedKv } from "../store/kv/limits.ts";
 import { benchArgs } from "./lib/args.ts";
+import { countedKv, countedRedis } from "./lib/counted-stores.ts";
 import { demoCatalogue } from "./lib/demo-states.ts";
 import { changeAt } from "./lib/lag-run.ts";
+import { monthly, PRICES } from "./lib/prices.ts";
 
-const args = benchArgs({ shops: "20000", regions: "100", changes: "1000", rate: "200" });
+const args = benchArgs({ shops: "2000", regions: "100", changes: "300", rate: "200", backend: "kv" });
 const [shops, regions, changes, rate] = [args.shops, args.regions, args.changes, args.rate].map(Number) as [
   number,
   number,
   number,
   number,
 ];
-const { Miniflare } = await import("miniflare");
-const mf = new Miniflare({
-  modules: true,
-  script: "export default { fetch() { return new Response('ok') } }",
-  kvNamespaces: ["DOCS"],
-  cf: false,
-  host: "127.0.0.1",
-});
 const clock = { t: Date.parse("2026-12-01T00:00:00Z") };
-const { kv, ops } = limitedKv((await mf.getKVNamespace("DOCS")) as unknown as KVNamespace, {
-  now: () => clock.t,
-  mode: "count",
-});
-const store = createKvStore(kv, { prefix: `kvcost${process.pid}` });
-const { ids, rebuilder, apply } = demoCatalogue({ shops, regions, store, now: () => clock.t });
-
-const snapshot = (): KvOps => ({ ...ops });
-const since = (a: KvOps): KvOps =>
-  Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v - a[k as keyof KvOps]])) as KvOps;
+const backend =
+  args.backend === "redis"
+    ? await countedRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", `storecost${process.pid}`)
+    : await countedKv(() => clock.t, `storecost${process.pid}`);
+const { ids, rebuilder, apply } = demoCatalogue({ shops, regions, store: backend.store, now: () => clock.t });
 const log = (msg: string) => console.error(`[kv-cost] ${msg}`);
+const since = (before: Record<string, number>) =>
+  Object.fromEntries(Object.entries(backend.ops).map(([k, v]) => [k, v - (before[k] ?? 0)]));
 
-log(`first build of ${shops} shops / ${regions} regions`);
+log(`${args.backend}: first build of ${shops} shops / ${regions} regions`);
 let failed = 0;
 const started = performance.now();
-const beforeBuild = snapshot();
+const beforeBuild = { ...backend.ops };
 for (let i = 0; i < ids.length; i += 200) {
   clock.t += Math.round((200 / 3000) * 1000);
   const out = await rebuilder.rebuildShops(ids.slice(i, i + 200));
   if (out.failed.size && !failed) log(`failed: ${[...out.failed.values()][0]}`);
   failed += out.failed.size;
 }
-const build = { seconds: +((performance.now() - started) / 1000).toFixed(1), failed, ...since(beforeBuild) };
-log(`built in ${build.seconds} s`);
+const build = {
+  seconds: +((performance.now() - started) / 1000).toFixed(1),
+  failed,
+  ops: since(beforeBuild),
+};
 
-const rows = [];
+const rows: { kind: string; perChange: Record<string, number>; failed: number }[] = [];
 let offset = 0;
 for (const [k, kind] of ["menu price", "name", "rank"].entries()) {
   clock.t += 10_000; // a quiet gap between the kinds
-  const before = snapshot();
-  const perBatch: number[] = [];
+  const before = { ...backend.ops };
   let failedShops = 0;
   for (let from = 0; from < changes; from += 100) {
     const batch = Array.from({ length: Math.min(100, changes - from) }, (_, j) =>
       apply(changeAt(3 * (from + j) + k, offset, shops)),
     );
     clock.t += Math.round((batch.length / rate) * 1000);
-    const bytes = ops.bytesWritten;
     failedShops += (await rebuilder.rebuildShops(batch)).failed.size;
-    perBatch.push((ops.bytesWritten - bytes) / batch.length);
   }
   offset += 3 * changes;
   const d = since(before);
   rows.push({
     kind,
-    writesPerChange: +(d.writes / changes).toFixed(1),
-    kbPerChange: Math.round(d.bytesWritten / changes / 1024),
-    worstBatchKbPerChange: Math.round(Math.max(...perBatch) / 1024),
-    violations: d.violations,
-    failedShops,
+    perChange: Object.fromEntries(Object.entries(d).map(([name, v]) => [name, v / changes])),
+    failed: failedShops,
   });
 }
 
-// What a reader costs: a list page is one store read of the list; main reads the region's lists.
+// What a reader costs at the store: a list page is a read of the list; main reads the lists' heads.
 const lists = CATEGORIES.map((c) => docKey.list("gangnam", c));
-let before = snapshot();
-for (const key of lists) await store.get(key);
-const readsPerPage = since(before).reads / lists.length;
-before = snapshot();
-await store.listHeads(lists, 10);
-const readsPerMain = since(before).reads;
-await mf.dispose();
+let before = { ...backend.ops };
+for (const key of lists) await backend.store.get(key);
+const perPage = since(before);
+before = { ...backend.ops };
+await backend.store.listHeads(lists, 10);
+const perMain = since(before);
+await backend.close();
 
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en") : +n.toFixed(2));
+const names = Object.keys(backend.ops);
 console.log(
-  `\nWorkers KV store, ${shops.toLocaleString("en")} shops / ${regions} regions, ${changes} changes of each kind at ${rate}/s in batches of 100 (simulated clock)`,
+  `\n${args.backend} store, ${shops.toLocaleString("en")} shops / ${regions} regions, ${changes} changes of each kind at ${rate}/s in batches of 100 (simulated clock)`,
 );
 console.log(
-  `first build: ${build.seconds} s, ${build.writes} writes, ${Math.round(build.bytesWritten / 2 ** 20)} MiB, ${build.violations} limit violations, ${build.failed} shops failed`,
+  `first build: ${build.seconds} s, ${build.failed} shops failed; ${names.map((n) => `${n} ${fmt(build.ops[n] ?? 0)}`).join(", ")}`,
 );
-console.log(
-  "| change | KV writes / change | KB written / change | worst batch KB / change | limit violations | shops failed |",
-);
-console.log("|---|---:|---:|---:|---:|---:|");
+console.log(`| change | ${names.map((n) => `${n} / change`).join(" | ")} | shops failed |`);
+console.log(`|---|${names.map(() => "---:").join("|")}|---:|`);
 for (const r of rows)
-  console.log(
-    `| ${r.kind} | ${r.writesPerChange} | ${r.kbPerChange} | ${r.worstBatchKbPerChange} | ${r.violations} | ${r.failedShops} |`,
-  );
+  console.log(`| ${r.kind} | ${names.map((n) => fmt(r.perChange[n] ?? 0)).join(" | ")} | ${r.failed} |`);
 console.log(
-  `KV reads per list page: ${readsPerPage}; per main (the region's ten lists' heads): ${readsPerMain}`,
+  `per list page: ${names.map((n) => `${n} ${fmt((perPage[n] ?? 0) / lists.length)}`).join(", ")}; per main: ${names.map((n) => `${n} ${fmt(perMain[n] ?? 0)}`).join(", ")}`,
 );
+const price = PRICES[backend.priced];
+const mix = Object.fromEntries(
+  names.map((n) => [n, rows.reduce((a, r) => a + (r.perChange[n] ?? 0), 0) / rows.length]),
+);
+console.log(`\nthe bill for changes (a third of each kind), ${price.source}`);
+console.log("| changes/s | $ a month |");
+console.log("|---:|---:|");
+for (const perSec of [50, 500]) console.log(`| ${perSec} | ${fmt(monthly(price, mix, perSec))} |`);
 process.exit(0);

@@ -1,0 +1,61 @@
+import type { Requester, UpstashRequest } from "@upstash/redis";
+import { createKvStore } from "../../store/kv/kv-store.ts";
+import { limitedKv } from "../../store/kv/limits.ts";
+import type { DocumentStore } from "../../store/port.ts";
+import { createRedisStore } from "../../store/redis/redis-store.ts";
+import { connectRedisRequester, RawRedis } from "../../store/redis/tcp.ts";
+
+/** A store whose billed operations are counted where the provider counts them. */
+export type Counted = {
+  store: DocumentStore;
+  ops: Record<string, number>;
+  priced: "kv" | "upstash";
+  close(): Promise<void>;
+};
+
+/** The KV store over workerd's KV, through production's limits on the given clock (counting mode). */
+export async function countedKv(now: () => number, prefix: string): Promise<Counted> {
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare({
+    modules: true,
+    script: "export default { fetch() { return new Response('ok') } }",
+    kvNamespaces: ["DOCS"],
+    cf: false,
+    host: "127.0.0.1",
+  });
+  const raw = (await mf.getKVNamespace("DOCS")) as unknown as KVNamespace;
+  const { kv, ops } = limitedKv(raw, { now, mode: "count" });
+  return {
+    store: createKvStore(kv, { prefix }),
+    ops: ops as unknown as Record<string, number>,
+    priced: "kv",
+    close: () => mf.dispose(),
+  };
+}
+
+/**
+ * The Redis store as Upstash runs it (one REST request per command, pipeline or transaction), over a
+ * local Redis: commands are what pay-as-you-go bills, each command of a pipeline counted.
+ */
+export async function countedRedis(url: string, prefix: string): Promise<Counted> {
+  const inner = await connectRedisRequester(url);
+  const ops = { commands: 0, bytesSent: 0 };
+  const requester: Requester = {
+    request<T>(req: UpstashRequest) {
+      const batch = req.path?.[0] === "pipeline" || req.path?.[0] === "multi-exec";
+      ops.commands += batch ? (req.body as unknown[]).length : 1;
+      ops.bytesSent += JSON.stringify(req.body ?? "").length;
+      return inner.request<T>(req);
+    },
+  };
+  const store = createRedisStore(new RawRedis(requester), { prefix });
+  return {
+    store,
+    ops,
+    priced: "upstash",
+    async close() {
+      await store.purgeAll({ deadLetters: true });
+      await inner.close();
+    },
+  };
+}
