@@ -54,6 +54,42 @@ describe.runIf(redisUrl)("Redis adapters (real server)", () => {
   recordStoreSuite("redis over Upstash REST", overRest);
   listStoreSuite("redis over Upstash REST", overRest, { atomic: true });
 
+  it("calls its scripts by SHA-1, and loads them again after the server forgot them", async () => {
+    const requester = await connectRedisRequester(url);
+    const sent: string[] = [];
+    const store = createRedisStore(
+      new RawRedis({
+        request: (req) => {
+          const cmds = (req.path?.[0] === "pipeline" ? req.body : [req.body]) as string[][];
+          for (const c of cmds) sent.push(String(c[0]).toLowerCase());
+          return requester.request(req);
+        },
+      }),
+      { prefix: uniquePrefix() },
+    );
+    try {
+      const put = (seq: number) =>
+        store.put(`detail:s_lua`, {
+          body: `{"n":${seq}}`,
+          version: seq,
+          seq,
+          builtAt: "2026-12-01T00:00:00.000Z",
+        });
+      await put(1);
+      await put(2);
+      expect(sent.filter((c) => c === "eval")).toEqual([]);
+      expect(sent.filter((c) => c === "evalsha").length).toBeGreaterThanOrEqual(2);
+      await requester.request({ body: ["SCRIPT", "FLUSH"] }); // a restart would do the same
+      expect((await put(3)).written).toBe(true);
+      await store.applyLists([], "2026-12-01T00:00:00.000Z");
+      expect(await store.listHeads(["list:gangnam:chicken"], 1)).toHaveLength(1);
+      expect((await store.get("detail:s_lua"))?.body).toBe('{"n":3}');
+    } finally {
+      await store.purgeAll({ deadLetters: true });
+      await requester.close();
+    }
+  });
+
   it("keeps documents of two prefixes apart, and purges none of a queue sharing its prefix", async () => {
     const requester = await connectRedisRequester(url);
     const shared = uniquePrefix();

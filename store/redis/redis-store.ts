@@ -14,6 +14,7 @@ import {
   type StoredDoc,
 } from "../port.ts";
 import { recordKeys, redisRecords } from "./records.ts";
+import { luaScripts } from "./scripts.ts";
 import { MEMBERSHIPS, redisLists } from "./shop-lists.ts";
 
 /**
@@ -71,7 +72,8 @@ export function createRedisStore(
   const announce = async (keys: readonly string[]) => {
     for (const key of keys) await redis.publish(channel, key);
   };
-  const lists = redisLists(redis, p, channel);
+  const lua = luaScripts(redis);
+  const lists = redisLists(redis, p, channel, lua);
   const isList = (key: string) => docKindOf(key) === "list";
 
   async function scan(match: string, each: (keys: string[]) => Promise<void>) {
@@ -131,7 +133,7 @@ export function createRedisStore(
     },
     async put(key, d: NewDoc, options = {}): Promise<PutResult> {
       refuseList(key);
-      const [outcome, version, seq] = (await redis.eval(
+      const [outcome, version, seq] = (await lua.eval(
         GUARDED_PUT,
         [doc(key)],
         [
@@ -165,8 +167,8 @@ export function createRedisStore(
       return n;
     },
     async purgeShop(shopId) {
-      const was = ListKeys.parse(await redis.eval(MEMBERSHIPS, [mem(shopId)], [])).sort();
-      const deleted = await redis.eval(PURGE_SHOP, [doc(docKey.detail(shopId))], []);
+      const was = ListKeys.parse(await lua.eval(MEMBERSHIPS, [mem(shopId)], [])).sort();
+      const deleted = await lua.eval(PURGE_SHOP, [doc(docKey.detail(shopId))], []);
       await redis.del(mem(shopId));
       await announce([docKey.detail(shopId)]);
       return { deleted: Number(deleted), lists: was };

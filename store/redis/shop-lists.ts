@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LIST_SORT_WIDTH, parseDocKey } from "../../contract/index.ts";
 import { byList, guardText, listBody } from "../list-record.ts";
 import type { ListHead, ListOperations, StoredDoc } from "../port.ts";
+import { luaScripts } from "./scripts.ts";
 
 /**
  * Lists on Redis: per list a sorted set of members (sort key + id, all at score 0, so Redis keeps
@@ -136,6 +137,7 @@ export function redisLists(
   redis: Redis,
   p: string,
   channel: string,
+  lua: ReturnType<typeof luaScripts> = luaScripts(redis),
 ): ListOperations & {
   readLists(keys: readonly string[], n?: number): Promise<(StoredDoc | null)[]>;
   keys: ListKeys;
@@ -147,9 +149,10 @@ export function redisLists(
 
   async function readRaw(keys: readonly string[], n: number) {
     if (keys.length === 0) return [];
-    const pipe = redis.pipeline();
-    for (const key of keys) pipe.eval(READ, [hash(key), zset(key)], ["0", String(n - 1)]);
-    return ((await pipe.exec()) as unknown[]).map((r) => Read.parse(r));
+    const replies = await lua.pipeline((call) => {
+      for (const key of keys) call(READ, [hash(key), zset(key)], ["0", String(n - 1)]);
+    });
+    return replies.map((r) => Read.parse(r));
   }
 
   return {
@@ -173,21 +176,21 @@ export function redisLists(
     async applyLists(changes, builtAt) {
       const groups = [...byList(changes)];
       if (groups.length === 0) return { changed: [], bytes: [] };
-      const pipe = redis.pipeline();
-      for (const [list, group] of groups) {
-        const args = [channel, list, builtAt];
-        for (const { change: c } of group) {
-          args.push(
-            c.id,
-            String(c.guard.version),
-            String(c.guard.seq),
-            c.entry?.member ?? "",
-            c.entry?.card ?? "",
-          );
+      const replies = (await lua.pipeline((call) => {
+        for (const [list, group] of groups) {
+          const args = [channel, list, builtAt];
+          for (const { change: c } of group) {
+            args.push(
+              c.id,
+              String(c.guard.version),
+              String(c.guard.seq),
+              c.entry?.member ?? "",
+              c.entry?.card ?? "",
+            );
+          }
+          call(APPLY, [hash(list), zset(list), rev], args);
         }
-        pipe.eval(APPLY, [hash(list), zset(list), rev], args);
-      }
-      const replies = (await pipe.exec()) as number[][];
+      })) as number[][];
       const bytes = changes.map(() => 0);
       const changed: string[] = [];
       groups.forEach(([list, group], i) => {
@@ -203,7 +206,7 @@ export function redisLists(
       const args = [channel, key, builtAt, `${p}m:`];
       for (const e of entries)
         args.push(e.id, String(e.guard.version), String(e.guard.seq), e.member, e.card);
-      return Number(await redis.eval(SEED, [hash(key), zset(key), rev], args)) === 1;
+      return Number(await lua.eval(SEED, [hash(key), zset(key), rev], args)) === 1;
     },
     async listHeads(keys, n): Promise<ListHead[]> {
       const raw = await readRaw(keys, n);
@@ -222,15 +225,15 @@ export function redisLists(
         .sort();
     },
     async getMemberships(shopId) {
-      return Keys.parse(await redis.eval(MEMBERSHIPS, [mem(shopId)], [])).sort();
+      return Keys.parse(await lua.eval(MEMBERSHIPS, [mem(shopId)], [])).sort();
     },
     async registerLists(shopId, guard, lists) {
       const args = [String(guard.version), String(guard.seq), ...lists];
-      return Keys.parse(await redis.eval(REGISTER, [mem(shopId)], args)).sort();
+      return Keys.parse(await lua.eval(REGISTER, [mem(shopId)], args)).sort();
     },
     async releaseLists(shopId, guard, lists) {
       if (lists.length === 0) return;
-      await redis.eval(RELEASE, [mem(shopId)], [...guardText(guard).split(":"), ...lists]);
+      await lua.eval(RELEASE, [mem(shopId)], [...guardText(guard).split(":"), ...lists]);
     },
   };
 }
