@@ -2,6 +2,7 @@ import { breakerGaugeValue, httpOriginClient, type OriginClient, resilientOrigin
 import { docKey, parseDocKey } from "../contract/index.ts";
 import { type AssetLoader, type Logger, Registry } from "../runtime/index.ts";
 import type { EdgeStore } from "../store/port.ts";
+import { STORE_USAGE_HELP, usageSeries } from "../store/usage.ts";
 import { EdgeCatalogue } from "./catalogue.ts";
 import type { EdgeConfig } from "./config.ts";
 import { FallbackGate } from "./fallback-gate.ts";
@@ -60,6 +61,7 @@ export function createEdge(o: EdgeOptions) {
     "Reads by X-Cache result (UNAVAILABLE: answered 503)",
   );
   const fetches = registry.counter("origin_fetches_total", "Origin fallbacks by outcome");
+  registry.counterFrom("store_operations_total", STORE_USAGE_HELP, usageSeries(o.store));
   registry.gauge(
     "origin_breaker_open",
     "1 while the origin circuit breaker is open, 0.5 half-open, 0 closed",

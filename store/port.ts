@@ -124,6 +124,12 @@ export interface ServedStore {
    */
   onWrite?(listener: (key: string) => void): Promise<() => void>;
 
+  /**
+   * Billed operations so far, by kind, where the backend bills per operation: what
+   * `store_operations_total` exports (usage.ts). KV only for now (kv/limits.ts counts at the binding).
+   */
+  usage?(): Record<string, number>;
+
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { StoreVars } from "../contract/index.ts";
 import { createKvStore } from "./kv/kv-store.ts";
+import { limitedKv } from "./kv/limits.ts";
 import type { DocumentStore } from "./port.ts";
 import { createRedisStore } from "./redis/redis-store.ts";
 
@@ -17,7 +18,11 @@ export function workersStore(vars: StoreVars, kv: KVNamespace): DocumentStore {
     });
     return createRedisStore(redis, { prefix: vars.STORE_PREFIX });
   }
-  return createKvStore(kv, { prefix: vars.STORE_PREFIX });
+  // Counted at the binding, and a write production will refuse (429) counted as a violation: the
+  // bill and the limits become metrics (store_operations_total). Counting, not enforcing: the real
+  // binding enforces, and this isolate sees only its own writes.
+  const { kv: counted, ops } = limitedKv(kv, { now: Date.now, mode: "count" });
+  return Object.assign(createKvStore(counted, { prefix: vars.STORE_PREFIX }), { usage: () => ({ ...ops }) });
 }
 
 /** Workers bindings hold strings and objects; env parsing wants the strings. */

@@ -1,5 +1,6 @@
 import { resilientOrigin } from "../clients/index.ts";
 import { Registry } from "../runtime/index.ts";
+import { STORE_USAGE_HELP, usageSeries } from "../store/usage.ts";
 import { auditShops } from "./audit.ts";
 import { CatalogueSweep } from "./catalogue-sweep.ts";
 import { CatchUp } from "./catch-up.ts";
@@ -27,6 +28,7 @@ export function createSyncWorker(o: SyncWorkerOptions) {
   const registry = new Registry("sync");
   const { originSeconds, lagSeconds, repairTotal, repairAge, bytesPerShop, batchSeconds, batchShops } =
     syncMetrics(registry);
+  registry.counterFrom("store_operations_total", STORE_USAGE_HELP, usageSeries(o.store));
   const { client: origin, breaker } = resilientOrigin(o.origin, {
     timeoutMs: o.originTimeoutMs ?? 3000,
     halfOpenAfterMs: cooldownMs,

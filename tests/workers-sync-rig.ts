@@ -14,6 +14,7 @@ export const WORKERS_TOKENS = {
   events: "workers-events-token-0123456789abcdef",
   admin: "workers-admin-token-0123456789abcdefg",
   state: "workers-state-token-0123456789abcdefg",
+  metrics: "workers-metrics-token-0123456789abcdef",
 };
 
 export async function syncWorkerInWorkerd(o: {
@@ -42,6 +43,7 @@ export async function syncWorkerInWorkerd(o: {
       EVENTS_TOKEN: WORKERS_TOKENS.events,
       ADMIN_TOKEN: WORKERS_TOKENS.admin,
       STATE_TOKEN: WORKERS_TOKENS.state,
+      METRICS_TOKEN: WORKERS_TOKENS.metrics,
       STORE_PREFIX: "ec",
       LOG_LEVEL: "warn",
     },

@@ -56,6 +56,20 @@ describe("sync-worker on Workers (workerd via Miniflare, KV + Queues)", () => {
       headers: { authorization: `Bearer ${WORKERS_TOKENS.admin}` },
     });
     expect(await status.json()).toMatchObject({ queue: { kind: "cloudflare", depth: null }, store: "kv" });
+
+    // The bill as the KV binding counts it: what the queue handler wrote is in /metrics.
+    const metrics = await (
+      await mf.dispatchFetch("http://sync.test/metrics", {
+        headers: { authorization: `Bearer ${WORKERS_TOKENS.metrics}` },
+      })
+    ).text();
+    const series = (op: string) =>
+      Number(
+        new RegExp(`^sync_store_operations_total\\{op="${op}"\\} (\\d+)$`, "m").exec(metrics)?.[1] ?? -1,
+      );
+    expect(series("writes")).toBeGreaterThan(10); // ten details and their lists at least
+    expect(series("reads")).toBeGreaterThan(0);
+    expect(series("violations")).toBeGreaterThanOrEqual(0);
   });
 
   it("serves the operator console inside workerd: login, page, live panels", async () => {

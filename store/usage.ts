@@ -1,0 +1,17 @@
+import type { ServedStore } from "./port.ts";
+
+/**
+ * What the store's backend bills, as it counts it, for a metrics registry: one series per operation
+ * (`store_operations_total{op="writes"}`, …). KV counts at the binding (kv/limits.ts, counting mode:
+ * `violations` are writes production refuses with 429 as this isolate sees them). Left out (null)
+ * where the backend bills no operations.
+ */
+export const STORE_USAGE_HELP =
+  "Billed store operations by kind, counted at the binding (KV: reads, writes, deletes, lists, bytesWritten, violations)";
+
+export function usageSeries(store: ServedStore): () => [Record<string, string>, number][] | null {
+  return () => {
+    const usage = store.usage?.();
+    return usage ? Object.entries(usage).map(([op, n]) => [{ op }, n]) : null;
+  };
+}
