@@ -18,6 +18,15 @@ describe("public content of a document", () => {
     expect(contentHash(body({}))).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it("cuts the projection's own tail without parsing, and agrees with the parsed path", () => {
+    const rest = { id: "s_1", name: '떡볶이 "집"', menus: [{ name: "a" }], deleted: false, version: 3 };
+    const own = { seq: 12, builtAt: "2026-12-01T00:00:00.000Z" };
+    const projected = JSON.stringify({ ...rest, ...own }); // as projection/detail.ts orders it
+    const reordered = JSON.stringify({ ...own, ...rest }); // parsed, stripped, stringified
+    expect(contentHash(projected)).toBe(contentHash(reordered));
+    expect(contentHash(projected)).not.toBe(contentHash(JSON.stringify({ ...rest, version: 4, ...own })));
+  });
+
   it("skips only the same version and content, built within the window, unless asked to rewrite", () => {
     const t0 = "2026-12-01T00:00:00.000Z";
     const later = (ms: number) => new Date(Date.parse(t0) + ms).toISOString();
