@@ -9,9 +9,11 @@ import type { ServedStore } from "./port.ts";
 export const STORE_USAGE_HELP =
   "Billed store operations by kind, counted at the binding (KV: reads, writes, deletes, lists, bytesWritten, violations)";
 
-export function usageSeries(store: ServedStore): () => [Record<string, string>, number][] | null {
+export function usageSeries(
+  source: Pick<ServedStore, "usage">, // a store, or a queue (sync-worker/queue/port.ts)
+): () => [Record<string, string>, number][] | null {
   return () => {
-    const usage = store.usage?.();
+    const usage = source.usage?.();
     return usage ? Object.entries(usage).map(([op, n]) => [{ op }, n]) : null;
   };
 }

@@ -29,6 +29,11 @@ export function createSyncWorker(o: SyncWorkerOptions) {
   const { originSeconds, lagSeconds, repairTotal, repairAge, bytesPerShop, batchSeconds, batchShops } =
     syncMetrics(registry);
   registry.counterFrom("store_operations_total", STORE_USAGE_HELP, usageSeries(o.store));
+  registry.counterFrom(
+    "queue_operations_total",
+    "Billed queue operations by kind (Cloudflare Queues: writes when sent, reads when delivered, deletes when acknowledged, retries)",
+    usageSeries(o.queue),
+  );
   const { client: origin, breaker } = resilientOrigin(o.origin, {
     timeoutMs: o.originTimeoutMs ?? 3000,
     halfOpenAfterMs: cooldownMs,

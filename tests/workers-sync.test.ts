@@ -57,19 +57,25 @@ describe("sync-worker on Workers (workerd via Miniflare, KV + Queues)", () => {
     });
     expect(await status.json()).toMatchObject({ queue: { kind: "cloudflare", depth: null }, store: "kv" });
 
-    // The bill as the KV binding counts it: what the queue handler wrote is in /metrics.
-    const metrics = await (
-      await mf.dispatchFetch("http://sync.test/metrics", {
-        headers: { authorization: `Bearer ${WORKERS_TOKENS.metrics}` },
-      })
-    ).text();
-    const series = (op: string) =>
+    // The bill as the bindings count it: what the queue handler wrote and settled is in /metrics.
+    const scrape = async () =>
+      (
+        await mf.dispatchFetch("http://sync.test/metrics", {
+          headers: { authorization: `Bearer ${WORKERS_TOKENS.metrics}` },
+        })
+      ).text();
+    const series = (metrics: string, name: string, op: string) =>
       Number(
-        new RegExp(`^sync_store_operations_total\\{op="${op}"\\} (\\d+)$`, "m").exec(metrics)?.[1] ?? -1,
+        new RegExp(`^sync_${name}_operations_total\\{op="${op}"\\} (\\d+)$`, "m").exec(metrics)?.[1] ?? -1,
       );
-    expect(series("writes")).toBeGreaterThan(10); // ten details and their lists at least
-    expect(series("reads")).toBeGreaterThan(0);
-    expect(series("violations")).toBeGreaterThanOrEqual(0);
+    // The handler acknowledges right after the documents are written: wait for the deletes.
+    await waitFor(async () => series(await scrape(), "queue", "deletes") >= 10, 15_000, 100);
+    const metrics = await scrape();
+    expect(series(metrics, "queue", "writes")).toBeGreaterThanOrEqual(10); // the events, and ad-boundary timers
+    expect(series(metrics, "queue", "reads")).toBeGreaterThanOrEqual(10);
+    expect(series(metrics, "store", "writes")).toBeGreaterThan(10); // ten details and their lists at least
+    expect(series(metrics, "store", "reads")).toBeGreaterThan(0);
+    expect(series(metrics, "store", "violations")).toBeGreaterThanOrEqual(0);
   });
 
   it("serves the operator console inside workerd: login, page, live panels", async () => {

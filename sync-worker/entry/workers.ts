@@ -2,7 +2,7 @@ import { httpOriginClient } from "../../clients/index.ts";
 import { parseEnv, SyncWorkerWorkersEnv } from "../../contract/index.ts";
 import { createLogger } from "../../runtime/index.ts";
 import { stringVars, workersStore } from "../../store/workers.ts";
-import { cloudflareQueue, QueueMessage } from "../queue/cloudflare.ts";
+import { cloudflareQueue, newQueueUsage, QueueMessage, type QueueUsage } from "../queue/cloudflare.ts";
 import type { Delivery } from "../queue/port.ts";
 import { createSyncWorker, optionsFromEnv } from "../service.ts";
 
@@ -18,52 +18,59 @@ type Bindings = Record<string, unknown> & {
 };
 type Worker = ReturnType<typeof createSyncWorker>;
 
-let cached: { env: Bindings; worker: Worker } | null = null;
+let cached: { env: Bindings; worker: Worker; usage: QueueUsage } | null = null;
 
 /** One worker per isolate: the L1 of scheduled boundaries and the breaker live across requests. */
-function workerFor(env: Bindings): Worker {
-  if (cached?.env === env) return cached.worker;
+function workerFor(env: Bindings): { worker: Worker; usage: QueueUsage } {
+  if (cached?.env === env) return cached;
   const vars = parseEnv(SyncWorkerWorkersEnv, stringVars(env));
   const logger = createLogger("sync-worker", vars.LOG_LEVEL);
   // A Worker cannot refuse to start: each token problem is logged by name, and what the token
   // guards answers 503 not_configured (the development defaults are never taken here).
   for (const problem of vars.tokenProblems) logger.error("config.token", { problem });
   const store = workersStore(vars, env.DOCS);
+  const usage = newQueueUsage();
   const worker = createSyncWorker({
     store,
-    queue: cloudflareQueue(env.CHANGES, env.CHANGES_BULK),
+    queue: cloudflareQueue(env.CHANGES, env.CHANGES_BULK, usage),
     origin: httpOriginClient(vars.ORIGIN_URL, { token: vars.STATE_TOKEN }),
     logger,
     ...optionsFromEnv(vars),
   });
-  cached = { env, worker };
-  return worker;
+  cached = { env, worker, usage };
+  return cached;
 }
 
 export default {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
     // The platform sets CF-Connecting-IP, and a client cannot: it is the peer of every limit.
     const peer = () => request.headers.get("cf-connecting-ip") ?? undefined;
-    return workerFor(env).app.fetch(request, { peer }, ctx);
+    return workerFor(env).worker.app.fetch(request, { peer }, ctx);
   },
 
   async queue(batch: MessageBatch<unknown>, env: Bindings) {
-    const worker = workerFor(env);
+    const { worker, usage } = workerFor(env);
+    usage.reads += batch.messages.length;
     const deliveries: Delivery[] = [];
     for (const message of batch.messages) {
       const parsed = QueueMessage.safeParse(message.body);
       if (parsed.success) deliveries.push({ id: message.id, ...parsed.data, attempts: message.attempts - 1 });
-      else message.ack(); // not an event: nothing to rebuild, and retrying cannot fix it
+      else {
+        message.ack(); // not an event: nothing to rebuild, and retrying cannot fix it
+        usage.deletes++;
+      }
     }
     const result = await worker.processor.process(deliveries);
     const byId = new Map(batch.messages.map((m) => [m.id, m]));
     for (const id of result.ack) byId.get(id)?.ack();
+    usage.deletes += result.ack.length;
     for (const { delivery, delayMs } of result.retry)
       byId.get(delivery.id)?.retry({ delaySeconds: Math.ceil(delayMs / 1000) });
+    usage.retries += result.retry.length;
   },
 
   async scheduled(_controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
-    const worker = workerFor(env);
+    const { worker } = workerFor(env);
     ctx.waitUntil(worker.catchUp.run({ routine: true }).then(() => worker.catalogue.run()));
   },
 };

@@ -24,7 +24,19 @@ const MAX_DELAY_S = 43_200;
  * queue: on KV two consumers would be two writers of one list (KV has no compare-and-set), so there
  * bulk and live share the queue in order. Bind the second queue with STORE=upstash (atomic lists).
  */
-export function cloudflareQueue(queue: Queue<QueueMessage>, bulkQueue?: Queue<QueueMessage>): ChangeQueue {
+/**
+ * What Queues bills, per message of up to 64 KB (ours are a few hundred bytes): a write when sent, a
+ * read when delivered, a delete when acknowledged; a retry is delivered, so read, again. The producer
+ * counts writes; the `queue()` handler counts the rest.
+ */
+export type QueueUsage = { writes: number; reads: number; deletes: number; retries: number };
+export const newQueueUsage = (): QueueUsage => ({ writes: 0, reads: 0, deletes: 0, retries: 0 });
+
+export function cloudflareQueue(
+  queue: Queue<QueueMessage>,
+  bulkQueue?: Queue<QueueMessage>,
+  usage: QueueUsage = newQueueUsage(),
+): ChangeQueue {
   const pull = () =>
     Promise.reject(new Error("Cloudflare Queues deliver to the queue() handler; there is no pull"));
   return {
@@ -34,6 +46,7 @@ export function cloudflareQueue(queue: Queue<QueueMessage>, bulkQueue?: Queue<Qu
       const source = options.source ?? "live";
       const target = source !== "live" && bulkQueue ? bulkQueue : queue;
       for (let i = 0; i < events.length; i += BATCH) {
+        usage.writes += Math.min(BATCH, events.length - i);
         await target.sendBatch(
           events
             .slice(i, i + BATCH)
@@ -45,6 +58,7 @@ export function cloudflareQueue(queue: Queue<QueueMessage>, bulkQueue?: Queue<Qu
     ack: pull,
     retry: pull,
     depth: async () => null,
+    usage: () => ({ ...usage }),
     close: async () => {},
   };
 }

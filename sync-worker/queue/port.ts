@@ -55,6 +55,8 @@ export interface ChangeQueue {
   retry(deliveries: readonly { delivery: Delivery; delayMs: number }[]): Promise<void>;
   /** What waits, by kind; null where the queue does not tell (Cloudflare). */
   depth(): Promise<QueueDepth | null>;
+  /** Billed operations so far where the queue bills per operation (Cloudflare Queues). */
+  usage?(): Record<string, number>;
   close(): Promise<void>;
 }
 
