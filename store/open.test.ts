@@ -31,6 +31,8 @@ describe("openStore from the environment", () => {
       );
       await store.put("main:mapo", { body: "{}", version: 0, seq: 3, builtAt: "2026-11-26T00:00:00.000Z" });
       expect((await store.get("main:mapo"))?.seq).toBe(3);
+      // The commands it sent are counted (store_operations_total): what Upstash would bill.
+      expect(store.usage?.().commands).toBeGreaterThanOrEqual(2);
       expect(await store.purgeAll()).toBe(1);
       await store.close();
     },

@@ -2,6 +2,7 @@ import { Redis } from "@upstash/redis";
 import { ConfigError, type StoreVars } from "../contract/index.ts";
 import { createMemoryStore } from "./memory/memory-store.ts";
 import type { DocumentStore } from "./port.ts";
+import { type CommandUsage, countCommands, countingRequester } from "./redis/counting.ts";
 import { createRedisStore } from "./redis/redis-store.ts";
 import { connectRedisRequester, RawRedis } from "./redis/tcp.ts";
 
@@ -17,11 +18,13 @@ export async function openStore(env: StoreVars): Promise<DocumentStore> {
       return createMemoryStore({ maxBytes: env.MEMORY_STORE_MB * 1024 * 1024 });
     case "redis": {
       const requester = await connectRedisRequester(env.REDIS_URL);
-      return createRedisStore(new RawRedis(requester), {
+      const usage: CommandUsage = { commands: 0, bytesSent: 0 };
+      const store = createRedisStore(new RawRedis(countingRequester(requester, usage)), {
         prefix: env.STORE_PREFIX,
         close: requester.close,
         subscribe: requester.subscribe,
       });
+      return Object.assign(store, { usage: () => ({ ...usage }) });
     }
     case "upstash": {
       if (!env.UPSTASH_REDIS_REST_URL || !env.UPSTASH_REDIS_REST_TOKEN) {
@@ -33,7 +36,10 @@ export async function openStore(env: StoreVars): Promise<DocumentStore> {
         automaticDeserialization: false, // bodies come back byte for byte
         enableTelemetry: false,
       });
-      return createRedisStore(redis, { prefix: env.STORE_PREFIX });
+      const usage = countCommands(redis);
+      return Object.assign(createRedisStore(redis, { prefix: env.STORE_PREFIX }), {
+        usage: () => ({ ...usage }),
+      });
     }
   }
 }

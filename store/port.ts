@@ -126,7 +126,7 @@ export interface ServedStore {
 
   /**
    * Billed operations so far, by kind, where the backend bills per operation: what
-   * `store_operations_total` exports (usage.ts). KV only for now (kv/limits.ts counts at the binding).
+   * `store_operations_total` exports (usage.ts): KV's binding, Redis's and Upstash's commands.
    */
   usage?(): Record<string, number>;
 

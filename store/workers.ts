@@ -3,6 +3,7 @@ import type { StoreVars } from "../contract/index.ts";
 import { createKvStore } from "./kv/kv-store.ts";
 import { limitedKv } from "./kv/limits.ts";
 import type { DocumentStore } from "./port.ts";
+import { countCommands } from "./redis/counting.ts";
 import { createRedisStore } from "./redis/redis-store.ts";
 
 /**
@@ -16,7 +17,10 @@ export function workersStore(vars: StoreVars, kv: KVNamespace): DocumentStore {
       token: vars.UPSTASH_REDIS_REST_TOKEN,
       automaticDeserialization: false, // bodies come back byte for byte
     });
-    return createRedisStore(redis, { prefix: vars.STORE_PREFIX });
+    const usage = countCommands(redis); // what Upstash bills: store_operations_total
+    return Object.assign(createRedisStore(redis, { prefix: vars.STORE_PREFIX }), {
+      usage: () => ({ ...usage }),
+    });
   }
   // Counted at the binding, and a write production will refuse (429) counted as a violation: the
   // bill and the limits become metrics (store_operations_total). Counting, not enforcing: the real

@@ -1,7 +1,7 @@
-import type { Requester, UpstashRequest } from "@upstash/redis";
 import { createKvStore } from "../../store/kv/kv-store.ts";
 import { limitedKv } from "../../store/kv/limits.ts";
 import type { DocumentStore } from "../../store/port.ts";
+import { countingRequester } from "../../store/redis/counting.ts";
 import { createRedisStore } from "../../store/redis/redis-store.ts";
 import { connectRedisRequester, RawRedis } from "../../store/redis/tcp.ts";
 
@@ -40,15 +40,7 @@ export async function countedKv(now: () => number, prefix: string): Promise<Coun
 export async function countedRedis(url: string, prefix: string): Promise<Counted> {
   const inner = await connectRedisRequester(url);
   const ops = { commands: 0, bytesSent: 0 };
-  const requester: Requester = {
-    request<T>(req: UpstashRequest) {
-      const batch = req.path?.[0] === "pipeline" || req.path?.[0] === "multi-exec";
-      ops.commands += batch ? (req.body as unknown[]).length : 1;
-      ops.bytesSent += JSON.stringify(req.body ?? "").length;
-      return inner.request<T>(req);
-    },
-  };
-  const store = createRedisStore(new RawRedis(requester), { prefix });
+  const store = createRedisStore(new RawRedis(countingRequester(inner, ops)), { prefix });
   return {
     store,
     ops,
