@@ -1,5 +1,6 @@
 import { createKvStore } from "../../store/kv/kv-store.ts";
 import { limitedKv } from "../../store/kv/limits.ts";
+import { openWorkerdKv } from "../../store/kv/workerd-kv.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import { countingRequester } from "../../store/redis/counting.ts";
 import { createRedisStore } from "../../store/redis/redis-store.ts";
@@ -15,21 +16,13 @@ export type Counted = {
 
 /** The KV store over workerd's KV, through production's limits on the given clock (counting mode). */
 export async function countedKv(now: () => number, prefix: string): Promise<Counted> {
-  const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({
-    modules: true,
-    script: "export default { fetch() { return new Response('ok') } }",
-    kvNamespaces: ["DOCS"],
-    cf: false,
-    host: "127.0.0.1",
-  });
-  const raw = (await mf.getKVNamespace("DOCS")) as unknown as KVNamespace;
-  const { kv, ops } = limitedKv(raw, { now, mode: "count" });
+  const workerd = await openWorkerdKv();
+  const { kv, ops } = limitedKv(workerd.kv, { now, mode: "count" });
   return {
     store: createKvStore(kv, { prefix }),
     ops: ops as unknown as Record<string, number>,
     priced: "kv",
-    close: () => mf.dispose(),
+    close: workerd.dispose,
   };
 }
 

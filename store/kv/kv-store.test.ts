@@ -1,4 +1,4 @@
-import { describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import type { DocumentStore } from "../port.ts";
 import { listStoreSuite } from "../suites/list-suite.ts";
 import { recordStoreSuite } from "../suites/records-suite.ts";
@@ -31,7 +31,7 @@ function oneCallASecond(store: DocumentStore, clock: { t: number }): DocumentSto
   });
 }
 describe("Workers KV adapter (workerd via Miniflare)", () => {
-  const kv = workerdKv();
+  const kv = workerdKv({ beforeAll, afterAll });
 
   let n = 0;
   const limited = () => {

@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KV_LIMITS, KvLimitError, limitedKv } from "./limits.ts";
 import { workerdKv } from "./workerd-kv.ts";
 
 /** The limits wrapper against workerd's KV: what production refuses is refused, and nothing of it lands. */
 describe("KV binding with production's limits", () => {
-  const workerd = workerdKv();
+  const workerd = workerdKv({ beforeAll, afterAll });
   let raw: KVNamespace;
   const setup = () => {
     raw = workerd();
