@@ -15,6 +15,7 @@
  *   node --max-old-space-size=8000 --import tsx bench/kv-cost.ts --shops 2000 --regions 100 --backend kv
  */
 import { CATEGORIES, docKey } from "../contract/index.ts";
+import { simulatedClock } from "../store/kv/paced.ts";
 import { benchArgs } from "./lib/args.ts";
 import { countedKv, countedRedis } from "./lib/counted-stores.ts";
 import { demoCatalogue } from "./lib/demo-states.ts";
@@ -28,25 +29,39 @@ const [shops, regions, changes, rate] = [args.shops, args.regions, args.changes,
   number,
   number,
 ];
+// Simulated time: the bench moves it at the modeled rates, and a write the store paces (a key written
+// within the second) waits on it — so waits lengthen the run in simulated seconds, never in real ones.
 const clock = { t: Date.parse("2026-12-01T00:00:00Z") };
+const simulated = simulatedClock(clock);
 const backend =
   args.backend === "redis"
     ? await countedRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", `storecost${process.pid}`)
-    : await countedKv(() => clock.t, `storecost${process.pid}`);
-const { ids, rebuilder, apply } = demoCatalogue({ shops, regions, store: backend.store, now: () => clock.t });
+    : await countedKv(simulated, `storecost${process.pid}`);
+// Bytes each rebuilt shop wrote (its detail and its list entries), as the sync-worker reports them.
+let shopBytes: number[] = [];
+const { ids, rebuilder, apply } = demoCatalogue({
+  shops,
+  regions,
+  store: backend.store,
+  now: () => clock.t,
+  onBytes: (b) => shopBytes.push(b),
+});
 const log = (msg: string) => console.error(`[kv-cost] ${msg}`);
 const since = (before: Record<string, number>) =>
-  Object.fromEntries(Object.entries(backend.ops).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+  Object.fromEntries(Object.entries(backend.ops()).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
 
 log(`${args.backend}: first build of ${shops} shops / ${regions} regions`);
 let failed = 0;
 const started = performance.now();
-const beforeBuild = { ...backend.ops };
+const beforeBuild = backend.ops();
 for (let i = 0; i < ids.length; i += 200) {
   clock.t += Math.round((200 / 3000) * 1000);
   const out = await rebuilder.rebuildShops(ids.slice(i, i + 200));
   if (out.failed.size && !failed) log(`failed: ${[...out.failed.values()][0]}`);
   failed += out.failed.size;
+  if (i % 10_000 === 0) log(`built ${i} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 const build = {
   seconds: +((performance.now() - started) / 1000).toFixed(1),
@@ -54,11 +69,17 @@ const build = {
   ops: since(beforeBuild),
 };
 
-const rows: { kind: string; perChange: Record<string, number>; failed: number }[] = [];
+const rows: {
+  kind: string;
+  perChange: Record<string, number>;
+  bytes: { p50: number; p99: number; max: number };
+  failed: number;
+}[] = [];
 let offset = 0;
 for (const [k, kind] of ["menu price", "name", "rank"].entries()) {
   clock.t += 10_000; // a quiet gap between the kinds
-  const before = { ...backend.ops };
+  const before = backend.ops();
+  shopBytes = [];
   let failedShops = 0;
   for (let from = 0; from < changes; from += 100) {
     const batch = Array.from({ length: Math.min(100, changes - from) }, (_, j) =>
@@ -72,32 +93,37 @@ for (const [k, kind] of ["menu price", "name", "rank"].entries()) {
   rows.push({
     kind,
     perChange: Object.fromEntries(Object.entries(d).map(([name, v]) => [name, v / changes])),
+    bytes: { p50: quantile(shopBytes, 0.5), p99: quantile(shopBytes, 0.99), max: Math.max(0, ...shopBytes) },
     failed: failedShops,
   });
 }
 
 // What a reader costs at the store: a list page is a read of the list; main reads the lists' heads.
 const lists = CATEGORIES.map((c) => docKey.list("gangnam", c));
-let before = { ...backend.ops };
+let before = backend.ops();
 for (const key of lists) await backend.store.get(key);
 const perPage = since(before);
-before = { ...backend.ops };
+before = backend.ops();
 await backend.store.listHeads(lists, 10);
 const perMain = since(before);
 await backend.close();
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en") : +n.toFixed(2));
-const names = Object.keys(backend.ops);
+const names = Object.keys(backend.ops());
 console.log(
   `\n${args.backend} store, ${shops.toLocaleString("en")} shops / ${regions} regions, ${changes} changes of each kind at ${rate}/s in batches of 100 (simulated clock)`,
 );
 console.log(
   `first build: ${build.seconds} s, ${build.failed} shops failed; ${names.map((n) => `${n} ${fmt(build.ops[n] ?? 0)}`).join(", ")}`,
 );
-console.log(`| change | ${names.map((n) => `${n} / change`).join(" | ")} | shops failed |`);
-console.log(`|---|${names.map(() => "---:").join("|")}|---:|`);
+console.log(
+  `| change | ${names.map((n) => `${n} / change`).join(" | ")} | bytes written / change p50 · p99 · max | shops failed |`,
+);
+console.log(`|---|${names.map(() => "---:").join("|")}|---:|---:|`);
 for (const r of rows)
-  console.log(`| ${r.kind} | ${names.map((n) => fmt(r.perChange[n] ?? 0)).join(" | ")} | ${r.failed} |`);
+  console.log(
+    `| ${r.kind} | ${names.map((n) => fmt(r.perChange[n] ?? 0)).join(" | ")} | ${fmt(r.bytes.p50)} · ${fmt(r.bytes.p99)} · ${fmt(r.bytes.max)} | ${r.failed} |`,
+  );
 console.log(
   `per list page: ${names.map((n) => `${n} ${fmt((perPage[n] ?? 0) / lists.length)}`).join(", ")}; per main: ${names.map((n) => `${n} ${fmt(perMain[n] ?? 0)}`).join(", ")}`,
 );

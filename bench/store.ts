@@ -6,8 +6,8 @@
  */
 import { writeFile } from "node:fs/promises";
 import { Redis } from "@upstash/redis";
-import { Miniflare } from "miniflare";
 import { createKvStore } from "../store/kv/kv-store.ts";
+import { openWorkerdKv } from "../store/kv/workerd-kv.ts";
 import { createMemoryStore } from "../store/memory/memory-store.ts";
 import type { DocumentStore } from "../store/port.ts";
 import { createRedisStore } from "../store/redis/redis-store.ts";
@@ -49,13 +49,7 @@ async function measure(op: (i: number) => Promise<unknown>): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function main() {
-  const mf = new Miniflare({
-    modules: true,
-    script: "export default {fetch(){return new Response('')}}",
-    kvNamespaces: ["DOCS"],
-    cf: false,
-  });
-  const kv = (await mf.getKVNamespace("DOCS")) as unknown as KVNamespace;
+  const workerd = await openWorkerdKv();
   const requester = await connectRedisRequester(redisUrl);
   const rest = await startUpstashRestServer(redisUrl, "bench-token");
   const prefix = `ec-bench-${process.pid}`;
@@ -74,7 +68,7 @@ async function main() {
         { prefix: `${prefix}-rest` },
       ),
     ],
-    ["kv (Miniflare/workerd)", createKvStore(kv, { prefix })],
+    ["kv (Miniflare/workerd)", createKvStore(workerd.kv, { prefix, lists: workerd.lists })],
   ];
   const results: Record<string, { get: number[]; put: number[] }> = {};
   for (const [name, store] of stores) {
@@ -116,7 +110,7 @@ async function main() {
   for (const [, store] of stores) await store.purgeAll();
   await rest.close();
   await requester.close();
-  await mf.dispose();
+  await workerd.dispose();
 }
 
 await main();

@@ -30,7 +30,7 @@ export const emptyRecord = (): ListRecord => ({
 
 export const guardText = (g: Guard) => `${g.version}:${g.seq}`;
 /** guardText's length without making the string (once per list entry written). */
-const guardLength = (g: Guard) => digits(g.version) + 1 + digits(g.seq);
+export const guardLength = (g: Guard) => digits(g.version) + 1 + digits(g.seq);
 function digits(n: number): number {
   let d = 1;
   for (let v = n; v >= 10; v = Math.floor(v / 10)) d++;

@@ -8,9 +8,13 @@ import { createRedisStore } from "./redis/redis-store.ts";
 
 /**
  * The store of a Workers entry: Upstash over REST when configured (writes visible everywhere within
- * a second), else the KV binding (up to ~60 s to reach other locations; docs/deployment.md).
+ * a second), else the KV binding for details (up to ~60 s to reach other locations; docs/deployment.md)
+ * and the list shards (Durable Objects, the `LISTS` binding) for lists.
  */
-export function workersStore(vars: StoreVars, kv: KVNamespace): DocumentStore {
+export function workersStore(
+  vars: StoreVars,
+  bindings: { kv: KVNamespace; lists: DurableObjectNamespace },
+): DocumentStore {
   if (vars.STORE === "upstash" && vars.UPSTASH_REDIS_REST_URL && vars.UPSTASH_REDIS_REST_TOKEN) {
     const redis = new Redis({
       url: vars.UPSTASH_REDIS_REST_URL,
@@ -25,8 +29,11 @@ export function workersStore(vars: StoreVars, kv: KVNamespace): DocumentStore {
   // Counted at the binding, and a write production will refuse (429) counted as a violation: the
   // bill and the limits become metrics (store_operations_total). Counting, not enforcing: the real
   // binding enforces, and this isolate sees only its own writes.
-  const { kv: counted, ops } = limitedKv(kv, { now: Date.now, mode: "count" });
-  return Object.assign(createKvStore(counted, { prefix: vars.STORE_PREFIX }), { usage: () => ({ ...ops }) });
+  // The list shards' requests and SQLite rows are counted by the store (shard-lists.ts).
+  const { kv: counted, ops } = limitedKv(bindings.kv, { now: Date.now, mode: "count" });
+  const store = createKvStore(counted, { prefix: vars.STORE_PREFIX, lists: bindings.lists });
+  const shards = store.usage;
+  return Object.assign(store, { usage: () => ({ ...ops, ...shards() }) });
 }
 
 /** Workers bindings hold strings and objects; env parsing wants the strings. */

@@ -19,8 +19,6 @@ export type EdgeTarget = {
   waitOriginDown(): Promise<void>;
   /** Lets the L1 TTL run out: a driven clock where the edge takes one, real time in workerd. */
   passL1Ttl(): Promise<void>;
-  /** Whether a list read from the origin is seeded into the store (not on KV: no atomic seed). */
-  seedsLists?: boolean;
   stop(): Promise<void>;
 };
 
@@ -149,16 +147,14 @@ export function edgeBehaviourSuite(name: string, make: () => Promise<EdgeTarget>
       const stored = async () =>
         (await Promise.all(ids.map((id) => t.getDoc(docKey.detail(id))))).every(Boolean);
       await waitFor(stored, 10_000, 20);
-      // A list read from the origin is seeded into the store where the store can (not KV): there the
-      // index holds every chicken shop stored; on KV only what the sync-worker listed, none here.
-      const seeded = t.seedsLists !== false;
-      if (seeded)
-        await waitFor(async () => (await t.getDoc(docKey.list("gangnam", "chicken"))) !== null, 10_000);
+      // A list read from the origin is seeded into the store (on KV into its list shard): the index
+      // then holds every chicken shop stored.
+      await waitFor(async () => (await t.getDoc(docKey.list("gangnam", "chicken"))) !== null, 10_000);
       const res = await t.get(`/v1/search?region=gangnam&q=${encodeURIComponent("치킨")}&limit=5`);
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ region: "gangnam", q: "치킨" });
       const found: string[] = res.json.shops.map((x: { id: string }) => x.id);
-      expect(found.sort()).toEqual(seeded ? [...ids].sort() : []);
+      expect(found.sort()).toEqual([...ids].sort());
       for (const h of ["etag", "x-cache", "cache-control"]) expect(res.headers.get(h), h).toBeTruthy();
     });
 

@@ -1,5 +1,5 @@
 import { Miniflare } from "miniflare";
-import { createKvStore } from "../store/kv/kv-store.ts";
+import { kvStoreIn, LIST_SHARDS } from "../store/kv/workerd-kv.ts";
 import { engines } from "./databases.ts";
 import { type Answer, edgeBehaviourSuite } from "./edge-behaviour.ts";
 import { countingOrigin } from "./edge-stack.ts";
@@ -24,6 +24,7 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
     script,
     compatibilityDate: "2026-04-26",
     kvNamespaces: ["DOCS"],
+    durableObjects: LIST_SHARDS,
     bindings: {
       ORIGIN_URL: origin.url,
       STATE_TOKEN: TOKENS.state,
@@ -37,7 +38,7 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
     cf: false,
     host: "127.0.0.1",
   });
-  const store = createKvStore((await mf.getKVNamespace("DOCS")) as unknown as KVNamespace, { prefix: "ec" });
+  const store = await kvStoreIn(mf, "ec");
   const get = async (path: string, headers: Record<string, string> = {}): Promise<Answer> => {
     const started = performance.now();
     const res = await mf.dispatchFetch(`http://edge.test${path}`, { headers });
@@ -76,7 +77,6 @@ edgeBehaviourSuite("Workers entry in workerd, KV store", async () => {
     // workerd's clock is its own (it moves only with I/O) and cannot be driven from a test: real
     // time has to pass the L1 TTL the worker was configured with.
     passL1Ttl: () => new Promise((r) => setTimeout(r, L1_TTL_MS + 50)),
-    seedsLists: false,
     async stop() {
       await mf.dispose();
       await origin.kill();

@@ -2,6 +2,7 @@ import { Miniflare, type MiniflareOptions } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { DEV_TOKENS } from "../contract/tokens.ts";
+import { LIST_SHARDS } from "../store/kv/workerd-kv.ts";
 import { bundleWorker } from "./workers.ts";
 
 /**
@@ -23,6 +24,7 @@ describe("Workers deployed without secrets (wrangler.toml vars only, workerd via
         script: await bundleWorker(entry),
         compatibilityDate: "2026-04-26",
         kvNamespaces: ["DOCS"],
+        durableObjects: LIST_SHARDS,
         ...(name === "sync" ? { queueProducers: { CHANGES: { queueName: "changes" } } } : {}),
         bindings: { ...(declared.bindings as Record<string, string>), LOG_LEVEL: "silent" },
         cf: false,

@@ -3,6 +3,7 @@ import { seedDemoIfEmpty } from "../origin/demo/seed.ts";
 import { createOriginApp } from "../origin/http/app.ts";
 import { createLogger } from "../runtime/index.ts";
 import { nodeServe } from "../runtime/node.ts";
+import { LIST_SHARDS } from "../store/kv/workerd-kv.ts";
 import { engines } from "./databases.ts";
 import { bundleWorker } from "./workers.ts";
 
@@ -35,6 +36,7 @@ export async function syncWorkerInWorkerd(o: {
     script: await bundleWorker("sync-worker/entry/workers.ts"),
     compatibilityDate: "2026-04-26",
     kvNamespaces: ["DOCS"],
+    durableObjects: LIST_SHARDS,
     queueProducers: o.queueProducers,
     queueConsumers: o.queueConsumers,
     bindings: {

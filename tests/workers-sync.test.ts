@@ -1,7 +1,7 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DetailDocument, docKey } from "../contract/index.ts";
-import { createKvStore } from "../store/kv/kv-store.ts";
+import { kvStoreIn } from "../store/kv/workerd-kv.ts";
 import { waitFor } from "./event-receiver.ts";
 import { syncWorkerInWorkerd, WORKERS_TOKENS } from "./workers-sync-rig.ts";
 
@@ -39,9 +39,7 @@ describe("sync-worker on Workers (workerd via Miniflare, KV + Queues)", () => {
     });
     expect(res.status).toBe(202);
     // Read through the KV store adapter, as the edge does: what is stored, not how it is laid out.
-    const store = createKvStore((await mf.getKVNamespace("DOCS")) as unknown as KVNamespace, {
-      prefix: "ec",
-    });
+    const store = await kvStoreIn(mf, "ec");
     // Lists are written after the batch's details: once one is there, the details are too.
     const listKey = docKey.list("gangnam", "chicken");
     await waitFor(async () => (await store.get(listKey)) !== null, 15_000, 100);

@@ -1,5 +1,6 @@
 import { createKvStore } from "../../store/kv/kv-store.ts";
 import { limitedKv } from "../../store/kv/limits.ts";
+import type { Clock } from "../../store/kv/paced.ts";
 import { openWorkerdKv } from "../../store/kv/workerd-kv.ts";
 import type { DocumentStore } from "../../store/port.ts";
 import { countingRequester } from "../../store/redis/counting.ts";
@@ -9,18 +10,23 @@ import { connectRedisRequester, RawRedis } from "../../store/redis/tcp.ts";
 /** A store whose billed operations are counted where the provider counts them. */
 export type Counted = {
   store: DocumentStore;
-  ops: Record<string, number>;
+  /** The counters now: every billed operation of the backend. */
+  ops(): Record<string, number>;
   priced: "kv" | "upstash";
   close(): Promise<void>;
 };
 
-/** The KV store over workerd's KV, through production's limits on the given clock (counting mode). */
-export async function countedKv(now: () => number, prefix: string): Promise<Counted> {
+/**
+ * The KV store over workerd's KV and list shards, through production's limits on the given clock
+ * (counting mode, so a violation is counted, not thrown); the store paces its writes on that clock.
+ */
+export async function countedKv(clock: Clock, prefix: string): Promise<Counted> {
   const workerd = await openWorkerdKv();
-  const { kv, ops } = limitedKv(workerd.kv, { now, mode: "count" });
+  const { kv, ops } = limitedKv(workerd.kv, { now: clock.now, mode: "count" });
+  const store = createKvStore(kv, { prefix, lists: workerd.lists, clock });
   return {
-    store: createKvStore(kv, { prefix }),
-    ops: ops as unknown as Record<string, number>,
+    store,
+    ops: () => ({ ...ops, ...store.usage() }),
     priced: "kv",
     close: workerd.dispose,
   };
@@ -36,7 +42,7 @@ export async function countedRedis(url: string, prefix: string): Promise<Counted
   const store = createRedisStore(new RawRedis(countingRequester(inner, ops)), { prefix });
   return {
     store,
-    ops,
+    ops: () => ({ ...ops }),
     priced: "upstash",
     async close() {
       await store.purgeAll({ deadLetters: true });

@@ -17,6 +17,8 @@ export function demoCatalogue(o: {
   regions: number;
   store: DocumentStore;
   now?: () => number;
+  /** Told each rebuilt shop's bytes written (its detail and its list entries). */
+  onBytes?: (bytes: number, shopId: string) => void;
 }) {
   const states = new Map<string, string>();
   let seq = 1;
@@ -47,6 +49,7 @@ export function demoCatalogue(o: {
     schedule: async () => {},
     logger: createLogger("bench", "silent"),
     ...(o.now ? { now: o.now } : {}),
+    ...(o.onBytes ? { onBytes: o.onBytes } : {}),
   });
   return {
     ids: [...states.keys()],

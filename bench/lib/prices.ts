@@ -8,8 +8,21 @@ const M = 1_000_000;
 export const PRICES: Record<"kv" | "upstash", Price> = {
   kv: {
     source:
-      "Workers KV on Workers Paid: reads $0.50/M, writes, deletes and lists $5.00/M (developers.cloudflare.com/kv/platform/pricing, stored copy read 2026-12-06; the monthly inclusions of 10 M reads and 1 M writes left out)",
-    perUnit: { reads: 0.5 / M, writes: 5 / M, deletes: 5 / M, lists: 5 / M },
+      "Workers Paid: KV reads $0.50/M, writes, deletes and lists $5.00/M (developers.cloudflare.com/kv/platform/pricing); Durable Objects requests $0.15/M, SQLite rows read $0.001/M, rows written $1.00/M (developers.cloudflare.com/durable-objects/platform/pricing); stored copies read 2026-12-06, monthly inclusions left out",
+    perUnit: {
+      reads: 0.5 / M,
+      writes: 5 / M,
+      deletes: 5 / M,
+      lists: 5 / M,
+      // Durable Objects (developers.cloudflare.com/durable-objects/platform/pricing, stored copy read
+      // 2026-12-06): requests $0.15/M. SQLite rows read $0.001/M and written $1.00/M are D1's row
+      // prices, which SQLite-backed objects bill since 2026-01-07 — the stored copy showed only the
+      // compute table, so confirm them before budgeting. Duration ($12.50 per million GB-s) is not a
+      // counter: docs/deployment.md estimates it.
+      do_requests: 0.15 / M,
+      do_rows_read: 0.001 / M,
+      do_rows_written: 1 / M,
+    },
   },
   upstash: {
     source:

@@ -4,12 +4,16 @@ import { stringVars, workersStore } from "../../store/workers.ts";
 import { edgeConfig } from "../config.ts";
 import { createEdge } from "../service.ts";
 
+// The list shards' class, so a Worker that runs the edge alone (a test, `wrangler dev`) can host it;
+// in a deployment the sync-worker owns it and the edge binds it by script_name (wrangler.toml).
+export { ListShard } from "../../store/kv/list-shard.ts";
+
 /**
  * Cloudflare Workers entry: the same edge over Workers KV (or Upstash, for 1 s freshness across
  * locations). Built on the first request of an isolate — workerd forbids timers and random values
  * in global scope — and kept for the isolate's life, so the L1 and the breaker carry across requests.
  */
-type Bindings = Record<string, unknown> & { DOCS: KVNamespace };
+type Bindings = Record<string, unknown> & { DOCS: KVNamespace; LISTS: DurableObjectNamespace };
 let cached: { env: Bindings; edge: ReturnType<typeof createEdge> } | null = null;
 
 function edgeFor(env: Bindings) {
@@ -20,7 +24,7 @@ function edgeFor(env: Bindings) {
   // guards stays closed — origin fallbacks are refused by the origin, /metrics answers 503.
   for (const problem of vars.tokenProblems) logger.error("config.token", { problem });
   const edge = createEdge({
-    store: workersStore(vars, env.DOCS),
+    store: workersStore(vars, { kv: env.DOCS, lists: env.LISTS }),
     originUrl: vars.ORIGIN_URL,
     stateToken: vars.STATE_TOKEN,
     metricsToken: vars.METRICS_TOKEN,

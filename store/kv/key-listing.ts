@@ -7,7 +7,7 @@ export const BULK = 100; // bulk reads take at most 100 keys
  * parallel batches, and the parsed values under a prefix read with bulk gets — 100 keys per
  * subrequest, not one each (a Worker request may only make so many).
  */
-export function kvLister(kv: KVNamespace) {
+export function kvLister(kv: KVNamespace, del: (name: string) => Promise<void> = (n) => kv.delete(n)) {
   async function listAll(prefix: string): Promise<string[]> {
     const names: string[] = [];
     let cursor: string | undefined;
@@ -23,8 +23,7 @@ export function kvLister(kv: KVNamespace) {
   }
 
   async function deleteAll(names: string[]): Promise<number> {
-    for (let i = 0; i < names.length; i += 50)
-      await Promise.all(names.slice(i, i + 50).map((n) => kv.delete(n)));
+    for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map(del));
     return names.length;
   }
 

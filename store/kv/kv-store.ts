@@ -4,10 +4,8 @@ import { contentHash, unchanged } from "../content.ts";
 import {
   byFirstFailure,
   type CatalogueKind,
-  countByKind,
   type DocumentStore,
   JOBS_KEPT,
-  listOperationsOf,
   type NewDoc,
   newestJobFirst,
   type PutResult,
@@ -16,106 +14,157 @@ import {
   supersedes,
 } from "../port.ts";
 import { BULK, kvLister } from "./key-listing.ts";
-import { kvLists } from "./shop-lists.ts";
+import { type Clock, keyPacer, systemClock } from "./paced.ts";
+import { shardLists } from "./shard-lists.ts";
 
 /**
- * Workers KV adapter: the body is the value, {version, seq, builtAt} its metadata.
+ * Workers KV adapter: details are KV values (the body, with {version, seq, builtAt} as metadata);
+ * lists and memberships live in list shards, Durable Objects with SQLite (list-shard.ts), where a
+ * change writes rows, not whole lists (docs/decisions/012-lists-in-durable-objects.md).
  *
- * How the version guard holds without compare-and-set: KV has none, and allows one write per
- * second per key (https://developers.cloudflare.com/kv/platform/limits/). The guard here is a
- * read-then-write, which is safe because there is one writer per key: the sync-worker's queue
- * consumer runs one batch at a time (max_concurrency = 1) and coalesces a batch's events per shop, so
- * each key is written at most once per batch. KV reads are eventually consistent (up to ~60 s across
- * locations): a stale read can only let a document built from *fresh* origin state through, never an
- * older one, because the consumer always builds from a state fetch made after the event.
- * Miniflare's local KV is immediately consistent and hides all of this (docs/deployment.md).
+ * How the version guard holds without compare-and-set: KV has none. The guard here is a
+ * read-then-write, safe because writes to a key run one at a time in a process (paced.ts) and the
+ * sync-worker's queue consumer runs one batch at a time (max_concurrency = 1). KV reads are
+ * eventually consistent (up to ~60 s across locations): a stale read can only let a document built
+ * from *fresh* origin state through, never an older one, because the consumer always builds from a
+ * state fetch made after the event. Miniflare's local KV is immediately consistent and hides all of
+ * this (docs/deployment.md).
  */
-/** A document's metadata on KV: its guard, build time and public-content hash (content.ts). */
-const KvMeta = DocMeta.extend({ h: z.string().optional() });
+/** A document's metadata on KV: its guard, build time, public-content hash and write time. */
+const KvMeta = DocMeta.extend({ h: z.string().optional(), w: z.number().optional() });
 
-export function createKvStore(kv: KVNamespace, options: { prefix: string }): DocumentStore {
+export type KvStoreOptions = {
+  prefix: string;
+  /** The list shards' namespace (the `LISTS` binding). */
+  lists: DurableObjectNamespace;
+  clock?: Clock;
+};
+
+export function createKvStore(
+  kv: KVNamespace,
+  options: KvStoreOptions,
+): DocumentStore & { usage(): Record<string, number> } {
   const p = options.prefix.endsWith(":") ? options.prefix : `${options.prefix}:`;
+  const clock = options.clock ?? systemClock;
   const doc = (key: string) => `${p}d:${key}`;
-  const mem = (shopId: string) => `${p}m:${shopId}`;
   const dead = (id: string) => `${p}q:${id}`;
   const job = (id: string) => `${p}j:${id}`;
+  const paced = keyPacer(clock);
+  const put = (name: string, value: string, o?: KVNamespacePutOptions) =>
+    paced(name, async (spaced) => {
+      await spaced();
+      await kv.put(name, value, o);
+    });
+  const del = (name: string) =>
+    paced(name, async (spaced) => {
+      await spaced();
+      await kv.delete(name);
+    });
 
   const toDoc = (key: string, value: string | null, metadata: unknown): StoredDoc | null =>
     value === null ? null : { key, body: value, ...DocMeta.parse(metadata) };
 
   // The catalogue: a marker key per shop and per region (KV has no sets).
   const cat = (kind: CatalogueKind, name: string) => `${p}c:${kind === "shop" ? "s" : "r"}:${name}`;
-  const { listAll, deleteAll, valuesUnder, present } = kvLister(kv);
-  const lists = kvLists(kv, p);
+  const { listAll, deleteAll, valuesUnder, present } = kvLister(kv, del);
+  // Region shards written, one marker each, so purge and count can find them; read once a process.
+  const shardMarker = (region: string) => `${p}ls:${region}`;
+  const noted = new Set<string>();
+  const lists = shardLists(options.lists, p, {
+    async note(region) {
+      if (noted.has(region)) return;
+      if (!(await present([shardMarker(region)]))[0]) await put(shardMarker(region), "1");
+      noted.add(region);
+    },
+    regions: async () => (await listAll(`${p}ls:`)).map((n) => n.slice(`${p}ls:`.length)),
+  });
   const isList = (key: string) => docKindOf(key) === "list";
-  const stored = (key: string) => (isList(key) ? lists.name(key) : doc(key));
 
   return {
     kind: "kv",
     async get(key) {
-      if (isList(key)) return (await lists.readLists([key]))[0] ?? null;
-      const { value, metadata } = await kv.getWithMetadata(doc(key), "text");
-      return toDoc(key, value, metadata);
+      return (await this.getMany([key]))[0] ?? null;
     },
     async getMany(keys) {
-      if (keys.some(isList)) return Promise.all(keys.map((k) => this.get(k)));
-      const out: (StoredDoc | null)[] = [];
-      for (let i = 0; i < keys.length; i += BULK) {
-        const chunk = keys.slice(i, i + BULK);
-        const found = await kv.getWithMetadata(chunk.map(doc), "text");
-        for (const key of chunk) {
-          const hit = found.get(doc(key));
-          out.push(hit ? toDoc(key, hit.value, hit.metadata) : null);
+      const out: (StoredDoc | null)[] = keys.map(() => null);
+      const listAt = keys.flatMap((k, i) => (isList(k) ? [i] : []));
+      const listed = await lists.readLists(listAt.map((i) => keys[i] as string));
+      listAt.forEach((i, j) => {
+        out[i] = listed[j] ?? null;
+      });
+      const details = keys.flatMap((k, i) => (isList(k) ? [] : [i]));
+      for (let i = 0; i < details.length; i += BULK) {
+        const chunk = details.slice(i, i + BULK);
+        const found = await kv.getWithMetadata(
+          chunk.map((at) => doc(keys[at] as string)),
+          "text",
+        );
+        for (const at of chunk) {
+          const hit = found.get(doc(keys[at] as string));
+          out[at] = hit ? toDoc(keys[at] as string, hit.value, hit.metadata) : null;
         }
       }
       return out;
     },
-    async put(key, d: NewDoc, options): Promise<PutResult> {
+    put(key, d: NewDoc, options): Promise<PutResult> {
       refuseList(key);
-      // Only the metadata is needed, but a stream cancelled unread breaks Miniflare's proxy under
-      // load; the value is read as text (one read per coalesced write, not per request).
-      const current = await kv.getWithMetadata(doc(key), "text");
-      const h = contentHash(d.body);
-      if (current.metadata) {
-        const meta = KvMeta.parse(current.metadata);
-        const at = { version: meta.version, seq: meta.seq };
-        if (!supersedes(d, meta)) return { written: false, current: at };
-        // A skipped write is a KV write (and the key's one write a second) not spent.
-        if (unchanged({ ...d, hash: h }, { ...meta, hash: meta.h }, options))
-          return { written: false, unchanged: true, current: at };
-      }
-      const metadata: z.infer<typeof KvMeta> = { version: d.version, seq: d.seq, builtAt: d.builtAt, h };
-      await kv.put(doc(key), d.body, { metadata });
-      return { written: true, current: { version: d.version, seq: d.seq } };
+      return paced(doc(key), async (spaced) => {
+        // Only the metadata is needed, but a stream cancelled unread breaks Miniflare's proxy under
+        // load; the value is read as text (one read per coalesced write, not per request).
+        const current = await kv.getWithMetadata(doc(key), "text");
+        const h = contentHash(d.body);
+        const meta = current.metadata ? KvMeta.parse(current.metadata) : undefined;
+        if (meta) {
+          const at = { version: meta.version, seq: meta.seq };
+          if (!supersedes(d, meta)) return { written: false, current: at };
+          // A skipped write is a KV write (and the key's one write a second) not spent.
+          if (unchanged({ ...d, hash: h }, { ...meta, hash: meta.h }, options))
+            return { written: false, unchanged: true, current: at };
+        }
+        await spaced(meta?.w);
+        const metadata = { version: d.version, seq: d.seq, builtAt: d.builtAt, h, w: clock.now() };
+        await kv.put(doc(key), d.body, { metadata: metadata satisfies z.infer<typeof KvMeta> });
+        return { written: true, current: { version: d.version, seq: d.seq } };
+      });
     },
     async delete(keys) {
-      const existing = (await this.getMany(keys)).filter((x) => x !== null).length;
-      await Promise.all(keys.map((k) => kv.delete(stored(k))));
-      return existing;
+      const details = keys.filter((k) => !isList(k));
+      const existing = (await present(details.map(doc))).filter(Boolean).length;
+      await Promise.all(details.map((k) => del(doc(k))));
+      return existing + (await lists.dropLists(keys.filter(isList)));
     },
     async purgeShop(shopId) {
-      const was = await this.getMemberships(shopId);
+      const was = await lists.forgetShop(shopId);
       const deleted = await this.delete([docKey.detail(shopId)]);
-      await kv.delete(mem(shopId));
       return { deleted, lists: was };
     },
     async purgeAll(options = {}) {
+      const shards = await lists.purge();
       const names = await listAll(p);
       const kept = (n: string) => !options.deadLetters && (n.startsWith(`${p}q:`) || n.startsWith(`${p}j:`));
-      return deleteAll(names.filter((n) => !kept(n)));
+      noted.clear();
+      return shards + (await deleteAll(names.filter((n) => !kept(n))));
     },
     async countDocuments() {
-      const names = [...(await listAll(`${p}d:`)), ...(await listAll(`${p}l:`))];
-      return countByKind(names.map((n) => n.slice(n.indexOf(":", p.length) + 1)));
+      const detail = (await listAll(`${p}d:`)).filter(
+        (n) => docKindOf(n.slice(`${p}d:`.length)) === "detail",
+      );
+      return { detail: detail.length, ...(await lists.counts()) };
     },
-    ...listOperationsOf(lists),
+    applyLists: lists.applyLists,
+    seedList: lists.seedList,
+    listHeads: lists.listHeads,
+    listShopIds: lists.listShopIds,
+    getMemberships: lists.getMemberships,
+    registerLists: lists.registerLists,
+    releaseLists: lists.releaseLists,
     async noteCatalogue({ shops = [], regions = [], goneShops = [] }) {
       // Read before writing: every rebuild notes its shop again, and a KV read costs a tenth of a
       // write (https://developers.cloudflare.com/kv/platform/pricing/).
       const names = [...shops.map((id) => cat("shop", id)), ...regions.map((r) => cat("region", r))];
       const there = await present(names);
-      await Promise.all(names.filter((_, i) => !there[i]).map((n) => kv.put(n, "1")));
-      await Promise.all(goneShops.map((id) => kv.delete(cat("shop", id))));
+      await Promise.all(names.filter((_, i) => !there[i]).map((n) => put(n, "1")));
+      await Promise.all(goneShops.map((id) => del(cat("shop", id))));
     },
     async inCatalogue(kind, names) {
       return present(names.map((n) => cat(kind, n)));
@@ -125,11 +174,10 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
       return raw == null ? null : z.coerce.number().parse(raw);
     },
     async setCheckpoint(name, value) {
-      await kv.put(`${p}cp:${name}`, String(value));
+      await put(`${p}cp:${name}`, String(value));
     },
     async putJob(j) {
-      // KV takes one write per key per second: the Jobs class persists progress at most that often.
-      await kv.put(job(j.id), JSON.stringify(Job.parse(j)), { expirationTtl: 7 * 86_400 });
+      await put(job(j.id), JSON.stringify(Job.parse(j)), { expirationTtl: 7 * 86_400 });
     },
     async getJob(id) {
       const raw = await kv.get(job(id), "text");
@@ -139,22 +187,23 @@ export function createKvStore(kv: KVNamespace, options: { prefix: string }): Doc
       return (await valuesUnder(`${p}j:`, Job, JOBS_KEPT)).sort(newestJobFirst).slice(0, limit);
     },
     async putDeadLetter(entry) {
-      await kv.put(dead(entry.id), JSON.stringify(DeadLetter.parse(entry)));
+      await put(dead(entry.id), JSON.stringify(DeadLetter.parse(entry)));
     },
     async listDeadLetters(limit = 100) {
       return (await valuesUnder(`${p}q:`, DeadLetter)).sort(byFirstFailure).slice(0, limit);
     },
     async deleteDeadLetters(ids) {
-      const names: string[] = [];
-      for (let i = 0; i < ids.length; i += BULK) {
-        const found = await kv.get(ids.slice(i, i + BULK).map(dead), "text");
-        for (const [name, value] of found) if (value !== null) names.push(name);
-      }
-      return deleteAll(names);
+      return deleteAll(await existing(ids.map(dead)));
     },
     async countDeadLetters() {
       return (await listAll(`${p}q:`)).length;
     },
+    usage: () => ({ ...lists.usage }),
     async close() {},
   };
+
+  async function existing(names: readonly string[]): Promise<string[]> {
+    const there = await present(names);
+    return names.filter((_, i) => there[i]);
+  }
 }

@@ -7,7 +7,7 @@ describe("KV binding with production's limits", () => {
   const workerd = workerdKv({ beforeAll, afterAll });
   let raw: KVNamespace;
   const setup = () => {
-    raw = workerd();
+    raw = workerd().kv;
     const clock = { t: 1_000_000 };
     return { clock, ...limitedKv(raw, { now: () => clock.t }) };
   };
@@ -63,10 +63,10 @@ describe("KV binding with production's limits", () => {
 
   it("in count mode records what production would refuse and lets it through (for benches)", async () => {
     const clock = { t: 0 };
-    const { kv, ops } = limitedKv(workerd(), { now: () => clock.t, mode: "count" });
+    const { kv, ops } = limitedKv(workerd().kv, { now: () => clock.t, mode: "count" });
     await kv.put("lim:count", "one");
     await kv.put("lim:count", "two");
     expect(ops.violations).toBe(1);
-    expect(await workerd().get("lim:count")).toBe("two");
+    expect(await workerd().kv.get("lim:count")).toBe("two");
   });
 });

@@ -6,12 +6,16 @@ import { cloudflareQueue, newQueueUsage, QueueMessage, type QueueUsage } from ".
 import type { Delivery } from "../queue/port.ts";
 import { createSyncWorker, optionsFromEnv } from "../service.ts";
 
+export { ListShard } from "../../store/kv/list-shard.ts";
+
 /**
  * Cloudflare Workers entry: the same sync-worker with KV (or Upstash) as the store, Cloudflare
  * Queues as the queue (the `queue()` handler settles each message), and a cron trigger for catch-up.
  */
 type Bindings = Record<string, unknown> & {
   DOCS: KVNamespace;
+  /** The list shards (Durable Objects); this Worker owns the class (wrangler.toml). */
+  LISTS: DurableObjectNamespace;
   CHANGES: Queue<QueueMessage>;
   /** Optional second queue for bulk work (see cloudflareQueue): only with an atomic store. */
   CHANGES_BULK?: Queue<QueueMessage>;
@@ -28,7 +32,7 @@ function workerFor(env: Bindings): { worker: Worker; usage: QueueUsage } {
   // A Worker cannot refuse to start: each token problem is logged by name, and what the token
   // guards answers 503 not_configured (the development defaults are never taken here).
   for (const problem of vars.tokenProblems) logger.error("config.token", { problem });
-  const store = workersStore(vars, env.DOCS);
+  const store = workersStore(vars, { kv: env.DOCS, lists: env.LISTS });
   const usage = newQueueUsage();
   const worker = createSyncWorker({
     store,
