@@ -1,12 +1,13 @@
+import { type Memberships, registerIn, releaseFrom } from "../list-record.ts";
 import { type ShardAnswer, ShardRequest } from "./shard-protocol.ts";
-import { applyChanges, type Rows, readList, SCHEMA, sqlRunner } from "./shard-sql.ts";
+import { applyChanges, readHeads, readList, type Rows, rowsIn, SCHEMA, sqlRunner, writeHeads } from "./shard-sql.ts";
 
 /**
- * The Durable Object that keeps lists and memberships for the KV store (docs/decisions): a shard
- * is a region's lists, or a bucket of shops' memberships. One object is one writer with
- * transactional SQLite, so list changes are atomic and row by row, and no KV key is written per list
- * change at all — KV keeps details only. Export it from the Worker that owns the class (the
- * sync-worker) and bind it in both (wrangler.toml).
+ * The Durable Object that keeps lists and memberships for the KV store: a shard is a region's lists
+ * (shard-sql.ts), or a bucket of shops' memberships. One object is one writer with transactional
+ * SQLite, so list changes are atomic and row by row, and no KV key is written for a list at all — KV
+ * keeps details only (docs/decisions/012-lists-in-durable-objects.md). Export it from the Worker
+ * that owns the class (the sync-worker) and bind it in both (wrangler.toml).
  */
 export class ListShard {
   private readonly sql: SqlStorage;
@@ -27,68 +28,71 @@ export class ListShard {
       for (const statement of SCHEMA) this.sql.exec(statement);
       return Response.json({ ...rows } satisfies ShardAnswer);
     }
+    // A shop's memberships: one row, {list: [version, seq]}, written only when it differs.
+    const memberships = (shop: string): Memberships => {
+      const [row] = run<{ lists: string }>("SELECT lists FROM memberships WHERE shop = ?", shop);
+      const held = row ? (JSON.parse(row.lists) as Record<string, [number, number]>) : {};
+      return new Map(Object.entries(held).map(([l, [version, seq]]) => [l, { version, seq }]));
+    };
+    const encoded = (m: Memberships) =>
+      JSON.stringify(Object.fromEntries([...m].map(([l, g]) => [l, [g.version, g.seq]])));
+    const save = (shop: string, m: Memberships, before: string) => {
+      const value = encoded(m);
+      if (value === before) return;
+      if (m.size === 0) run("DELETE FROM memberships WHERE shop = ?", shop);
+      else run("INSERT OR REPLACE INTO memberships (shop, lists) VALUES (?, ?)", shop, value);
+    };
+
     const answer = this.ctx.storage.transactionSync((): Omit<ShardAnswer, keyof Rows> => {
       switch (r.op) {
         case "apply":
           return { applied: applyChanges(run, r.changes, r.at, Date.now()) };
         case "seed": {
-          if (run("SELECT 1 FROM lists WHERE list = ? AND rev > 0", r.list).length > 0)
-            return { seeded: false };
-          const changes = r.entries.map((e) => ({ list: r.list, ...e }));
-          applyChanges(run, changes, r.at, Date.now());
-          // An empty list is a list too.
-          run(
-            "INSERT INTO lists (list, rev, seq, at, total) VALUES (?, ?, 0, ?, 0) ON CONFLICT (list) DO UPDATE SET rev = max(rev, excluded.rev), at = excluded.at",
-            r.list,
-            Date.now(),
-            r.at,
-          );
+          if ((readHeads(run).get(r.list)?.[0] ?? 0) > 0) return { seeded: false };
+          applyChanges(run, r.entries.map((e) => ({ list: r.list, ...e })), r.at, Date.now());
+          const heads = readHeads(run);
+          // An empty list (or one whose shops newer states removed) is a list too.
+          if ((heads.get(r.list)?.[0] ?? 0) === 0) writeHeads(run, heads.set(r.list, [Date.now(), 0, r.at, 0]));
           return { seeded: true };
         }
-        case "read":
-          return { lists: r.lists.map((list) => readList(run, list, r.n)) };
+        case "read": {
+          const heads = readHeads(run);
+          return { lists: r.lists.map((list) => readList(run, heads, list, r.n)) };
+        }
         case "ids":
-          return {
-            names: run<{ id: string }>("SELECT id FROM entries WHERE list = ?", r.list).map((x) => x.id),
-          };
+          return { names: run<{ id: string }>("SELECT id FROM entries WHERE list = ?", r.list).map((x) => x.id) };
         case "drop": {
-          let count = 0;
-          for (const list of r.lists) {
-            count += run("SELECT 1 FROM lists WHERE list = ? AND rev > 0", list).length;
-            run("DELETE FROM entries WHERE list = ?", list);
-            run("DELETE FROM lists WHERE list = ?", list);
-          }
+          const heads = readHeads(run);
+          const count = r.lists.filter((l) => (heads.get(l)?.[0] ?? 0) > 0).length;
+          rowsIn(run, "DELETE FROM entries WHERE list", r.lists);
+          for (const list of r.lists) heads.delete(list);
+          writeHeads(run, heads);
           return { count };
         }
         case "count":
-          return { count: run("SELECT 1 FROM lists WHERE rev > 0").length };
+          return { count: [...readHeads(run).values()].filter((h) => h[0] > 0).length };
         case "memberships":
-          return { names: listsOf(run, r.shop) };
-        case "register":
-          for (const { shop, v, s } of r.shops)
-            for (const list of r.lists)
-              run(
-                // Kept with the newest guard that wanted it; an equal guard writes no row.
-                "INSERT INTO memberships (shop, list, v, s) VALUES (?, ?, ?, ?) ON CONFLICT (shop, list) DO UPDATE SET v = excluded.v, s = excluded.s WHERE excluded.v > v OR (excluded.v = v AND excluded.s > s)",
-                shop,
-                list,
-                v,
-                s,
-              );
-          return { names: listsOf(run, (r.shops[0] as { shop: string }).shop) };
-        case "release":
-          for (const list of r.lists)
-            run(
-              "DELETE FROM memberships WHERE shop = ? AND list = ? AND (v < ? OR (v = ? AND s <= ?))",
-              r.shop,
-              list,
-              r.v,
-              r.v,
-              r.s,
-            );
+          return { names: [...memberships(r.shop).keys()].sort() };
+        case "register": {
+          let names: string[] = [];
+          r.shops.forEach(({ shop, v, s }, i) => {
+            const m = memberships(shop);
+            const before = encoded(m);
+            const all = registerIn(m, { version: v, seq: s }, r.lists);
+            save(shop, m, before);
+            if (i === 0) names = all;
+          });
+          return { names };
+        }
+        case "release": {
+          const m = memberships(r.shop);
+          const before = encoded(m);
+          releaseFrom(m, { version: r.v, seq: r.s }, r.lists);
+          save(r.shop, m, before);
           return {};
+        }
         case "forget": {
-          const names = listsOf(run, r.shop);
+          const names = [...memberships(r.shop).keys()].sort();
           run("DELETE FROM memberships WHERE shop = ?", r.shop);
           return { names };
         }
@@ -97,8 +101,3 @@ export class ListShard {
     return Response.json({ ...answer, ...rows } satisfies ShardAnswer);
   }
 }
-
-const listsOf = (run: ReturnType<typeof sqlRunner>, shop: string) =>
-  run<{ list: string }>("SELECT list FROM memberships WHERE shop = ?", shop)
-    .map((x) => x.list)
-    .sort();

@@ -22,8 +22,15 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
   const regionShard = (region: string) => `${p}r:${region}`;
   const bucketShard = (shop: string) => `${p}m:${fnv1a(shop) % MEMBERSHIP_BUCKETS}`;
 
+  // Stubs kept per shard: making one is a call of its own where the namespace is proxied (Miniflare).
+  const stubs = new Map<string, DurableObjectStub>();
+  const stubOf = (shard: string) => {
+    let stub = stubs.get(shard);
+    if (!stub) stubs.set(shard, (stub = ns.get(ns.idFromName(shard))));
+    return stub;
+  };
   async function ask(shard: string, body: ShardRequest): Promise<ShardAnswer> {
-    const stub = ns.get(ns.idFromName(shard));
+    const stub = stubOf(shard);
     const res = await stub.fetch("https://list-shard/", { method: "POST", body: JSON.stringify(body) });
     usage.do_requests++;
     if (!res.ok) throw new Error(`list shard ${shard}: ${res.status} ${await res.text()}`);

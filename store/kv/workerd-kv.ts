@@ -46,9 +46,22 @@ export async function openWorkerdKv(): Promise<WorkerdKv> {
   });
   return {
     kv: (await mf.getKVNamespace("DOCS")) as unknown as KVNamespace,
-    lists: (await mf.getDurableObjectNamespace("LISTS")) as unknown as DurableObjectNamespace,
+    lists: namespaceOver(await mf.ready),
     dispose: () => mf.dispose(),
   };
+}
+
+/**
+ * The list shards of the Worker at `base` (workerd-entry.ts) as a namespace: what the KV store uses
+ * of one — a stub per name, and its fetch — over HTTP.
+ */
+function namespaceOver(base: URL): DurableObjectNamespace {
+  return {
+    idFromName: (name: string) => ({ name }),
+    get: (id: { name: string }) => ({
+      fetch: (_url: string, init: RequestInit) => fetch(new URL(`/shard/${encodeURIComponent(id.name)}`, base), init),
+    }),
+  } as unknown as DurableObjectNamespace;
 }
 
 type Hook = (fn: () => unknown, timeout?: number) => void;
