@@ -153,6 +153,12 @@ export const ENV_MEANINGS: Record<string, VarDoc> = {
     readBy: "Workers binding (edge, sync-worker)",
     default: "—",
   },
+  LISTS: {
+    meaning:
+      "the list shards: Durable Objects (SQLite) holding lists and memberships on KV deployments; the sync-worker owns the class `ListShard`, the edge binds it by `script_name`",
+    readBy: "Workers binding (edge, sync-worker)",
+    default: "—",
+  },
   CHANGES: {
     meaning: "the Cloudflare Queue of events (producer and consumer)",
     readBy: "Workers binding (sync-worker)",

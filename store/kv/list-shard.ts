@@ -1,6 +1,15 @@
 import { type Memberships, registerIn, releaseFrom } from "../list-record.ts";
 import { type ShardAnswer, ShardRequest } from "./shard-protocol.ts";
-import { applyChanges, readHeads, readList, type Rows, rowsIn, SCHEMA, sqlRunner, writeHeads } from "./shard-sql.ts";
+import {
+  applyChanges,
+  type Rows,
+  readHeads,
+  readList,
+  rowsIn,
+  SCHEMA,
+  sqlRunner,
+  writeHeads,
+} from "./shard-sql.ts";
 
 /**
  * The Durable Object that keeps lists and memberships for the KV store: a shard is a region's lists
@@ -49,10 +58,16 @@ export class ListShard {
           return { applied: applyChanges(run, r.changes, r.at, Date.now()) };
         case "seed": {
           if ((readHeads(run).get(r.list)?.[0] ?? 0) > 0) return { seeded: false };
-          applyChanges(run, r.entries.map((e) => ({ list: r.list, ...e })), r.at, Date.now());
+          applyChanges(
+            run,
+            r.entries.map((e) => ({ list: r.list, ...e })),
+            r.at,
+            Date.now(),
+          );
           const heads = readHeads(run);
           // An empty list (or one whose shops newer states removed) is a list too.
-          if ((heads.get(r.list)?.[0] ?? 0) === 0) writeHeads(run, heads.set(r.list, [Date.now(), 0, r.at, 0]));
+          if ((heads.get(r.list)?.[0] ?? 0) === 0)
+            writeHeads(run, heads.set(r.list, [Date.now(), 0, r.at, 0]));
           return { seeded: true };
         }
         case "read": {
@@ -60,7 +75,9 @@ export class ListShard {
           return { lists: r.lists.map((list) => readList(run, heads, list, r.n)) };
         }
         case "ids":
-          return { names: run<{ id: string }>("SELECT id FROM entries WHERE list = ?", r.list).map((x) => x.id) };
+          return {
+            names: run<{ id: string }>("SELECT id FROM entries WHERE list = ?", r.list).map((x) => x.id),
+          };
         case "drop": {
           const heads = readHeads(run);
           const count = r.lists.filter((l) => (heads.get(l)?.[0] ?? 0) > 0).length;

@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import { listRegion, parseDocKey } from "../../contract/index.ts";
 import { listBody } from "../list-record.ts";
 import type { ListHead, ListOperations, StoredDoc } from "../port.ts";
@@ -5,6 +6,11 @@ import { ShardAnswer, type ShardChange, type ShardList, type ShardRequest } from
 
 /** Memberships are spread over this many objects by a hash of the shop id. */
 export const MEMBERSHIP_BUCKETS = 32;
+/**
+ * Requests to the shards in flight at once, per store: a first build's batch touches hundreds of
+ * regions, and a Worker keeps six connections open at a time anyway (the rest wait).
+ */
+const IN_FLIGHT = 16;
 
 export type ShardUsage = { do_requests: number; do_rows_read: number; do_rows_written: number };
 
@@ -22,16 +28,12 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
   const regionShard = (region: string) => `${p}r:${region}`;
   const bucketShard = (shop: string) => `${p}m:${fnv1a(shop) % MEMBERSHIP_BUCKETS}`;
 
-  // Stubs kept per shard: making one is a call of its own where the namespace is proxied (Miniflare).
-  const stubs = new Map<string, DurableObjectStub>();
-  const stubOf = (shard: string) => {
-    let stub = stubs.get(shard);
-    if (!stub) stubs.set(shard, (stub = ns.get(ns.idFromName(shard))));
-    return stub;
-  };
+  // A stub is made per request: on Workers a stub (like any I/O object) belongs to the request that
+  // made it, and an isolate's store serves many.
   async function ask(shard: string, body: ShardRequest): Promise<ShardAnswer> {
-    const stub = stubOf(shard);
-    const res = await stub.fetch("https://list-shard/", { method: "POST", body: JSON.stringify(body) });
+    const res = await ns
+      .get(ns.idFromName(shard))
+      .fetch("https://list-shard/", { method: "POST", body: JSON.stringify(body) });
     usage.do_requests++;
     if (!res.ok) throw new Error(`list shard ${shard}: ${res.status} ${await res.text()}`);
     const answer = ShardAnswer.parse(await res.json());
@@ -39,6 +41,11 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
     usage.do_rows_written += answer.rowsWritten;
     return answer;
   }
+  /** Each group's work, IN_FLIGHT at a time; a limiter per call, so no request waits on another's. */
+  const fanOut = <T, R>(groups: readonly T[], work: (group: T) => Promise<R>): Promise<R[]> => {
+    const limit = pLimit(IN_FLIGHT);
+    return Promise.all(groups.map((g) => limit(() => work(g))));
+  };
   /** Keys grouped by their region, each with its position in the call. */
   function byRegion<T>(items: readonly T[], region: (item: T) => string) {
     const groups = new Map<string, { item: T; at: number }[]>();
@@ -52,33 +59,31 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
   }
   async function read(keys: readonly string[], n?: number): Promise<(ShardList | null)[]> {
     const out: (ShardList | null)[] = keys.map(() => null);
-    await Promise.all(
-      byRegion(keys, listRegion).map(async ([region, group]) => {
-        const { lists = [] } = await ask(regionShard(region), {
-          op: "read",
-          lists: group.map((g) => g.item),
-          n,
-        });
-        group.forEach((g, i) => {
-          out[g.at] = lists[i] ?? null;
-        });
-      }),
-    );
+    await fanOut(byRegion(keys, listRegion), async ([region, group]) => {
+      const { lists = [] } = await ask(regionShard(region), {
+        op: "read",
+        lists: group.map((g) => g.item),
+        n,
+      });
+      group.forEach((g, i) => {
+        out[g.at] = lists[i] ?? null;
+      });
+    });
     return out;
   }
   const register = (shops: { shop: string; v: number; s: number }[], lists: string[]) =>
-    Promise.all(
-      byRegion(shops, (s) => bucketShard(s.shop)).map(([shard, group]) =>
-        ask(shard, { op: "register", shops: group.map((g) => g.item), lists }),
-      ),
+    fanOut(
+      byRegion(shops, (s) => bucketShard(s.shop)),
+      ([shard, group]) => ask(shard, { op: "register", shops: group.map((g) => g.item), lists }),
     );
 
   const ops: ListOperations = {
     async applyLists(changes, builtAt) {
       const bytes = changes.map(() => 0);
       const changed: string[] = [];
-      await Promise.all(
-        byRegion(changes, (c) => listRegion(c.list)).map(async ([region, group]) => {
+      await fanOut(
+        byRegion(changes, (c) => listRegion(c.list)),
+        async ([region, group]) => {
           await registry.note(region);
           const wire: ShardChange[] = group.map(({ item: c }) => ({
             list: c.list,
@@ -93,7 +98,7 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
             bytes[g.at] = applied?.bytes[i] ?? 0;
           });
           changed.push(...(applied?.changed ?? []));
-        }),
+        },
       );
       return { changed, bytes };
     },
@@ -152,11 +157,10 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
       });
     },
     async dropLists(keys: readonly string[]): Promise<number> {
-      const counts = await Promise.all(
-        byRegion(keys, listRegion).map(
-          async ([region, group]) =>
-            (await ask(regionShard(region), { op: "drop", lists: group.map((g) => g.item) })).count ?? 0,
-        ),
+      const counts = await fanOut(
+        byRegion(keys, listRegion),
+        async ([region, group]) =>
+          (await ask(regionShard(region), { op: "drop", lists: group.map((g) => g.item) })).count ?? 0,
       );
       return counts.reduce((a, b) => a + b, 0);
     },
@@ -165,8 +169,9 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
     },
     /** Lists written, and regions with one (a main each). */
     async counts(): Promise<{ list: number; main: number }> {
-      const counts = await Promise.all(
-        (await registry.regions()).map(async (r) => (await ask(regionShard(r), { op: "count" })).count ?? 0),
+      const counts = await fanOut(
+        await registry.regions(),
+        async (r) => (await ask(regionShard(r), { op: "count" })).count ?? 0,
       );
       return { list: counts.reduce((a, b) => a + b, 0), main: counts.filter((c) => c > 0).length };
     },
@@ -175,7 +180,7 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
         ...(await registry.regions()).map(regionShard),
         ...Array.from({ length: MEMBERSHIP_BUCKETS }, (_, i) => `${p}m:${i}`),
       ];
-      await Promise.all(shards.map((s) => ask(s, { op: "purge" })));
+      await fanOut(shards, (s) => ask(s, { op: "purge" }));
       return shards.length;
     },
   };

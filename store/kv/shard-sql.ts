@@ -69,10 +69,9 @@ export function applyChanges(run: Run, changes: readonly ShardChange[], at: stri
   const bytes = changes.map(() => 0);
   const ids = [...new Set(changes.map((c) => c.id))];
   const guards = new Map<string, Guard>(
-    rowsIn<{ id: string; v: number; s: number }>(run, "SELECT id, v, s FROM guards WHERE id", ids).map((g) => [
-      g.id,
-      { version: g.v, seq: g.s },
-    ]),
+    rowsIn<{ id: string; v: number; s: number }>(run, "SELECT id, v, s FROM guards WHERE id", ids).map(
+      (g) => [g.id, { version: g.v, seq: g.s }],
+    ),
   );
   const lists = [...new Set(changes.map((c) => c.list))];
   const entries = new Map<string, Entry>();
@@ -138,7 +137,14 @@ export function applyChanges(run: Run, changes: readonly ShardChange[], at: stri
       run("INSERT INTO entries (list, id, member, card) VALUES (?, ?, ?, ?)", c.list, c.id, e.member, e.card);
     else if (before.member === e.member)
       run("UPDATE entries SET card = ? WHERE list = ? AND id = ?", e.card, c.list, c.id);
-    else run("UPDATE entries SET member = ?, card = ? WHERE list = ? AND id = ?", e.member, e.card, c.list, c.id);
+    else
+      run(
+        "UPDATE entries SET member = ?, card = ? WHERE list = ? AND id = ?",
+        e.member,
+        e.card,
+        c.list,
+        c.id,
+      );
   }
   if (changed.size > 0) {
     // Revs grow per list and across the region's lists (main's guard is the region's newest rev).

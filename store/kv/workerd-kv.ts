@@ -59,7 +59,8 @@ function namespaceOver(base: URL): DurableObjectNamespace {
   return {
     idFromName: (name: string) => ({ name }),
     get: (id: { name: string }) => ({
-      fetch: (_url: string, init: RequestInit) => fetch(new URL(`/shard/${encodeURIComponent(id.name)}`, base), init),
+      fetch: (_url: string, init: RequestInit) =>
+        fetch(new URL(`/shard/${encodeURIComponent(id.name)}`, base), init),
     }),
   } as unknown as DurableObjectNamespace;
 }
