@@ -1,5 +1,6 @@
+import { LRUCache } from "lru-cache";
 import { type Memberships, registerIn, releaseFrom } from "../list-record.ts";
-import { type ShardAnswer, ShardRequest } from "./shard-protocol.ts";
+import { type ShardAnswer, type ShardList, ShardRequest } from "./shard-protocol.ts";
 import {
   applyChanges,
   type Rows,
@@ -20,6 +21,15 @@ import {
  */
 export class ListShard {
   private readonly sql: SqlStorage;
+  /**
+   * Whole lists as last read, dropped when a write changes them: the object is their one writer, so
+   * memory stays exact, and a read served from it reads no rows (rows read are billed; a list read
+   * from SQLite reads every entry). Bounded by the cards' size; lost when the object is evicted.
+   */
+  private readonly read = new LRUCache<string, ShardList>({
+    maxSize: 32 * 1024 * 1024,
+    sizeCalculation: (l) => 256 + l.cards.reduce((n, c) => n + c.length * 2, 0),
+  });
 
   constructor(private readonly ctx: DurableObjectState) {
     this.sql = ctx.storage.sql;
@@ -33,6 +43,7 @@ export class ListShard {
     const run = sqlRunner(this.sql, rows);
     const r = parsed.data;
     if (r.op === "purge") {
+      this.read.clear();
       await this.ctx.storage.deleteAll();
       for (const statement of SCHEMA) this.sql.exec(statement);
       return Response.json({ ...rows } satisfies ShardAnswer);
@@ -54,10 +65,14 @@ export class ListShard {
 
     const answer = this.ctx.storage.transactionSync((): Omit<ShardAnswer, keyof Rows> => {
       switch (r.op) {
-        case "apply":
-          return { applied: applyChanges(run, r.changes, r.at, Date.now()) };
+        case "apply": {
+          const applied = applyChanges(run, r.changes, r.at, Date.now());
+          for (const list of applied.changed) this.read.delete(list);
+          return { applied };
+        }
         case "seed": {
           if ((readHeads(run).get(r.list)?.[0] ?? 0) > 0) return { seeded: false };
+          this.read.delete(r.list);
           applyChanges(
             run,
             r.entries.map((e) => ({ list: r.list, ...e })),
@@ -71,8 +86,17 @@ export class ListShard {
           return { seeded: true };
         }
         case "read": {
-          const heads = readHeads(run);
-          return { lists: r.lists.map((list) => readList(run, heads, list, r.n)) };
+          let heads: ReturnType<typeof readHeads> | undefined;
+          return {
+            lists: r.lists.map((list) => {
+              const held = this.read.get(list);
+              if (held) return r.n === undefined ? held : { ...held, cards: held.cards.slice(0, r.n) };
+              heads ??= readHeads(run);
+              const fresh = readList(run, heads, list, r.n);
+              if (fresh && r.n === undefined) this.read.set(list, fresh);
+              return fresh;
+            }),
+          };
         }
         case "ids":
           return {
@@ -82,7 +106,10 @@ export class ListShard {
           const heads = readHeads(run);
           const count = r.lists.filter((l) => (heads.get(l)?.[0] ?? 0) > 0).length;
           rowsIn(run, "DELETE FROM entries WHERE list", r.lists);
-          for (const list of r.lists) heads.delete(list);
+          for (const list of r.lists) {
+            heads.delete(list);
+            this.read.delete(list);
+          }
           writeHeads(run, heads);
           return { count };
         }
