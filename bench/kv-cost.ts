@@ -21,6 +21,7 @@ import { countedKv, countedRedis } from "./lib/counted-stores.ts";
 import { demoCatalogue } from "./lib/demo-states.ts";
 import { changeAt } from "./lib/lag-run.ts";
 import { monthly, PRICES } from "./lib/prices.ts";
+import { quantile } from "./lib/rig.ts";
 
 const args = benchArgs({ shops: "2000", regions: "100", changes: "300", rate: "200", backend: "kv" });
 const [shops, regions, changes, rate] = [args.shops, args.regions, args.changes, args.rate].map(Number) as [
@@ -49,8 +50,6 @@ const { ids, rebuilder, apply } = demoCatalogue({
 const log = (msg: string) => console.error(`[kv-cost] ${msg}`);
 const since = (before: Record<string, number>) =>
   Object.fromEntries(Object.entries(backend.ops()).map(([k, v]) => [k, v - (before[k] ?? 0)]));
-const quantile = (xs: number[], q: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
 
 log(`${args.backend}: first build of ${shops} shops / ${regions} regions`);
 let failed = 0;

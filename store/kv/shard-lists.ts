@@ -46,11 +46,11 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
     const limit = pLimit(IN_FLIGHT);
     return Promise.all(groups.map((g) => limit(() => work(g))));
   };
-  /** Keys grouped by their region, each with its position in the call. */
-  function byRegion<T>(items: readonly T[], region: (item: T) => string) {
+  /** Items grouped by a key (a region, a membership bucket), each with its position in the call. */
+  function grouped<T>(items: readonly T[], keyOf: (item: T) => string) {
     const groups = new Map<string, { item: T; at: number }[]>();
     items.forEach((item, at) => {
-      const r = region(item);
+      const r = keyOf(item);
       const group = groups.get(r) ?? [];
       if (group.length === 0) groups.set(r, group);
       group.push({ item, at });
@@ -59,7 +59,7 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
   }
   async function read(keys: readonly string[], n?: number): Promise<(ShardList | null)[]> {
     const out: (ShardList | null)[] = keys.map(() => null);
-    await fanOut(byRegion(keys, listRegion), async ([region, group]) => {
+    await fanOut(grouped(keys, listRegion), async ([region, group]) => {
       const { lists = [] } = await ask(regionShard(region), {
         op: "read",
         lists: group.map((g) => g.item),
@@ -73,7 +73,7 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
   }
   const register = (shops: { shop: string; v: number; s: number }[], lists: string[]) =>
     fanOut(
-      byRegion(shops, (s) => bucketShard(s.shop)),
+      grouped(shops, (s) => bucketShard(s.shop)),
       ([shard, group]) => ask(shard, { op: "register", shops: group.map((g) => g.item), lists }),
     );
 
@@ -82,7 +82,7 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
       const bytes = changes.map(() => 0);
       const changed: string[] = [];
       await fanOut(
-        byRegion(changes, (c) => listRegion(c.list)),
+        grouped(changes, (c) => listRegion(c.list)),
         async ([region, group]) => {
           await registry.note(region);
           const wire: ShardChange[] = group.map(({ item: c }) => ({
@@ -158,7 +158,7 @@ export function shardLists(ns: DurableObjectNamespace, p: string, registry: Shar
     },
     async dropLists(keys: readonly string[]): Promise<number> {
       const counts = await fanOut(
-        byRegion(keys, listRegion),
+        grouped(keys, listRegion),
         async ([region, group]) =>
           (await ask(regionShard(region), { op: "drop", lists: group.map((g) => g.item) })).count ?? 0,
       );
